@@ -1,0 +1,22 @@
+import { athenaEventsDdl } from "./athena.js";
+import { storageRowsFor, storageRowsJsonl, type WireFixture } from "./fixtures.js";
+import { jsonSchemaFiles } from "./json-schema.js";
+import { sparkPartitionColumns, sparkStructType } from "./spark.js";
+
+const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
+
+/**
+ * Every generated file of the package, keyed by its path relative to the package root.
+ * Pure, so the staleness test can compare it with what is on disk.
+ */
+export function renderGeneratedFiles(validWireFixtures: WireFixture[]): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const [path, schema] of Object.entries(jsonSchemaFiles())) files[`generated/${path}`] = json(schema);
+  files["generated/spark/events.json"] = json(sparkStructType());
+  files["generated/spark/events.partitions.json"] = json(sparkPartitionColumns());
+  files["generated/athena/events.sql"] = athenaEventsDdl();
+  files["fixtures/storage/rows.jsonl"] = storageRowsJsonl(storageRowsFor(validWireFixtures));
+  return files;
+}
+
+export type { WireFixture };

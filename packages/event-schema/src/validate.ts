@@ -1,0 +1,97 @@
+import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import addFormatsPlugin from "ajv-formats";
+import { type EcommerceEventName, EcommerceEvents } from "./wire/ecommerce.js";
+import { type EventType, eventSchemasByType, eventTypes, type WireEvent } from "./wire/events.js";
+
+// ajv-formats is CommonJS: under NodeNext its default import is the plugin function at run time.
+const addFormats = addFormatsPlugin as unknown as typeof addFormatsPlugin.default;
+
+/** Why an event was rejected: a stable code for metrics and dead letters, and a message for humans. */
+export interface EventRejection {
+  readonly code: "not_an_object" | "unknown_type" | "schema_violation";
+  readonly message: string;
+  /** JSON pointer of the offending value, when there is one. */
+  readonly path?: string;
+}
+
+export type EventValidation = { ok: true; event: WireEvent } | { ok: false; rejection: EventRejection };
+
+export type EventValidator = (candidate: unknown) => EventValidation;
+
+function describe(error: ErrorObject | undefined, prefix = ""): { message: string; path: string } {
+  if (!error) return { message: "invalid event", path: prefix || "/" };
+  const path = `${prefix}${error.instancePath}` || "/";
+  if (error.keyword === "anyOf" && error.instancePath === "" && prefix === "") {
+    return { message: "either anonymousId or userId is required", path };
+  }
+  if (error.keyword === "required") {
+    return {
+      message: `${path === "/" ? "" : `${path} `}must have property '${String(error.params.missingProperty)}'`,
+      path,
+    };
+  }
+  if (error.keyword === "additionalProperties") {
+    return { message: `${path} has unknown property '${String(error.params.additionalProperty)}'`, path };
+  }
+  return { message: `${path} ${error.message ?? "is invalid"}`, path };
+}
+
+/** Prefer the most specific error: Ajv reports anyOf's branches before the anyOf itself. */
+function firstMeaningfulError(errors: ErrorObject[] | null | undefined): ErrorObject | undefined {
+  if (!errors || errors.length === 0) return undefined;
+  const identity = errors.find((e) => e.keyword === "anyOf" && e.instancePath === "");
+  const other = errors.find((e) => e.instancePath !== "" || (e.keyword !== "required" && e.keyword !== "anyOf"));
+  return other ?? identity ?? errors[0];
+}
+
+/**
+ * Compiles the contract's validators once (at start-up: compiling is the slow part) and returns a
+ * function that checks one event: its type's schema, then the E-commerce spec's properties for known
+ * e-commerce event names.
+ */
+export function createEventValidator(): EventValidator {
+  const ajv = new Ajv({ allErrors: false, strict: true, strictRequired: false, allowUnionTypes: true });
+  addFormats(ajv, ["date-time"]);
+  const byType = new Map<string, ValidateFunction>(
+    eventTypes.map((type) => [type, ajv.compile(eventSchemasByType[type])]),
+  );
+  const byEcommerceName = new Map<string, ValidateFunction>(
+    (Object.keys(EcommerceEvents) as EcommerceEventName[]).map((name) => [name, ajv.compile(EcommerceEvents[name])]),
+  );
+
+  return (candidate) => {
+    if (candidate === null || typeof candidate !== "object" || Array.isArray(candidate)) {
+      return { ok: false, rejection: { code: "not_an_object", message: "an event must be a JSON object" } };
+    }
+    const type = (candidate as { type?: unknown }).type;
+    const validate = typeof type === "string" ? byType.get(type) : undefined;
+    if (!validate) {
+      return {
+        ok: false,
+        rejection: {
+          code: "unknown_type",
+          message: `type must be one of ${eventTypes.join(", ")}`,
+          path: "/type",
+        },
+      };
+    }
+    if (!validate(candidate)) {
+      return { ok: false, rejection: { code: "schema_violation", ...describe(firstMeaningfulError(validate.errors)) } };
+    }
+    if ((type as EventType) === "track") {
+      const name = (candidate as { event: string }).event;
+      const validateProperties = byEcommerceName.get(name);
+      const properties = (candidate as { properties?: unknown }).properties ?? {};
+      if (validateProperties && !validateProperties(properties)) {
+        return {
+          ok: false,
+          rejection: {
+            code: "schema_violation",
+            ...describe(firstMeaningfulError(validateProperties.errors), "/properties"),
+          },
+        };
+      }
+    }
+    return { ok: true, event: candidate as WireEvent };
+  };
+}

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Installs everything the project needs from the package registries, into the repo (.tools/) and the
+# tools' own caches. Idempotent: a second run only checks. Usage: scripts/bootstrap.sh [node|python|all]
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+what="${1:-all}"
+
+need() { command -v "$1" >/dev/null 2>&1 || die "$1 is required but not on PATH ($2)"; }
+
+install_pnpm() {
+  if [ ! -x "$PNPM" ] || [ "$("$PNPM" --version)" != "$PNPM_VERSION" ]; then
+    log "installing pnpm $PNPM_VERSION into .tools/node"
+    mkdir -p "$TOOLS_DIR/node"
+    npm install --prefix "$TOOLS_DIR/node" --no-audit --no-fund --loglevel=error "pnpm@$PNPM_VERSION" >/dev/null
+  fi
+}
+
+install_uv() {
+  if [ ! -x "$UV" ] || ! run_uv --version | grep -q "$UV_VERSION"; then
+    log "installing uv $UV_VERSION into .tools/uv"
+    rm -rf "$TOOLS_DIR/uv"
+    python3 -m pip install --disable-pip-version-check -q --target "$TOOLS_DIR/uv" "uv==$UV_VERSION"
+  fi
+}
+
+node_deps() {
+  need node "Node.js 20"
+  need npm "npm"
+  install_pnpm
+  log "pnpm install (frozen lockfile)"
+  (cd "$ROOT" && "$PNPM" install --frozen-lockfile --reporter=silent)
+}
+
+python_deps() {
+  need python3 "Python 3.11"
+  need java "Java 17 for Kafka and Spark"
+  install_uv
+  local project
+  for project in packages/processing-jobs packages/airflow-dags scripts/stack/python; do
+    [ -f "$ROOT/$project/pyproject.toml" ] || continue
+    log "uv sync $project (locked)"
+    (cd "$ROOT/$project" && run_uv sync --locked --quiet)
+  done
+}
+
+case "$what" in
+  node) node_deps ;;
+  python) python_deps ;;
+  all) node_deps; python_deps ;;
+  *) die "usage: $0 [node|python|all]" ;;
+esac

@@ -1,0 +1,106 @@
+# shellcheck shell=bash source-path=SCRIPTDIR
+# Process bookkeeping shared by kafka.sh and s3.sh. Sourced, never run.
+# Each service keeps one PID file; a PID only counts as ours while its command line still carries
+# the service's marker (a path under .stack/), so a recycled PID is never signalled.
+
+# shellcheck source=../lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
+load_stack_env
+
+STOP_TIMEOUT="${STACK_STOP_TIMEOUT:-20}"
+
+# pid_of PIDFILE MARKER: prints the PID if that process is alive and still ours.
+pid_of() {
+  local pidfile="$1" marker="$2" pid
+  [ -f "$pidfile" ] || return 1
+  pid="$(cat "$pidfile" 2>/dev/null || true)"
+  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
+  [ -r "/proc/$pid/cmdline" ] || return 1
+  # cmdline is NUL-separated; a zombie has an empty one and is not running.
+  tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -- "$marker" || return 1
+  printf '%s\n' "$pid"
+}
+
+# clean_stale PIDFILE MARKER NAME: drops a PID file whose process is gone or is someone else's.
+clean_stale() {
+  local pidfile="$1" marker="$2" name="$3"
+  if [ -f "$pidfile" ] && ! pid_of "$pidfile" "$marker" >/dev/null; then
+    log "$name: removing stale PID file ($(cat "$pidfile" 2>/dev/null || echo '?'))"
+    rm -f "$pidfile"
+  fi
+}
+
+# port_open HOST PORT: true when something accepts TCP connections there.
+port_open() {
+  (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null
+}
+
+# port_owner_hint PORT: who holds a port, for error messages.
+port_owner_hint() {
+  ss -Hltnp "sport = :$1" 2>/dev/null | sed -n 's/.*users:(\(.*\))/\1/p' | head -n1
+}
+
+# start_daemon PIDFILE LOGFILE CMD...: runs CMD in its own session (so a closing terminal or the
+# caller's process group being signalled leaves it alone) and records its exact PID.
+start_daemon() {
+  local pidfile="$1" logfile="$2"
+  shift 2
+  rm -f "$pidfile"
+  # The inner shell writes its own PID and then execs CMD, so the recorded PID is the service
+  # itself, not a wrapper that could exit and leave the service orphaned.
+  # shellcheck disable=SC2016 # expanded by the inner shell
+  setsid bash -c 'echo $$ >"$0"; exec "$@"' "$pidfile" "$@" </dev/null >"$logfile" 2>&1 &
+  local i
+  for ((i = 0; i < 50; i++)); do
+    [ -s "$pidfile" ] && return 0
+    sleep 0.1
+  done
+  die "could not start: $*"
+}
+
+# alive PID: running and not a zombie (a zombie still answers kill -0).
+alive() {
+  local state
+  # The state follows the last ')' (the command name before it may contain spaces).
+  state="$(sed -n 's/^.*) \(.\).*/\1/p' "/proc/$1/stat" 2>/dev/null)" || return 1
+  [ -n "$state" ] && [ "$state" != Z ]
+}
+
+# stop_pid PIDFILE MARKER NAME: SIGTERM, wait up to STOP_TIMEOUT s, then SIGKILL; waits for exit.
+stop_pid() {
+  local pidfile="$1" marker="$2" name="$3" pid i
+  if ! pid="$(pid_of "$pidfile" "$marker")"; then
+    clean_stale "$pidfile" "$marker" "$name"
+    log "$name: not running"
+    return 0
+  fi
+  log "$name: stopping (pid $pid)"
+  kill -TERM "$pid" 2>/dev/null || true
+  for ((i = 0; i < STOP_TIMEOUT * 10; i++)); do
+    alive "$pid" || break
+    sleep 0.1
+  done
+  if alive "$pid"; then
+    log "$name: still running after ${STOP_TIMEOUT}s, sending SIGKILL"
+    kill -KILL "$pid" 2>/dev/null || true
+    for ((i = 0; i < 50; i++)); do
+      alive "$pid" || break
+      sleep 0.1
+    done
+    alive "$pid" && die "$name: pid $pid survived SIGKILL"
+  fi
+  rm -f "$pidfile"
+  log "$name: stopped"
+}
+
+# fail_with_logs NAME MESSAGE LOGFILE...: prints the tail of each log, then dies.
+fail_with_logs() {
+  local name="$1" message="$2" f
+  shift 2
+  for f in "$@"; do
+    [ -s "$f" ] || continue
+    printf '\n----- last 40 lines of %s -----\n' "$f" >&2
+    tail -n 40 "$f" >&2
+  done
+  die "$name: $message"
+}
