@@ -1,0 +1,90 @@
+/**
+ * Collector configuration, read from the environment once at start-up. Anything wrong stops the
+ * process before it listens, with one message that lists every problem.
+ */
+export interface CollectorConfig {
+  host: string;
+  port: number;
+  kafkaBrokers: string[];
+  kafkaClientId: string;
+  rawTopic: string;
+  invalidTopic: string;
+  /** write key → source id. Empty means "no authentication", allowed only for local development. */
+  writeKeys: Map<string, string>;
+  maxEventBytes: number;
+  maxBatchBytes: number;
+  /** How long a request may wait for Kafka before it gets a 503. */
+  publishTimeoutMs: number;
+  /** Client timestamps further off than this (after skew correction) are replaced by the receive time. */
+  maxClockSkewMs: number;
+  /** Reverse proxies whose X-Forwarded-For we believe (Fastify `trustProxy`). */
+  trustProxy: string[] | boolean;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid collector configuration:\n  - ${problems.join("\n  - ")}`);
+    this.name = "ConfigError";
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+export function loadConfig(env: Env = process.env): CollectorConfig {
+  const problems: string[] = [];
+
+  const integer = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === "") return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      problems.push(`${name} must be an integer from ${min} to ${max} (got "${raw}")`);
+      return fallback;
+    }
+    return value;
+  };
+  const text = (name: string, fallback: string): string => env[name]?.trim() || fallback;
+
+  const brokers = text("KAFKA_BROKERS", "127.0.0.1:19092")
+    .split(",")
+    .map((b) => b.trim())
+    .filter(Boolean);
+  for (const broker of brokers) {
+    if (!/^[^\s:]+:\d+$/.test(broker)) problems.push(`KAFKA_BROKERS entry "${broker}" must be host:port`);
+  }
+
+  const writeKeys = new Map<string, string>();
+  for (const entry of (env.COLLECTOR_WRITE_KEYS ?? "")
+    .split(",")
+    .map((e) => e.trim())
+    .filter(Boolean)) {
+    const [key, source] = entry.split("=");
+    if (!key || !source) problems.push(`COLLECTOR_WRITE_KEYS entry "${entry}" must be key=sourceId`);
+    else writeKeys.set(key, source);
+  }
+
+  const trustProxyRaw = text("COLLECTOR_TRUST_PROXY", "");
+  const trustProxy = trustProxyRaw === "" ? false : trustProxyRaw.split(",").map((p) => p.trim());
+
+  const config: CollectorConfig = {
+    host: text("COLLECTOR_HOST", "127.0.0.1"),
+    port: integer("COLLECTOR_PORT", 18080, 0, 65535),
+    kafkaBrokers: brokers,
+    kafkaClientId: text("COLLECTOR_KAFKA_CLIENT_ID", "shop-collector"),
+    rawTopic: text("KAFKA_TOPIC_RAW", "events.raw"),
+    invalidTopic: text("KAFKA_TOPIC_INVALID", "events.invalid"),
+    writeKeys,
+    maxEventBytes: integer("COLLECTOR_MAX_EVENT_BYTES", 32 * 1024, 1024, 1024 * 1024),
+    maxBatchBytes: integer("COLLECTOR_MAX_BATCH_BYTES", 500 * 1024, 1024, 16 * 1024 * 1024),
+    publishTimeoutMs: integer("COLLECTOR_PUBLISH_TIMEOUT_MS", 5000, 100, 120_000),
+    maxClockSkewMs: integer("COLLECTOR_MAX_CLOCK_SKEW_MS", 24 * 3600 * 1000, 0, 365 * 24 * 3600 * 1000),
+    trustProxy,
+    logLevel: text("COLLECTOR_LOG_LEVEL", "info"),
+  };
+  if (config.maxEventBytes > config.maxBatchBytes) {
+    problems.push("COLLECTOR_MAX_EVENT_BYTES must not exceed COLLECTOR_MAX_BATCH_BYTES");
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
