@@ -1,0 +1,60 @@
+import type { BatchPayload, Transport } from "@shop/tracker";
+import { describe, expect, it } from "vitest";
+import { runLoad } from "../src/simulate.js";
+
+function recording(): { transport: Transport; batches: BatchPayload[] } {
+  const batches: BatchPayload[] = [];
+  return { batches, transport: { send: async (_url, payload) => (batches.push(payload), { status: 200 }) } };
+}
+
+describe("runLoad", () => {
+  const now = Date.parse("2026-11-28T15:00:00.000Z");
+
+  it("is repeatable for a seed and reports exactly what it sent", async () => {
+    const a = recording();
+    const b = recording();
+    const first = await runLoad({
+      host: "http://x",
+      writeKey: "k",
+      shoppers: 15,
+      seed: 7,
+      windowMs: 7_200_000,
+      transport: a.transport,
+      now,
+    });
+    const second = await runLoad({
+      host: "http://x",
+      writeKey: "k",
+      shoppers: 15,
+      seed: 7,
+      windowMs: 7_200_000,
+      transport: b.transport,
+      now,
+    });
+    const events = a.batches.flatMap((p) => p.batch);
+    expect(first.events).toBe(events.length);
+    expect(first.sent).toBe(events.length);
+    expect(first.dropped).toBe(0);
+    expect(b.batches.flatMap((p) => p.batch).map((e) => [e.type, e.timestamp])).toEqual(
+      events.map((e) => [e.type, e.timestamp]),
+    );
+    expect(second).toEqual(first);
+    const orders = events.filter((e) => e.type === "track" && e.event === "Order Completed");
+    expect(orders).toHaveLength(first.orders);
+    const revenue = orders.reduce(
+      (sum, e) => sum + Number((e as unknown as { properties: { revenue: number } }).properties.revenue),
+      0,
+    );
+    expect(Math.round(revenue * 100) / 100).toBe(first.revenue);
+  });
+
+  it("keeps every simulated event inside today and before now", async () => {
+    const { transport, batches } = recording();
+    await runLoad({ host: "http://x", writeKey: "k", shoppers: 30, seed: 1, windowMs: 24 * 3_600_000, transport, now });
+    for (const event of batches.flatMap((p) => p.batch)) {
+      const at = Date.parse(event.timestamp ?? "");
+      expect(at).toBeGreaterThanOrEqual(Date.parse("2026-11-28T00:00:00.000Z"));
+      expect(at).toBeLessThan(now);
+    }
+  });
+});

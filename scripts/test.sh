@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# `make test`: installs what is missing, builds, lints, starts the local stack, runs every suite
+# (TypeScript with vitest, Python with pytest, then the end-to-end test), stops the stack, and exits
+# non-zero if anything failed. Every suite runs even after an earlier one failed, so one run shows all.
+set -uo pipefail
+source "$(dirname "$0")/lib.sh"
+load_stack_env
+export PATH="$TOOLS_DIR/node/node_modules/.bin:$ROOT/node_modules/.bin:$PATH"
+cd "$ROOT"
+
+results="$STACK_DIR/test-results"
+rm -rf "$results" && mkdir -p "$results"
+failed_steps=()
+step() { # step NAME CMD...: runs a step, remembers a failure, never stops the run
+  local name="$1"; shift
+  log "── $name"
+  if ! "$@"; then failed_steps+=("$name"); log "✗ $name failed"; fi
+}
+
+bash scripts/bootstrap.sh all || die "installation failed"
+bash scripts/run.sh pnpm exec turbo run build --output-logs=errors-only || die "build failed"
+step "lint" bash scripts/lint.sh
+step "typecheck" bash scripts/run.sh pnpm exec turbo run typecheck --output-logs=errors-only
+
+stack_started_here=0
+if ! bash scripts/stack/status.sh >/dev/null 2>&1; then stack_started_here=1; fi
+# Stop the stack on any exit, but only if this run started it (a developer's running stack stays).
+trap '[ "$stack_started_here" = 1 ] && bash scripts/stack/down.sh' EXIT
+bash scripts/stack/up.sh || die "the local stack did not start"
+
+# TypeScript packages, one at a time: 2 cores are shared with Kafka and the S3 server.
+for dir in packages/*/ tests/*/; do
+  [ -f "$dir/package.json" ] && [ -f "$dir/vitest.config.ts" ] || continue
+  name="$(basename "$dir")"
+  [ "$dir" = "tests/e2e/" ] && continue # runs last, after the Python environments it uses are tested
+  step "vitest $name" bash -c "cd '$dir' && '$ROOT/node_modules/.bin/vitest' run --reporter=default --reporter=json --outputFile='$results/ts-$name.json'"
+done
+
+for project in scripts/stack/python packages/processing-jobs packages/airflow-dags; do
+  [ -f "$project/pyproject.toml" ] || continue
+  name="$(basename "$project")"
+  step "pytest $project" bash -c "cd '$project' && '$UV' run --locked pytest -q --junitxml='$results/py-$name.xml'"
+done
+
+if [ -f tests/e2e/vitest.config.ts ]; then
+  step "end-to-end" bash -c "cd tests/e2e && '$ROOT/node_modules/.bin/vitest' run --reporter=default --reporter=json --outputFile='$results/ts-e2e.json'"
+fi
+
+python3 scripts/test_summary.py "$results"
+summary_status=$?
+if [ ${#failed_steps[@]} -gt 0 ]; then
+  log "failed: ${failed_steps[*]}"
+  exit 1
+fi
+exit "$summary_status"
