@@ -4,7 +4,11 @@ import { runLoad } from "../src/simulate.js";
 
 function recording(): { transport: Transport; batches: BatchPayload[] } {
   const batches: BatchPayload[] = [];
-  return { batches, transport: { send: async (_url, payload) => (batches.push(payload), { status: 200 }) } };
+  const send: Transport["send"] = async (_url, payload) => {
+    batches.push(payload);
+    return { status: 200 };
+  };
+  return { batches, transport: { send } };
 }
 
 describe("runLoad", () => {

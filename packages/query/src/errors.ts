@@ -1,0 +1,73 @@
+/**
+ * Typed errors with stable codes. Callers (the CLI, the Athena adapter later) branch on the class or the
+ * code, never on message text.
+ */
+export type QueryErrorCode =
+  | "CONFIG_INVALID"
+  | "DDL_INPUT_INVALID"
+  | "DDL_TEMPLATE_INVALID"
+  | "SQL_INVALID"
+  | "SQL_NOT_ALLOWED"
+  | "SQL_FAILED"
+  | "STORE_UNREACHABLE"
+  | "STORE_BUCKET_NOT_FOUND"
+  | "STORE_ACCESS_DENIED"
+  | "STORE_REQUEST_FAILED"
+  | "RESULT_SHAPE_INVALID"
+  | "ENGINE_CLOSED";
+
+export class ShopQueryError extends Error {
+  readonly code: QueryErrorCode;
+
+  constructor(code: QueryErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.name = new.target.name;
+  }
+}
+
+/** Environment or options that cannot work; lists every problem at once. */
+export class ConfigError extends ShopQueryError {
+  readonly problems: readonly string[];
+
+  constructor(problems: readonly string[]) {
+    super("CONFIG_INVALID", `invalid configuration:\n  - ${problems.join("\n  - ")}`);
+    this.problems = problems;
+  }
+}
+
+/** A database name or location that would produce broken or injected DDL. */
+export class DdlInputError extends ShopQueryError {
+  constructor(message: string) {
+    super("DDL_INPUT_INVALID", message);
+  }
+}
+
+/** The contract's DDL template no longer has the shape this package fills in. */
+export class DdlTemplateError extends ShopQueryError {
+  constructor(message: string) {
+    super("DDL_TEMPLATE_INVALID", message);
+  }
+}
+
+/** The engine rejected or failed to run a statement; the message is the engine's own. */
+export class SqlError extends ShopQueryError {}
+
+/** The object store could not be reached at all (connection refused, DNS, timeout). */
+export class StoreUnreachableError extends ShopQueryError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("STORE_UNREACHABLE", message, options);
+  }
+}
+
+/** The object store answered, with an error. */
+export class StoreError extends ShopQueryError {}
+
+/** A query returned values of a type the caller cannot use (e.g. text where a count was expected). */
+export class ResultShapeError extends ShopQueryError {
+  constructor(message: string) {
+    super("RESULT_SHAPE_INVALID", message);
+  }
+}
+
+export const isShopQueryError = (error: unknown): error is ShopQueryError => error instanceof ShopQueryError;

@@ -1,0 +1,25 @@
+export { type ConfigOverrides, type QueryConfig, resolveQueryConfig, s3ClientConfig } from "./config.js";
+export {
+  type AthenaStatement,
+  type DdlTarget,
+  fillDdlTemplate,
+  renderAthenaDdl,
+  renderEventsDdl,
+  renderSessionsDdl,
+  renderViewDdl,
+  type ViewSource,
+} from "./ddl/index.js";
+export { type DuckDbEngine, openDuckDbEngine, type TableFiles } from "./engine/local/duckdb-engine.js";
+export {
+  createLocalEngine,
+  type LocalEngine,
+  type LocalEngineOptions,
+  type RefreshReport,
+} from "./engine/local/local-engine.js";
+export type { QueryEngine, QueryParam, Row } from "./engine/types.js";
+export * from "./errors.js";
+export { viewSources } from "./sql-files.js";
+export { type RevenueByCurrency, type Summary, summarize, summaryQueries } from "./summary.js";
+export type { DateRange } from "./sync/plan.js";
+export type { TableSyncReport } from "./sync/table-sync.js";
+export { eventsTable, sessionsTable, type TableColumn, type TableDefinition, tables } from "./tables.js";

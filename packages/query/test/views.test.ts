@@ -1,0 +1,169 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { partitionColumns, storageColumns } from "@shop/event-schema";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type DuckDbEngine, openDuckDbEngine } from "../src/engine/local/duckdb-engine.js";
+import { viewSources } from "../src/sql-files.js";
+import { type LakeFile, session, writeEventPartitions, writeSessionPartition } from "./support/dataset.js";
+import { contractEventRows } from "./support/parquet.js";
+
+// The contract's fixture rows (every storage column), plus a second delivery of the order under another
+// file and timestamp encoding: the views must count it once.
+const rows = contractEventRows();
+const order = rows.find((r) => r.event_name === "Order Completed");
+if (!order) throw new Error("the contract fixtures have no Order Completed row");
+const redelivered = { ...order, received_at: "2026-11-28T10:07:00.000Z" };
+
+let dir: string;
+let engine: DuckDbEngine;
+let eventFiles: LakeFile[];
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "shop-query-views-"));
+  eventFiles = [
+    ...(await writeEventPartitions(dir, rows, "batch-1")),
+    ...(await writeEventPartitions(dir, [redelivered], "batch-2", { timestamps: "utc-adjusted" })),
+  ];
+  const sessionFiles = [
+    await writeSessionPartition(dir, "2026-11-28", [
+      session("s1", "2026-11-28T10:00:00.000Z", { orders: 1, revenue: 179.8 }),
+      session("s2", "2026-11-28T11:00:00.000Z", { is_bounce: true }),
+    ]),
+    await writeSessionPartition(dir, "2026-11-29", [session("s3", "2026-11-29T00:00:00.000Z")]),
+  ];
+  engine = await openDuckDbEngine({ dataDir: dir });
+  await engine.bindTables({ events: eventFiles.map((f) => f.path), sessions: sessionFiles.map((f) => f.path) });
+});
+
+afterAll(async () => {
+  await engine?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("table views", () => {
+  it("events has exactly the contract's columns, then the partition columns, with Athena's types", async () => {
+    const columns = await engine.query<{ column_name: string; column_type: string }>("DESCRIBE events");
+    expect(columns.map((c) => c.column_name)).toEqual([
+      ...storageColumns.map((c) => c.name),
+      ...partitionColumns.map((c) => c.name),
+    ]);
+    const typeOf = Object.fromEntries(columns.map((c) => [c.column_name, c.column_type]));
+    expect(typeOf).toMatchObject({
+      event_ts: "TIMESTAMP",
+      session_seq: "INTEGER",
+      revenue: "DOUBLE",
+      is_bot: "BOOLEAN",
+      dt: "VARCHAR",
+      hour: "INTEGER",
+    });
+  });
+
+  it("reads every stored row, with values as the contract's fixtures have them", async () => {
+    const [count] = await engine.query("SELECT count(*) AS n, count(DISTINCT event_id) AS ids FROM events");
+    expect(count).toEqual({ n: rows.length + 1, ids: rows.length });
+    const orders = await engine.query(
+      "SELECT event_ts, received_at, order_id, revenue, currency, checkout_id, dt, hour FROM events WHERE event_name = ? ORDER BY received_at",
+      ["Order Completed"],
+    );
+    expect(orders).toEqual([
+      {
+        event_ts: "2026-11-28T10:05:00.000Z",
+        received_at: "2026-11-28T10:05:00.250Z",
+        order_id: "order-1001",
+        revenue: 179.8,
+        currency: "BRL",
+        checkout_id: "chk-1",
+        dt: "2026-11-28",
+        hour: 10,
+      },
+      // The UTC-adjusted file reads as the same naive UTC instant.
+      {
+        event_ts: "2026-11-28T10:05:00.000Z",
+        received_at: "2026-11-28T10:07:00.000Z",
+        order_id: "order-1001",
+        revenue: 179.8,
+        currency: "BRL",
+        checkout_id: "chk-1",
+        dt: "2026-11-28",
+        hour: 10,
+      },
+    ]);
+  });
+
+  it("sessions reads the Spark layout with dt from the key", async () => {
+    const sessions = await engine.query(
+      "SELECT session_id, dt, duration_seconds, is_bounce, revenue, session_end FROM sessions ORDER BY session_id",
+    );
+    expect(sessions).toEqual([
+      {
+        session_id: "s1",
+        dt: "2026-11-28",
+        duration_seconds: 300,
+        is_bounce: false,
+        revenue: 179.8,
+        session_end: "2026-11-28T10:05:00.000Z",
+      },
+      {
+        session_id: "s2",
+        dt: "2026-11-28",
+        duration_seconds: 300,
+        is_bounce: true,
+        revenue: 0,
+        session_end: "2026-11-28T11:05:00.000Z",
+      },
+      {
+        session_id: "s3",
+        dt: "2026-11-29",
+        duration_seconds: 300,
+        is_bounce: false,
+        revenue: 0,
+        session_end: "2026-11-29T00:05:00.000Z",
+      },
+    ]);
+  });
+});
+
+describe("views of sql/views", () => {
+  it("are the three documented ones", () => {
+    expect(viewSources().map((v) => v.name)).toEqual(["daily_funnel", "daily_revenue", "events_by_type"]);
+  });
+
+  it("events_by_type counts each event once per UTC day and type", async () => {
+    const result = await engine.query("SELECT * FROM events_by_type ORDER BY event_date, event_type");
+    expect(result).toEqual([
+      { event_date: "2026-11-28", event_type: "alias", events: 1 },
+      { event_date: "2026-11-28", event_type: "group", events: 1 },
+      { event_date: "2026-11-28", event_type: "identify", events: 1 },
+      { event_date: "2026-11-28", event_type: "page", events: 1 },
+      { event_date: "2026-11-28", event_type: "track", events: 5 },
+      { event_date: "2026-11-29", event_type: "screen", events: 1 },
+    ]);
+  });
+
+  it("daily_funnel counts views, adds, checkouts and orders, the redelivered order once", async () => {
+    const result = await engine.query("SELECT * FROM daily_funnel ORDER BY event_date");
+    expect(result).toEqual([
+      {
+        event_date: "2026-11-28",
+        product_views: 1,
+        product_adds: 1,
+        checkouts: 0,
+        orders: 1,
+        view_to_order_rate: 1,
+      },
+    ]);
+  });
+
+  it("daily_revenue nets refunds against orders per day and currency", async () => {
+    const result = await engine.query<Record<string, number | string>>(
+      "SELECT * FROM daily_revenue ORDER BY event_date, currency",
+    );
+    expect(result).toHaveLength(1);
+    const [brl] = result;
+    expect(brl).toMatchObject({ event_date: "2026-11-28", currency: "BRL", orders: 1 });
+    expect(brl?.gross_revenue).toBeCloseTo(179.8, 9);
+    expect(brl?.refunds).toBeCloseTo(-89.9, 9);
+    expect(brl?.net_revenue).toBeCloseTo(89.9, 9);
+  });
+});

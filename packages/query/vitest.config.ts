@@ -1,0 +1,24 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: "unit",
+          include: ["test/**/*.test.ts"],
+          exclude: ["test/**/*.integration.test.ts"],
+        },
+      },
+      {
+        // Real S3 server (scripts/stack/up.sh); each file works under its own test-<uuid>/ prefix.
+        test: {
+          name: "integration",
+          include: ["test/**/*.integration.test.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+    ],
+  },
+});
