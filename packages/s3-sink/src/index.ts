@@ -1,0 +1,12 @@
+export * from "./config.js";
+export * from "./core/batch-plan.js";
+export * from "./core/decode.js";
+export * from "./core/msk-event.js";
+export * from "./core/object-key.js";
+export * from "./core/partition.js";
+export * from "./errors.js";
+export { createHandler, type HandlerDependencies, type SinkHandler } from "./handler.js";
+export * from "./logger.js";
+export * from "./parquet/arrow-schema.js";
+export * from "./parquet/encode.js";
+export * from "./storage/object-store.js";

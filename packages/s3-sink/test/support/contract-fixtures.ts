@@ -1,0 +1,54 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import type { CollectedEvent, StorageRow } from "@shop/event-schema";
+import { storageColumns } from "@shop/event-schema";
+import { collectFixture } from "@shop/event-schema/testing";
+
+/**
+ * The contract's shared fixtures: the valid wire events, the storage rows they must become, and the
+ * contract's own collectFixture() that wraps a wire event as the collector would.
+ */
+const require = createRequire(import.meta.url);
+const validPath = require.resolve("@shop/event-schema/fixtures/wire/valid.json");
+const rowsPath = require.resolve("@shop/event-schema/fixtures/storage/rows.jsonl");
+
+export interface WireFixture {
+  name: string;
+  event: Record<string, unknown> & { messageId: string; type: string };
+}
+
+export const validWireFixtures: WireFixture[] = JSON.parse(readFileSync(validPath, "utf8"));
+
+const timestampColumns = new Set<string>(storageColumns.filter((c) => c.type === "timestamp_ms").map((c) => c.name));
+
+/** fixtures/storage/rows.jsonl (ISO timestamps) as StorageRow values (epoch ms), in fixture order. */
+export const expectedFixtureRows: StorageRow[] = readFileSync(rowsPath, "utf8")
+  .split("\n")
+  .filter((line) => line.trim() !== "")
+  .map(
+    (line) =>
+      Object.fromEntries(
+        Object.entries(JSON.parse(line) as Record<string, unknown>).map(([k, v]) => [
+          k,
+          timestampColumns.has(k) && typeof v === "string" ? Date.parse(v) : v,
+        ]),
+      ) as StorageRow,
+  );
+
+export { collectFixture };
+
+/** Every valid fixture as the collector would publish it, `copies` times, each copy with its own messageIds. */
+export function uniqueCollectedFixtures(
+  copies: number,
+  idPrefix: string,
+): Array<{ fixture: number; collected: CollectedEvent }> {
+  const out: Array<{ fixture: number; collected: CollectedEvent }> = [];
+  for (let copy = 0; copy < copies; copy++) {
+    validWireFixtures.forEach((fixture, index) => {
+      const collected = collectFixture(fixture);
+      const messageId = `${idPrefix}-${copy}-${index}`;
+      out.push({ fixture: index, collected: { ...collected, event: { ...collected.event, messageId } } });
+    });
+  }
+  return out;
+}
