@@ -10,6 +10,8 @@ UV="$TOOLS_DIR/uv/bin/uv"
 # uv must use the machine's Python: downloading interpreters is not possible here.
 export UV_PYTHON_DOWNLOADS=never
 export UV_PYTHON="${UV_PYTHON:-python3.11}"
+# The AWS SDK warns on every start that releases after January 2027 need Node 22; we pin it on Node 20.
+export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED="${AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED:-true}"
 
 # Stack settings: the environment wins over stack.env.
 load_stack_env() {
