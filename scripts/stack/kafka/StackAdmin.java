@@ -13,6 +13,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
@@ -97,7 +98,7 @@ public final class StackAdmin {
       Exception last = null;
       while (Instant.now().isBefore(deadline)) {
         try {
-          reconcile(admin, wanted, deadline);
+          reconcile(admin, wanted, deadline).forEach(System.out::println);
           return 0;
         } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
           last = e;
@@ -112,8 +113,10 @@ public final class StackAdmin {
     }
   }
 
-  private static void reconcile(Admin admin, Map<String, Integer> wanted, Instant deadline)
+  /** Brings the topics to shape and returns what it did, one line a topic. */
+  private static List<String> reconcile(Admin admin, Map<String, Integer> wanted, Instant deadline)
       throws ExecutionException, InterruptedException, java.util.concurrent.TimeoutException {
+    List<String> report = new ArrayList<>();
     long waitMs = Math.max(1, Duration.between(Instant.now(), deadline).toMillis());
     Set<String> existing = admin.listTopics().names().get(waitMs, TimeUnit.MILLISECONDS);
     List<NewTopic> missing = new ArrayList<>();
@@ -133,7 +136,7 @@ public final class StackAdmin {
         }
       }
       for (NewTopic t : missing) {
-        System.out.println("created " + t.name() + " partitions=" + t.numPartitions());
+        report.add("created " + t.name() + " partitions=" + t.numPartitions());
       }
     }
     Map<String, TopicDescription> described =
@@ -157,12 +160,26 @@ public final class StackAdmin {
     }
     if (!grow.isEmpty()) {
       admin.createPartitions(grow).all().get(waitMs, TimeUnit.MILLISECONDS);
-      grow.forEach((name, p) -> System.out.println("grew " + name + " to " + p.totalCount()));
+      grow.forEach((name, p) -> report.add("grew " + name + " to " + p.totalCount()));
     }
     for (String name : wanted.keySet()) {
       if (missing.stream().noneMatch(t -> t.name().equals(name)) && !grow.containsKey(name)) {
-        System.out.println("exists " + name + " partitions=" + wanted.get(name));
+        report.add("exists " + name + " partitions=" + wanted.get(name));
       }
     }
+    // The first FindCoordinator creates __consumer_offsets and loads it; until then every new
+    // consumer group gets COORDINATOR_NOT_AVAILABLE. Doing it here means "up" includes "groups work".
+    try {
+      admin
+          .describeConsumerGroups(List.of("shop-stack-warmup"))
+          .all()
+          .get(Math.max(1, Duration.between(Instant.now(), deadline).toMillis()), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      // Kafka 4 answers GROUP_ID_NOT_FOUND for a group nobody joined: the coordinator is up.
+      if (!(e.getCause() instanceof GroupIdNotFoundException)) {
+        throw e;
+      }
+    }
+    return report;
   }
 }

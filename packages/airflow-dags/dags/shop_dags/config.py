@@ -1,0 +1,231 @@
+"""Deployment configuration for the Shop Analytics DAGs, read from the environment.
+
+Every setting is optional except where a target needs it; ``load_config`` resolves them once into a
+complete, validated ``ShopConfig`` and raises ``ConfigError`` naming each bad or missing variable.
+DAG files call it at parse time on purpose: a misconfigured deployment then shows up as a DAG import
+error in the UI instead of as a task failure hours later.
+
+Variables (defaults in brackets):
+
+- ``SHOP_DEPLOY_TARGET``: ``local`` or ``databricks`` [local]
+- ``S3_BUCKET``: the lake bucket [shop-analytics-local]
+- ``SHOP_EVENTS_URL`` / ``SHOP_SESSIONS_URL``: dataset roots [s3a://$S3_BUCKET/events, .../sessions]
+- ``SHOP_SESSION_GAP_MINUTES``: inactivity gap that closes a session [30]
+- ``SHOP_EVENTS_WAIT_SECONDS``: how long to wait for the day's events partition [7200]
+- ``SHOP_JOB_TIMEOUT_MINUTES``: execution timeout of the batch job task [120]
+- ``SHOP_TASK_RETRIES`` / ``SHOP_RETRY_DELAY_SECONDS``: retries per task and the first delay [2, 300]
+
+``local`` only:
+
+- ``SHOP_REPO_ROOT``: the monorepo root [derived from this file's location]
+- ``SHOP_JOBS_PROJECT``: the processing-jobs project [$SHOP_REPO_ROOT/packages/processing-jobs]
+- ``SHOP_JOBS_COMMAND``: command that starts the job module, split like a shell would
+  [$SHOP_JOBS_PROJECT/.venv/bin/python -m shop_jobs.jobs.sessionize_batch]
+
+``databricks`` only:
+
+- ``SHOP_DATABRICKS_CONN_ID``: Airflow connection to the workspace [databricks_default]
+- ``SHOP_DATABRICKS_JOB_ID`` or ``SHOP_DATABRICKS_JOB_NAME``: run an existing job (run-now)
+- otherwise a one-off run (runs/submit) needs ``SHOP_DATABRICKS_PYTHON_FILE`` and exactly one of
+  ``SHOP_DATABRICKS_CLUSTER_ID`` or ``SHOP_DATABRICKS_NEW_CLUSTER`` (a JSON cluster spec), plus an
+  optional ``SHOP_DATABRICKS_WHEEL`` (the shop_jobs wheel to install as a library)
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import os
+import shlex
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+JOB_MODULE = "shop_jobs.jobs.sessionize_batch"
+
+# <repo>/packages/airflow-dags/dags/shop_dags/config.py: the repo root is the fifth parent. Deployments
+# that copy dags/ elsewhere never use this default (only the local target does).
+_DEFAULT_REPO_ROOT = Path(__file__).resolve().parents[4]
+
+
+class ConfigError(ValueError):
+    """The environment does not describe a usable deployment; the message lists every problem."""
+
+
+class DeployTarget(enum.StrEnum):
+    LOCAL = "local"
+    DATABRICKS = "databricks"
+
+
+@dataclass(frozen=True)
+class LocalSettings:
+    repo_root: Path
+    jobs_project: Path
+    # The argv prefix that starts the job module; the job's flags are appended to it.
+    jobs_command: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DatabricksSettings:
+    conn_id: str
+    job_id: int | None = None
+    job_name: str | None = None
+    python_file: str | None = None
+    existing_cluster_id: str | None = None
+    new_cluster: dict[str, Any] | None = None
+    wheel: str | None = None
+
+    @property
+    def runs_existing_job(self) -> bool:
+        return self.job_id is not None or self.job_name is not None
+
+
+@dataclass(frozen=True)
+class ShopConfig:
+    target: DeployTarget
+    events_url: str
+    sessions_url: str
+    session_gap_minutes: int
+    events_wait_seconds: int
+    job_timeout_minutes: int
+    task_retries: int
+    retry_delay_seconds: int
+    local: LocalSettings | None = field(default=None)
+    databricks: DatabricksSettings | None = field(default=None)
+
+
+def load_config(environ: Mapping[str, str] | None = None) -> ShopConfig:
+    """Resolve and validate the configuration; raise ``ConfigError`` listing every problem found."""
+    env = _Env(os.environ if environ is None else environ)
+
+    raw_target = env.get("SHOP_DEPLOY_TARGET", "local").lower()
+    try:
+        target = DeployTarget(raw_target)
+    except ValueError:
+        choices = ", ".join(t.value for t in DeployTarget)
+        env.problem(f"SHOP_DEPLOY_TARGET={raw_target!r} is not one of: {choices}")
+        target = None
+
+    bucket = env.get("S3_BUCKET", "shop-analytics-local")
+    events_url = env.get("SHOP_EVENTS_URL", f"s3a://{bucket}/events").rstrip("/")
+    sessions_url = env.get("SHOP_SESSIONS_URL", f"s3a://{bucket}/sessions").rstrip("/")
+    for name, url in (("SHOP_EVENTS_URL", events_url), ("SHOP_SESSIONS_URL", sessions_url)):
+        if not url.startswith(("s3://", "s3a://")) or len(url.split("/", 3)) < 4:
+            env.problem(f"{name}={url!r} must look like s3a://<bucket>/<prefix>")
+
+    gap = env.integer("SHOP_SESSION_GAP_MINUTES", 30, minimum=1)
+    wait = env.integer("SHOP_EVENTS_WAIT_SECONDS", 7200, minimum=0)
+    timeout = env.integer("SHOP_JOB_TIMEOUT_MINUTES", 120, minimum=1)
+    # dag.test() sits out every retry delay, so local runs turn retries down rather than wait.
+    retries = env.integer("SHOP_TASK_RETRIES", 2, minimum=0)
+    retry_delay = env.integer("SHOP_RETRY_DELAY_SECONDS", 300, minimum=1)
+
+    local = _local_settings(env) if target is DeployTarget.LOCAL else None
+    databricks = _databricks_settings(env) if target is DeployTarget.DATABRICKS else None
+
+    env.raise_if_problems()
+    assert target is not None  # guaranteed by raise_if_problems
+    return ShopConfig(
+        target=target,
+        events_url=events_url,
+        sessions_url=sessions_url,
+        session_gap_minutes=gap,
+        events_wait_seconds=wait,
+        job_timeout_minutes=timeout,
+        task_retries=retries,
+        retry_delay_seconds=retry_delay,
+        local=local,
+        databricks=databricks,
+    )
+
+
+def _local_settings(env: _Env) -> LocalSettings:
+    repo_root = Path(env.get("SHOP_REPO_ROOT", str(_DEFAULT_REPO_ROOT))).expanduser()
+    jobs_project = Path(env.get("SHOP_JOBS_PROJECT", str(repo_root / "packages" / "processing-jobs")))
+    if not jobs_project.is_absolute():
+        jobs_project = repo_root / jobs_project
+    if not jobs_project.is_dir():
+        env.problem(f"SHOP_JOBS_PROJECT: {jobs_project} is not a directory")
+
+    override = env.get("SHOP_JOBS_COMMAND", "")
+    if override:
+        command = tuple(shlex.split(override))
+    else:
+        command = (str(jobs_project / ".venv" / "bin" / "python"), "-m", JOB_MODULE)
+    return LocalSettings(repo_root=repo_root, jobs_project=jobs_project, jobs_command=command)
+
+
+def _databricks_settings(env: _Env) -> DatabricksSettings:
+    conn_id = env.get("SHOP_DATABRICKS_CONN_ID", "databricks_default")
+    job_id = env.integer("SHOP_DATABRICKS_JOB_ID", None, minimum=1)
+    job_name = env.get("SHOP_DATABRICKS_JOB_NAME", "") or None
+    if job_id is not None and job_name is not None:
+        env.problem("set only one of SHOP_DATABRICKS_JOB_ID and SHOP_DATABRICKS_JOB_NAME")
+    if job_id is not None or job_name is not None:
+        return DatabricksSettings(conn_id=conn_id, job_id=job_id, job_name=job_name)
+
+    python_file = env.get("SHOP_DATABRICKS_PYTHON_FILE", "") or None
+    cluster_id = env.get("SHOP_DATABRICKS_CLUSTER_ID", "") or None
+    new_cluster_raw = env.get("SHOP_DATABRICKS_NEW_CLUSTER", "")
+    new_cluster = None
+    if new_cluster_raw:
+        try:
+            new_cluster = json.loads(new_cluster_raw)
+        except json.JSONDecodeError as err:
+            env.problem(f"SHOP_DATABRICKS_NEW_CLUSTER is not valid JSON ({err})")
+        else:
+            if not isinstance(new_cluster, dict):
+                env.problem("SHOP_DATABRICKS_NEW_CLUSTER must be a JSON object (a Databricks cluster spec)")
+                new_cluster = None
+    if python_file is None:
+        env.problem(
+            "databricks target needs SHOP_DATABRICKS_JOB_ID or SHOP_DATABRICKS_JOB_NAME (run an existing "
+            "job) or SHOP_DATABRICKS_PYTHON_FILE (submit a one-off run)"
+        )
+    if (cluster_id is None) == (new_cluster_raw == ""):
+        env.problem(
+            "a one-off Databricks run needs exactly one of SHOP_DATABRICKS_CLUSTER_ID or "
+            "SHOP_DATABRICKS_NEW_CLUSTER"
+        )
+    return DatabricksSettings(
+        conn_id=conn_id,
+        python_file=python_file,
+        existing_cluster_id=cluster_id,
+        new_cluster=new_cluster,
+        wheel=env.get("SHOP_DATABRICKS_WHEEL", "") or None,
+    )
+
+
+class _Env:
+    """Reads variables and collects problems, so one error reports every bad setting at once."""
+
+    def __init__(self, environ: Mapping[str, str]) -> None:
+        self._environ = environ
+        self._problems: list[str] = []
+
+    def get(self, name: str, default: str) -> str:
+        value = self._environ.get(name, "").strip()
+        return value if value else default
+
+    def integer(self, name: str, default: int | None, *, minimum: int) -> int | None:
+        raw = self.get(name, "")
+        if not raw:
+            return default
+        try:
+            value = int(raw)
+        except ValueError:
+            self.problem(f"{name}={raw!r} is not an integer")
+            return default
+        if value < minimum:
+            self.problem(f"{name}={value} must be at least {minimum}")
+            return default
+        return value
+
+    def problem(self, message: str) -> None:
+        self._problems.append(message)
+
+    def raise_if_problems(self) -> None:
+        if self._problems:
+            lines = "\n".join(f"  - {p}" for p in self._problems)
+            raise ConfigError(f"invalid Shop Analytics DAG configuration:\n{lines}")

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Stops the processes the stack started (SIGTERM, then SIGKILL after STACK_STOP_TIMEOUT s) and
+# waits until they are gone.
+# Usage: scripts/stack/down.sh [--purge]   --purge also deletes Kafka's data and both logs
+set -euo pipefail
+HERE="$(cd "$(dirname "$0")" && pwd)"
+# shellcheck source=../lib.sh
+source "$HERE/../lib.sh"
+
+action=stop
+case "${1:-}" in
+  "") ;;
+  --purge) action=purge ;;
+  *) die "usage: $0 [--purge]" ;;
+esac
+
+# Both at once: the broker's controlled shutdown takes a few seconds, moto's none.
+bash "$HERE/s3.sh" "$action" &
+s3_pid=$!
+kafka_rc=0
+bash "$HERE/kafka.sh" "$action" || kafka_rc=$?
+s3_rc=0
+wait "$s3_pid" || s3_rc=$?
+((kafka_rc == 0 && s3_rc == 0)) || die "could not stop everything (kafka rc=$kafka_rc, s3 rc=$s3_rc)"
