@@ -41,6 +41,10 @@ python_deps() {
     log "uv sync $project (locked)"
     (cd "$ROOT/$project" && run_uv sync --locked --quiet)
   done
+  # Spark reads s3a:// with hadoop-aws and a few AWS SDK modules, resolved by Maven (cached in ~/.m2).
+  bash "$ROOT/packages/processing-jobs/scripts/fetch-jars.sh" >/dev/null
+  # Kafka's jars, likewise; the broker itself starts with `make up`.
+  bash "$ROOT/scripts/stack/kafka.sh" install
 }
 
 case "$what" in

@@ -5,6 +5,7 @@
 # Prints the jar directory on stdout. Usage: scripts/fetch-jars.sh
 set -euo pipefail
 PKG_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=SCRIPTDIR/../../../scripts/lib.sh
 source "$PKG_DIR/../../scripts/lib.sh"
 
 pom="$PKG_DIR/jars/pom.xml"
@@ -12,7 +13,10 @@ hadoop_version="$(sed -n 's:.*<hadoop.version>\(.*\)</hadoop.version>.*:\1:p' "$
 [ -n "$hadoop_version" ] || die "no <hadoop.version> in $pom"
 
 # hadoop-aws only works with the hadoop-client jars of the very same release, and those come from pyspark.
-bundled="$(ls "$PKG_DIR"/.venv/lib/python3.*/site-packages/pyspark/jars/hadoop-client-api-*.jar 2>/dev/null | head -n1 || true)"
+bundled=""
+for jar in "$PKG_DIR"/.venv/lib/python3.*/site-packages/pyspark/jars/hadoop-client-api-*.jar; do
+  [ -f "$jar" ] && bundled="$jar" && break
+done
 if [ -n "$bundled" ]; then
   bundled_version="$(basename "$bundled" .jar)"; bundled_version="${bundled_version#hadoop-client-api-}"
   [ "$bundled_version" = "$hadoop_version" ] ||

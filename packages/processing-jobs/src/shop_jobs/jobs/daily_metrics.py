@@ -1,0 +1,74 @@
+"""Daily KPIs of one UTC day from the sessions table.
+
+    python -m shop_jobs.jobs.daily_metrics --sessions-path s3a://B/sessions --metrics-path s3a://B/daily_metrics \
+        --date 2026-11-27
+
+Runs after sessionize_batch for the same date. Replaces only <metrics-path>/dt=<date>/ (idempotent).
+Prints one JSON line: {"date", "sessions", "orders", "revenue"}.
+Exit codes: 0 done, 2 bad arguments, 3 the day's sessions partition does not exist.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from datetime import date
+
+from pyspark.sql import SparkSession
+from pyspark.sql import functions as F
+
+from shop_jobs.lake import InputPartitionMissingError, partition_path, path_exists
+from shop_jobs.spark_session import get_spark
+from shop_jobs.transforms.daily_metrics import daily_metrics
+from shop_jobs.transforms.sessions import SESSIONS_SCHEMA
+
+EXIT_INPUT_MISSING = 3
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="daily_metrics", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sessions-path", required=True, help="root of the sessions table")
+    parser.add_argument("--metrics-path", required=True, help="root of the daily metrics table")
+    parser.add_argument("--date", required=True, type=date.fromisoformat, help="UTC day, YYYY-MM-DD")
+    return parser.parse_args(argv)
+
+
+def run(spark: SparkSession, args: argparse.Namespace) -> dict[str, object]:
+    day_path = partition_path(args.sessions_path, args.date)
+    if not path_exists(spark, day_path):
+        raise InputPartitionMissingError(f"input partition {day_path} does not exist")
+    # Read with the table's schema so dt stays a string (partition inference would make it a date).
+    sessions = (
+        spark.read.schema(SESSIONS_SCHEMA)
+        .option("basePath", args.sessions_path.rstrip("/"))
+        .parquet(day_path)
+        .where(F.col("dt") == args.date.isoformat())
+    )
+    metrics = daily_metrics(sessions).repartition(1).cache()
+    try:
+        row = metrics.select("sessions", "orders", "revenue").first()
+        metrics.write.mode("overwrite").option("partitionOverwriteMode", "dynamic").partitionBy("dt").parquet(
+            args.metrics_path
+        )
+    finally:
+        metrics.unpersist()
+    # sessionize_batch deletes a day without sessions, so an existing partition has rows.
+    return {"date": args.date.isoformat(), **row.asDict()}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    spark = get_spark("daily_metrics")
+    try:
+        summary = run(spark, args)
+    except InputPartitionMissingError as err:
+        print(f"daily_metrics: {err}", file=sys.stderr)
+        return EXIT_INPUT_MISSING
+    print(json.dumps(summary, sort_keys=True), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

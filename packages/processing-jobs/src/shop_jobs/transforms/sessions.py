@@ -1,0 +1,148 @@
+"""Sessionization of storage rows: pure DataFrame -> DataFrame functions, no SparkSession of their own.
+
+A session is a run of one anonymous_id's events in which no two consecutive events (ordered by event_ts,
+ties broken by event_id) are more than gap_minutes apart. The SDK's own session_id is only a hint and is
+not trusted: it resets on storage loss and differs between tabs, while event time is what the reports mean.
+"""
+
+from __future__ import annotations
+
+from pyspark.sql import Column, DataFrame, Window
+from pyspark.sql import functions as F
+from pyspark.sql.types import (
+    BooleanType,
+    DoubleType,
+    IntegerType,
+    StringType,
+    StructField,
+    StructType,
+    TimestampType,
+)
+
+from shop_jobs.transforms.utc import utc_date_string
+
+DEFAULT_GAP_MINUTES = 30
+PRODUCT_VIEWED = "Product Viewed"
+ORDER_COMPLETED = "Order Completed"
+# Screens are the page views of mobile apps.
+PAGE_VIEW_TYPES = ("page", "screen")
+
+SESSIONS_SCHEMA = StructType(
+    [
+        StructField("session_id", StringType(), False),
+        StructField("anonymous_id", StringType(), False),
+        StructField("user_id", StringType(), True),
+        StructField("session_start", TimestampType(), False),
+        StructField("session_end", TimestampType(), False),
+        StructField("duration_seconds", DoubleType(), False),
+        StructField("event_count", IntegerType(), False),
+        StructField("page_views", IntegerType(), False),
+        StructField("product_views", IntegerType(), False),
+        StructField("orders", IntegerType(), False),
+        StructField("revenue", DoubleType(), False),
+        StructField("is_bounce", BooleanType(), False),
+        StructField("landing_page", StringType(), True),
+        StructField("utm_source", StringType(), True),
+        StructField("utm_medium", StringType(), True),
+        StructField("utm_campaign", StringType(), True),
+        StructField("dt", StringType(), False),
+    ]
+)
+
+_MICROS_PER_MINUTE = 60 * 1_000_000
+
+
+def dedupe_events(events: DataFrame) -> DataFrame:
+    """One row per event_id.
+
+    Upstream delivery is at-least-once (SDK re-sends, Kafka redelivery, Lambda retries), so the same
+    event can sit in several files. Copies share their payload; the earliest received one is kept so the
+    choice does not depend on file order.
+    """
+    first_copy = Window.partitionBy("event_id").orderBy(F.col("received_at").asc_nulls_last(), F.col("event_ts").asc())
+    return events.withColumn("_copy", F.row_number().over(first_copy)).where(F.col("_copy") == 1).drop("_copy")
+
+
+def assign_sessions(events: DataFrame, gap_minutes: int = DEFAULT_GAP_MINUTES) -> DataFrame:
+    """events (one row per event_id, anonymous_id not null) plus _session_seq: the 1-based session
+    number within its anonymous_id."""
+    if gap_minutes <= 0:
+        raise ValueError(f"gap_minutes must be positive, got {gap_minutes}")
+    ordered = Window.partitionBy("anonymous_id").orderBy("event_ts", "event_id")
+    micros = F.unix_micros("event_ts")
+    gap_exceeded = (micros - F.lag(micros).over(ordered)) > F.lit(gap_minutes * _MICROS_PER_MINUTE)
+    # A gap of exactly gap_minutes continues the session; only a longer one starts a new one.
+    starts_session = F.when(gap_exceeded | F.lag(micros).over(ordered).isNull(), 1).otherwise(0)
+    running = ordered.rowsBetween(Window.unboundedPreceding, Window.currentRow)
+    return (
+        events.withColumn("_starts", starts_session)
+        .withColumn("_session_seq", F.sum("_starts").over(running))
+        .drop("_starts")
+    )
+
+
+def sessionize(events: DataFrame, gap_minutes: int = DEFAULT_GAP_MINUTES) -> DataFrame:
+    """Storage rows -> one row per session, in SESSIONS_SCHEMA.
+
+    Events without an anonymous_id (server-side calls that carry only a user_id) belong to no browsing
+    session and are left out. Duplicate event_ids are dropped first.
+    """
+    keyed = dedupe_events(events.where(F.col("anonymous_id").isNotNull()))
+    sessioned = assign_sessions(keyed, gap_minutes)
+
+    # Ordering key for "first"/"last" within a session: event time, then event_id, as the gap rule.
+    order = F.struct("event_ts", "event_id")
+
+    def first(col: str, *, skip_nulls: bool = False) -> Column:
+        key = F.when(F.col(col).isNotNull(), order) if skip_nulls else order
+        # min_by/max_by ignore rows whose ordering value is null, which is how nulls are skipped.
+        return F.min_by(F.col(col), key)
+
+    def last_non_null(col: str) -> Column:
+        return F.max_by(F.col(col), F.when(F.col(col).isNotNull(), order))
+
+    def count_where(cond: Column) -> Column:
+        return F.count(F.when(cond, True))
+
+    is_order = F.col("event_name") == ORDER_COMPLETED
+    is_page_view = F.col("event_type").isin(*PAGE_VIEW_TYPES)
+    aggregated = sessioned.groupBy("anonymous_id", "_session_seq").agg(
+        F.min_by("event_id", order).alias("_first_event_id"),
+        last_non_null("user_id").alias("user_id"),
+        F.min("event_ts").alias("session_start"),
+        F.max("event_ts").alias("session_end"),
+        F.count(F.lit(1)).alias("event_count"),
+        count_where(is_page_view).alias("page_views"),
+        count_where(F.col("event_name") == PRODUCT_VIEWED).alias("product_views"),
+        count_where(is_order).alias("orders"),
+        F.sum(F.when(is_order, F.col("revenue"))).alias("_revenue"),
+        count_where(F.col("event_type") == "track").alias("_tracks"),
+        first("page_path", skip_nulls=True).alias("landing_page"),
+        first("utm_source").alias("utm_source"),
+        first("utm_medium").alias("utm_medium"),
+        first("utm_campaign").alias("utm_campaign"),
+    )
+    duration_micros = F.unix_micros("session_end") - F.unix_micros("session_start")
+    return aggregated.select(
+        # Hashing the anonymous_id with the session's first event_id gives the same id on every re-run
+        # over the same events, wherever the run starts reading.
+        F.substring(F.sha2(F.concat_ws("|", "anonymous_id", "_first_event_id"), 256), 1, 32).alias("session_id"),
+        "anonymous_id",
+        "user_id",
+        "session_start",
+        "session_end",
+        (duration_micros / F.lit(1_000_000.0)).alias("duration_seconds"),
+        F.col("event_count").cast("int").alias("event_count"),
+        F.col("page_views").cast("int").alias("page_views"),
+        F.col("product_views").cast("int").alias("product_views"),
+        F.col("orders").cast("int").alias("orders"),
+        # No currency conversion: revenue is summed as sent (single-currency shops).
+        F.coalesce(F.col("_revenue"), F.lit(0.0)).alias("revenue"),
+        # A bounce: exactly one page view and no tracked interaction (identify/group/alias don't count).
+        ((F.col("page_views") == 1) & (F.col("_tracks") == 0)).alias("is_bounce"),
+        "landing_page",
+        "utm_source",
+        "utm_medium",
+        "utm_campaign",
+        utc_date_string(F.col("session_start")).alias("dt"),
+    )

@@ -1,0 +1,162 @@
+"""Helpers the tests import (tests/ is on pytest's pythonpath)."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parents[1]
+REPO_ROOT = PACKAGE_DIR.parents[1]
+STORAGE_ROWS = REPO_ROOT / "packages" / "event-schema" / "fixtures" / "storage" / "rows.jsonl"
+
+
+def stack_env() -> dict[str, str]:
+    """stack.env at the repo root: the defaults behind whatever the environment sets."""
+    values: dict[str, str] = {}
+    for line in (REPO_ROOT / "stack.env").read_text(encoding="utf-8").splitlines():
+        key, sep, value = line.partition("=")
+        if sep and key.strip() and not key.lstrip().startswith("#"):
+            values[key.strip()] = value.strip()
+    if "AWS_REGION" not in values and "S3_REGION" in values:
+        values["AWS_REGION"] = values["S3_REGION"]
+    return values
+
+
+def utc(*parts: int) -> datetime:
+    """datetime(...) in UTC; the last part, if a seventh is given, is milliseconds."""
+    if len(parts) == 7:
+        *head, millis = parts
+        return datetime(*head, millis * 1000, tzinfo=UTC)
+    return datetime(*parts, tzinfo=UTC)
+
+
+# A small lake around DAY for the job tests: what each day's run must (and must not) pick up.
+DAY = "2026-11-28"
+JOB_EVENTS = [
+    # Seen by no run of DAY: yesterday morning, outside the one-gap lookback.
+    {"event_id": "y1", "anonymous_id": "yesterday", "event_type": "page", "page_path": "/y",
+     "event_ts": utc(2026, 11, 27, 10, 0)},
+    # Starts yesterday and crosses midnight: yesterday's session, even though two of its events are DAY's.
+    {"event_id": "n1", "anonymous_id": "night-owl", "event_ts": utc(2026, 11, 27, 23, 10)},
+    {"event_id": "n2", "anonymous_id": "night-owl", "event_ts": utc(2026, 11, 27, 23, 50)},
+    {"event_id": "n3", "anonymous_id": "night-owl", "event_ts": utc(2026, 11, 28, 0, 15)},
+    {"event_id": "n4", "anonymous_id": "night-owl", "event_ts": utc(2026, 11, 28, 0, 40)},
+    # DAY's shopper, with the order delivered twice.
+    {"event_id": "s1", "anonymous_id": "shopper", "event_type": "page", "page_path": "/", "utm_source": "news",
+     "utm_medium": "email", "utm_campaign": "bf", "event_ts": utc(2026, 11, 28, 10, 0)},
+    {"event_id": "s2", "anonymous_id": "shopper", "event_name": "Product Viewed", "product_id": "p1",
+     "event_ts": utc(2026, 11, 28, 10, 1)},
+    {"event_id": "s3", "anonymous_id": "shopper", "event_type": "identify", "user_id": "u-1",
+     "event_ts": utc(2026, 11, 28, 10, 2)},
+    {"event_id": "s4", "anonymous_id": "shopper", "event_name": "Order Completed", "revenue": 42.5,
+     "event_ts": utc(2026, 11, 28, 10, 5)},
+    {"event_id": "s4", "anonymous_id": "shopper", "event_name": "Order Completed", "revenue": 42.5,
+     "event_ts": utc(2026, 11, 28, 10, 5), "received_at": utc(2026, 11, 28, 10, 9)},
+    # Starts late on DAY and ends after midnight: DAY's session, finished from the next day's first hours.
+    {"event_id": "l1", "anonymous_id": "late", "event_type": "page", "page_path": "/late",
+     "event_ts": utc(2026, 11, 28, 23, 45)},
+    {"event_id": "l2", "anonymous_id": "late", "event_ts": utc(2026, 11, 29, 0, 10)},
+    # The next day's own sessions.
+    {"event_id": "t1", "anonymous_id": "tomorrow", "event_ts": utc(2026, 11, 29, 1, 0)},
+    {"event_id": "t2", "anonymous_id": "tomorrow", "event_ts": utc(2026, 11, 29, 5, 0)},
+]  # fmt: skip
+
+
+def session_id(anonymous_id: str, first_event_id: str) -> str:
+    """The id the job must give a session: sha256 of 'anonymous_id|first event_id', 32 hex digits."""
+    return hashlib.sha256(f"{anonymous_id}|{first_event_id}".encode()).hexdigest()[:32]
+
+
+def session(**values) -> dict:
+    """An expected sessions row: the defaults of a one-event track session, overridden by values."""
+    row = {
+        "user_id": None,
+        "page_views": 0,
+        "product_views": 0,
+        "orders": 0,
+        "revenue": 0.0,
+        "is_bounce": False,
+        "landing_page": None,
+        "utm_source": None,
+        "utm_medium": None,
+        "utm_campaign": None,
+        "event_count": 1,
+    }
+    row.update(values)
+    row.setdefault("session_end", row["session_start"])
+    row.setdefault("duration_seconds", (row["session_end"] - row["session_start"]).total_seconds())
+    row.setdefault("dt", row["session_start"].date().isoformat())
+    row["session_id"] = session_id(row["anonymous_id"], row.pop("first_event_id"))
+    return row
+
+
+def expected_day_sessions() -> list[dict]:
+    """DAY's sessions from JOB_EVENTS."""
+    return [
+        session(
+            anonymous_id="shopper",
+            first_event_id="s1",
+            user_id="u-1",
+            session_start=utc(2026, 11, 28, 10, 0),
+            session_end=utc(2026, 11, 28, 10, 5),
+            event_count=4,
+            page_views=1,
+            product_views=1,
+            orders=1,
+            revenue=42.5,
+            landing_page="/",
+            utm_source="news",
+            utm_medium="email",
+            utm_campaign="bf",
+        ),
+        session(
+            anonymous_id="late",
+            first_event_id="l1",
+            session_start=utc(2026, 11, 28, 23, 45),
+            session_end=utc(2026, 11, 29, 0, 10),
+            event_count=2,
+            page_views=1,
+            landing_page="/late",
+        ),
+    ]
+
+
+def storage_fixture_sessions() -> list[dict]:
+    """The sessions of the shared storage fixture rows (packages/event-schema/fixtures/storage/rows.jsonl).
+
+    Rows without an anonymous_id (the refund, group and alias calls by user-7) are in no session.
+    """
+    return [
+        # page → Product Viewed → Product Added → identify → Order Completed, five minutes.
+        session(
+            anonymous_id="anon-fixture-1",
+            first_event_id="0190f7a0-0001-7000-8000-000000000001",
+            user_id="user-7",
+            session_start=utc(2026, 11, 28, 10, 0),
+            session_end=utc(2026, 11, 28, 10, 5),
+            event_count=5,
+            page_views=1,
+            product_views=1,
+            orders=1,
+            revenue=179.8,
+            landing_page="/",
+            utm_source="news",
+            utm_medium="email",
+            utm_campaign="black-friday",
+        ),
+        # One track call a millisecond before midnight: no page view, so no bounce.
+        session(
+            anonymous_id="anon-fixture-2",
+            first_event_id="0190f7a0-0001-7000-8000-000000000007",
+            session_start=utc(2026, 11, 28, 23, 59, 59, 999),
+        ),
+        # A lone screen view is a page view, and a bounce; it starts the next UTC day.
+        session(
+            anonymous_id="anon-fixture-3",
+            first_event_id="0190f7a0-0001-7000-8000-000000000008",
+            session_start=utc(2026, 11, 29, 0, 0),
+            page_views=1,
+            is_bounce=True,
+        ),
+    ]

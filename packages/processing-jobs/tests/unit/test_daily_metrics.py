@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+import json
+
+from pyspark.testing import assertDataFrameEqual
+from support import session, utc
+
+from shop_jobs.jobs.daily_metrics import EXIT_INPUT_MISSING, main
+from shop_jobs.transforms.daily_metrics import DAILY_METRICS_SCHEMA, daily_metrics
+from shop_jobs.transforms.sessions import SESSIONS_SCHEMA
+
+
+def sessions_df(spark, *rows):
+    return spark.createDataFrame([tuple(r[c] for c in SESSIONS_SCHEMA.fieldNames()) for r in rows], SESSIONS_SCHEMA)
+
+
+def day_sessions(spark):
+    start = utc(2026, 11, 28, 9, 0)
+    return sessions_df(
+        spark,
+        session(anonymous_id="a", first_event_id="1", user_id="u-1", session_start=start,
+                session_end=utc(2026, 11, 28, 9, 10), event_count=6, page_views=3, product_views=2, orders=1,
+                revenue=30.0),
+        session(anonymous_id="a", first_event_id="2", user_id="u-1", session_start=utc(2026, 11, 28, 12, 0),
+                session_end=utc(2026, 11, 28, 12, 5), event_count=4, page_views=2, orders=2, revenue=12.5),
+        session(anonymous_id="b", first_event_id="3", session_start=start, page_views=1, is_bounce=True),
+        session(anonymous_id="c", first_event_id="4", session_start=utc(2026, 11, 29, 1, 0), page_views=1,
+                is_bounce=True),
+    )  # fmt: skip
+
+
+def test_daily_metrics_per_day(spark):
+    expected = spark.createDataFrame(
+        [
+            # 3 sessions of 2 visitors, one identified; 600 + 300 + 0 seconds; one of three bounced.
+            (3, 2, 1, 6, 2, 3, 42.5, 2, 1 / 3, 2 / 3, 300.0, "2026-11-28"),
+            (1, 1, 0, 1, 0, 0, 0.0, 0, 1.0, 0.0, 0.0, "2026-11-29"),
+        ],
+        DAILY_METRICS_SCHEMA,
+    )
+    assertDataFrameEqual(daily_metrics(day_sessions(spark)), expected, checkRowOrder=False)
+
+
+def test_job_writes_the_day_and_fails_on_a_missing_one(spark, tmp_path, capsys):
+    day_sessions(spark).write.partitionBy("dt").parquet(str(tmp_path / "sessions"))
+    argv = ["--sessions-path", str(tmp_path / "sessions"), "--metrics-path", str(tmp_path / "metrics")]
+
+    assert main([*argv, "--date", "2026-11-28"]) == 0
+    summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert summary == {"date": "2026-11-28", "sessions": 3, "orders": 3, "revenue": 42.5}
+    written = spark.read.schema(DAILY_METRICS_SCHEMA).parquet(str(tmp_path / "metrics"))
+    assert [(r.dt, r.sessions, r.visitors) for r in written.collect()] == [("2026-11-28", 3, 2)]
+
+    assert main([*argv, "--date", "2026-12-01"]) == EXIT_INPUT_MISSING
+    assert "dt=2026-12-01 does not exist" in capsys.readouterr().err

@@ -1,0 +1,88 @@
+"""The job end to end on the local filesystem; tests/integration runs it against S3 through s3a."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+from pyspark.testing import assertDataFrameEqual
+from support import DAY, JOB_EVENTS, expected_day_sessions, utc
+
+from shop_jobs.jobs.sessionize_batch import EXIT_INPUT_MISSING, SUMMARY_SCHEMA, main
+from shop_jobs.lake import write_events
+from shop_jobs.transforms.sessions import SESSIONS_SCHEMA
+
+
+@pytest.fixture(scope="module")
+def lake(make_events, tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("lake")
+    write_events(make_events(*JOB_EVENTS), str(root / "events"))
+    return root
+
+
+def run_job(lake: Path, day: str, capsys) -> tuple[int, dict | None, str]:
+    code = main(["--events-path", str(lake / "events"), "--sessions-path", str(lake / "sessions"), "--date", day])
+    out, err = capsys.readouterr()
+    lines = out.strip().splitlines()
+    return code, (json.loads(lines[-1]) if code == 0 else None), err
+
+
+def rows(spark, values: list[dict]):
+    return spark.createDataFrame([tuple(v[c] for c in SESSIONS_SCHEMA.fieldNames()) for v in values], SESSIONS_SCHEMA)
+
+
+def test_day_run_writes_the_sessions_that_start_that_day(spark, lake, capsys):
+    code, summary, _ = run_job(lake, DAY, capsys)
+    assert code == 0
+    jsonschema.validate(summary, SUMMARY_SCHEMA)
+    assert summary == {"date": DAY, "sessions": 2, "events": 6}
+    written = spark.read.parquet(str(lake / "sessions" / f"dt={DAY}"))
+    assertDataFrameEqual(written, rows(spark, expected_day_sessions()).drop("dt"), checkRowOrder=False)
+
+
+def test_re_runs_replace_only_their_own_day(spark, lake, capsys):
+    assert run_job(lake, "2026-11-29", capsys)[:2] == (0, {"date": "2026-11-29", "sessions": 2, "events": 2})
+    first = spark.read.schema(SESSIONS_SCHEMA).parquet(str(lake / "sessions")).collect()
+    assert run_job(lake, DAY, capsys)[0] == 0
+    again = spark.read.schema(SESSIONS_SCHEMA).parquet(str(lake / "sessions"))
+    assertDataFrameEqual(again, first, checkRowOrder=False)
+    assert sorted(r.dt for r in again.select("dt").distinct().collect()) == [DAY, "2026-11-29"]
+    assert len(list((lake / "sessions" / f"dt={DAY}").glob("*.parquet"))) == 1
+
+
+def test_missing_input_partition_exits_non_zero_with_the_path(lake, capsys):
+    code, _, err = run_job(lake, "2026-12-24", capsys)
+    assert code == EXIT_INPUT_MISSING
+    assert f"{lake / 'events'}/dt=2026-12-24 does not exist" in err
+
+
+def test_day_without_sessions_clears_an_earlier_result(spark, make_events, tmp_path, capsys):
+    # Both events belong to a session that started the day before.
+    events = make_events(
+        {"event_id": "a", "anonymous_id": "anon", "event_ts": utc(2026, 12, 1, 23, 50)},
+        {"event_id": "b", "anonymous_id": "anon", "event_ts": utc(2026, 12, 2, 0, 10)},
+    )
+    write_events(events, str(tmp_path / "events"))
+    stale = tmp_path / "sessions" / "dt=2026-12-02"
+    stale.mkdir(parents=True)
+    (stale / "part-0.parquet").write_bytes(b"left by an earlier run")
+
+    code, summary, _ = run_job(tmp_path, "2026-12-02", capsys)
+    assert (code, summary) == (0, {"date": "2026-12-02", "sessions": 0, "events": 0})
+    assert not stale.exists()
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--events-path", "e", "--sessions-path", "s", "--date", "28-11-2026"],
+        ["--events-path", "e", "--sessions-path", "s", "--date", DAY, "--gap-minutes", "0"],
+        ["--sessions-path", "s", "--date", DAY],
+    ],
+)
+def test_bad_arguments_are_usage_errors(argv):
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    assert exit_info.value.code == 2

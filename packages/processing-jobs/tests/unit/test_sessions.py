@@ -1,0 +1,284 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from pyspark.sql import DataFrame, SparkSession
+from pyspark.testing import assertDataFrameEqual, assertSchemaEqual
+from support import session, storage_fixture_sessions, utc
+
+from shop_jobs.transforms.sessions import SESSIONS_SCHEMA, sessionize
+
+SESSION_COLUMNS = SESSIONS_SCHEMA.fieldNames()
+
+
+def expected_sessions(spark: SparkSession, *rows: dict) -> DataFrame:
+    return spark.createDataFrame([tuple(r[c] for c in SESSION_COLUMNS) for r in rows], SESSIONS_SCHEMA)
+
+
+def assert_sessions(actual: DataFrame, expected: DataFrame) -> None:
+    # Row order is not part of the contract; column order and types are.
+    assertSchemaEqual(actual.schema, SESSIONS_SCHEMA, ignoreNullable=True)
+    assertDataFrameEqual(actual, expected, checkRowOrder=False)
+
+
+def test_shared_storage_fixture_rows(spark, storage_rows):
+    """The rows the TypeScript mapping produces from the shared wire fixtures."""
+    expected = expected_sessions(spark, *storage_fixture_sessions())
+    assert_sessions(sessionize(storage_rows), expected)
+
+
+def test_gap_of_exactly_the_limit_continues_the_session(spark, make_events):
+    start = utc(2026, 11, 28, 9, 0)
+    events = make_events(
+        {"event_id": "a", "anonymous_id": "anon", "event_ts": start},
+        {"event_id": "b", "anonymous_id": "anon", "event_ts": start + timedelta(minutes=30)},
+    )
+    expected = expected_sessions(
+        spark,
+        session(
+            anonymous_id="anon",
+            first_event_id="a",
+            session_start=start,
+            session_end=start + timedelta(minutes=30),
+            event_count=2,
+        ),
+    )
+    assert_sessions(sessionize(events, gap_minutes=30), expected)
+
+
+def test_gap_one_millisecond_over_the_limit_starts_a_new_session(spark, make_events):
+    start = utc(2026, 11, 28, 9, 0)
+    later = start + timedelta(minutes=30, milliseconds=1)
+    events = make_events(
+        {"event_id": "a", "anonymous_id": "anon", "event_ts": start},
+        {"event_id": "b", "anonymous_id": "anon", "event_ts": later},
+    )
+    expected = expected_sessions(
+        spark,
+        session(anonymous_id="anon", first_event_id="a", session_start=start),
+        session(anonymous_id="anon", first_event_id="b", session_start=later),
+    )
+    assert_sessions(sessionize(events, gap_minutes=30), expected)
+
+
+def test_gap_minutes_is_a_parameter(spark, make_events):
+    start = utc(2026, 11, 28, 9, 0)
+    events = make_events(
+        {"event_id": "a", "anonymous_id": "anon", "event_ts": start},
+        {"event_id": "b", "anonymous_id": "anon", "event_ts": start + timedelta(minutes=11)},
+    )
+    expected = expected_sessions(
+        spark,
+        session(anonymous_id="anon", first_event_id="a", session_start=start),
+        session(anonymous_id="anon", first_event_id="b", session_start=start + timedelta(minutes=11)),
+    )
+    assert_sessions(sessionize(events, gap_minutes=10), expected)
+
+
+def test_duplicate_event_ids_count_once(spark, make_events):
+    start = utc(2026, 11, 28, 9, 0)
+    order = {
+        "event_id": "order",
+        "anonymous_id": "anon",
+        "event_name": "Order Completed",
+        "revenue": 50.0,
+        "event_ts": start + timedelta(minutes=1),
+    }
+    events = make_events(
+        {
+            "event_id": "page",
+            "anonymous_id": "anon",
+            "event_type": "page",
+            "page_path": "/",
+            "event_ts": start,
+        },
+        order,
+        # The same order redelivered by an at-least-once hop, received later.
+        {**order, "received_at": start + timedelta(minutes=5)},
+        {
+            "event_id": "page",
+            "anonymous_id": "anon",
+            "event_type": "page",
+            "page_path": "/",
+            "event_ts": start,
+            "received_at": start + timedelta(hours=1),
+        },
+    )
+    expected = expected_sessions(
+        spark,
+        session(
+            anonymous_id="anon",
+            first_event_id="page",
+            session_start=start,
+            session_end=start + timedelta(minutes=1),
+            event_count=2,
+            page_views=1,
+            orders=1,
+            revenue=50.0,
+            landing_page="/",
+        ),
+    )
+    assert_sessions(sessionize(events), expected)
+
+
+def test_session_spanning_midnight_belongs_to_the_day_it_started(spark, make_events):
+    events = make_events(
+        {"event_id": "late", "anonymous_id": "anon", "event_ts": utc(2026, 11, 27, 23, 50)},
+        {"event_id": "after", "anonymous_id": "anon", "event_ts": utc(2026, 11, 28, 0, 15)},
+        {"event_id": "next", "anonymous_id": "anon", "event_ts": utc(2026, 11, 28, 0, 40)},
+    )
+    expected = expected_sessions(
+        spark,
+        session(
+            anonymous_id="anon",
+            first_event_id="late",
+            session_start=utc(2026, 11, 27, 23, 50),
+            session_end=utc(2026, 11, 28, 0, 40),
+            event_count=3,
+            dt="2026-11-27",
+        ),
+    )
+    assert_sessions(sessionize(events), expected)
+
+
+def test_user_id_is_the_last_one_known_in_the_session(spark, make_events):
+    start = utc(2026, 11, 28, 9, 0)
+    events = make_events(
+        {"event_id": "1", "anonymous_id": "anon", "event_ts": start},
+        {"event_id": "2", "anonymous_id": "anon", "event_type": "identify", "user_id": "u-1",
+         "event_ts": start + timedelta(minutes=1)},
+        {"event_id": "3", "anonymous_id": "anon", "event_ts": start + timedelta(minutes=2)},
+        # A second login on the same device within the session: the later user wins.
+        {"event_id": "4", "anonymous_id": "anon", "user_id": "u-2", "event_ts": start + timedelta(minutes=3)},
+        {"event_id": "5", "anonymous_id": "anon", "event_ts": start + timedelta(minutes=4)},
+        # Another device, never identified.
+        {"event_id": "6", "anonymous_id": "other", "event_ts": start},
+    )  # fmt: skip
+    expected = expected_sessions(
+        spark,
+        session(
+            anonymous_id="anon",
+            first_event_id="1",
+            user_id="u-2",
+            session_start=start,
+            session_end=start + timedelta(minutes=4),
+            event_count=5,
+        ),
+        session(anonymous_id="other", first_event_id="6", session_start=start),
+    )
+    assert_sessions(sessionize(events), expected)
+
+
+def test_first_event_decides_id_and_campaign_with_event_id_breaking_ties(spark, make_events):
+    start = utc(2026, 11, 28, 9, 0)
+    events = make_events(
+        {"event_id": "b", "anonymous_id": "anon", "event_type": "page", "page_path": "/b",
+         "utm_source": "ads", "utm_medium": "cpc", "utm_campaign": "b", "event_ts": start},
+        {"event_id": "a", "anonymous_id": "anon", "event_ts": start, "utm_source": "mail"},
+        {"event_id": "c", "anonymous_id": "anon", "event_type": "page", "page_path": "/c",
+         "utm_source": "ads", "event_ts": start + timedelta(seconds=1)},
+    )  # fmt: skip
+    expected = expected_sessions(
+        spark,
+        session(
+            anonymous_id="anon",
+            first_event_id="a",
+            session_start=start,
+            session_end=start + timedelta(seconds=1),
+            event_count=3,
+            page_views=2,
+            # "a" is first (same time, smaller id) and has no page path: the first non-null one lands.
+            landing_page="/b",
+            utm_source="mail",
+        ),
+    )
+    assert_sessions(sessionize(events), expected)
+
+
+def test_counts_revenue_and_bounces(spark, make_events):
+    start = utc(2026, 11, 28, 9, 0)
+    events = make_events(
+        # Shopper: views, orders twice; only orders' revenue counts.
+        {"event_id": "s1", "anonymous_id": "shopper", "event_type": "page", "page_path": "/p/1", "event_ts": start},
+        {"event_id": "s2", "anonymous_id": "shopper", "event_name": "Product Viewed", "product_id": "p1",
+         "event_ts": start + timedelta(seconds=10)},
+        {"event_id": "s3", "anonymous_id": "shopper", "event_name": "Checkout Started", "revenue": 999.0,
+         "event_ts": start + timedelta(seconds=20)},
+        {"event_id": "s4", "anonymous_id": "shopper", "event_name": "Order Completed", "revenue": 20.5,
+         "event_ts": start + timedelta(seconds=30)},
+        {"event_id": "s5", "anonymous_id": "shopper", "event_name": "Order Completed", "revenue": 10.25,
+         "event_ts": start + timedelta(seconds=40)},
+        # Bouncer: one page view and an identify, which is no interaction.
+        {"event_id": "b1", "anonymous_id": "bouncer", "event_type": "page", "page_path": "/", "event_ts": start},
+        {"event_id": "b2", "anonymous_id": "bouncer", "event_type": "identify", "user_id": "u-9",
+         "event_ts": start + timedelta(seconds=5)},
+        # Reader: two page views is no bounce.
+        {"event_id": "r1", "anonymous_id": "reader", "event_type": "page", "page_path": "/a", "event_ts": start},
+        {"event_id": "r2", "anonymous_id": "reader", "event_type": "page", "page_path": "/b",
+         "event_ts": start + timedelta(minutes=2)},
+    )  # fmt: skip
+    expected = expected_sessions(
+        spark,
+        session(
+            anonymous_id="shopper",
+            first_event_id="s1",
+            session_start=start,
+            session_end=start + timedelta(seconds=40),
+            event_count=5,
+            page_views=1,
+            product_views=1,
+            orders=2,
+            revenue=30.75,
+            landing_page="/p/1",
+        ),
+        session(
+            anonymous_id="bouncer",
+            first_event_id="b1",
+            user_id="u-9",
+            session_start=start,
+            session_end=start + timedelta(seconds=5),
+            event_count=2,
+            page_views=1,
+            is_bounce=True,
+            landing_page="/",
+        ),
+        session(
+            anonymous_id="reader",
+            first_event_id="r1",
+            session_start=start,
+            session_end=start + timedelta(minutes=2),
+            event_count=2,
+            page_views=2,
+            landing_page="/a",
+        ),
+    )
+    assert_sessions(sessionize(events), expected)
+
+
+def test_dt_is_the_utc_day_whatever_the_session_time_zone(spark, make_events):
+    events = make_events({"event_id": "a", "anonymous_id": "anon", "event_ts": utc(2026, 11, 28, 23, 30)})
+    previous = spark.conf.get("spark.sql.session.timeZone")
+    spark.conf.set("spark.sql.session.timeZone", "Asia/Tokyo")
+    try:
+        days = [row.dt for row in sessionize(events).select("dt").collect()]
+    finally:
+        spark.conf.set("spark.sql.session.timeZone", previous)
+    assert days == ["2026-11-28"]
+
+
+def test_session_ids_are_stable_across_runs_and_input_order(make_events):
+    start = utc(2026, 11, 28, 9, 0)
+    rows = [
+        {"event_id": f"e{i}", "anonymous_id": f"anon-{i % 3}", "event_ts": start + timedelta(minutes=7 * i)}
+        for i in range(12)
+    ]
+    forward = sessionize(make_events(*rows)).select("session_id", "event_count")
+    backward = sessionize(make_events(*reversed(rows)).repartition(3)).select("session_id", "event_count")
+    assertDataFrameEqual(forward, backward, checkRowOrder=False)
+
+
+def test_rejects_a_non_positive_gap(make_events):
+    events = make_events({"event_id": "a", "anonymous_id": "anon", "event_ts": utc(2026, 11, 28)})
+    with pytest.raises(ValueError, match="gap_minutes"):
+        sessionize(events, gap_minutes=0)
