@@ -29,7 +29,7 @@ trap '[ "$stack_started_here" = 1 ] && bash scripts/stack/down.sh' EXIT
 bash scripts/stack/up.sh || die "the local stack did not start"
 
 # TypeScript packages, one at a time: 2 cores are shared with Kafka and the S3 server.
-for dir in packages/*/ tests/*/; do
+for dir in packages/*/ examples/*/ tests/*/; do
   [ -f "$dir/package.json" ] && [ -f "$dir/vitest.config.ts" ] || continue
   name="$(basename "$dir")"
   [ "$dir" = "tests/e2e/" ] && continue # runs last, after the Python environments it uses are tested
