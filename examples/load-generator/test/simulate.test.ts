@@ -52,13 +52,14 @@ describe("runLoad", () => {
     expect(Math.round(revenue * 100) / 100).toBe(first.revenue);
   });
 
-  it("keeps every simulated event inside today and before now", async () => {
+  it("keeps every simulated event inside the window, before now, and reports its span", async () => {
     const { transport, batches } = recording();
-    await runLoad({ host: "http://x", writeKey: "k", shoppers: 30, seed: 1, windowMs: 24 * 3_600_000, transport, now });
-    for (const event of batches.flatMap((p) => p.batch)) {
-      const at = Date.parse(event.timestamp ?? "");
-      expect(at).toBeGreaterThanOrEqual(Date.parse("2026-11-28T00:00:00.000Z"));
-      expect(at).toBeLessThan(now);
-    }
+    const windowMs = 3 * 3_600_000;
+    const report = await runLoad({ host: "http://x", writeKey: "k", shoppers: 30, seed: 1, windowMs, transport, now });
+    const times = batches.flatMap((p) => p.batch).map((e) => Date.parse(e.timestamp ?? ""));
+    expect(Math.min(...times)).toBe(Date.parse(report.firstEventAt));
+    expect(Math.max(...times)).toBeLessThanOrEqual(Date.parse(report.lastEventAt));
+    expect(Math.min(...times)).toBeGreaterThanOrEqual(now - windowMs);
+    expect(Math.max(...times)).toBeLessThan(now);
   });
 });
