@@ -20,7 +20,7 @@ from pyspark.sql import DataFrame, SparkSession
 from support import PACKAGE_DIR, STORAGE_ROWS, stack_env
 
 from shop_jobs.lake import add_partition_columns
-from shop_jobs.schema import EventSchema, find_schema_dir, load_event_schema
+from shop_jobs.schema import TableSchema, find_schema_dir, load_event_schema, load_sessions_schema
 from shop_jobs.spark_session import get_spark, s3a_jars_dir
 
 STACK_ENV_KEYS = ("S3_BUCKET", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION")
@@ -65,7 +65,7 @@ def spark() -> Iterator[SparkSession]:
 
 
 @pytest.fixture(scope="session")
-def event_schema() -> EventSchema:
+def event_schema() -> TableSchema:
     return load_event_schema()
 
 
@@ -75,7 +75,7 @@ def schema_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
-def storage_rows(spark: SparkSession, event_schema: EventSchema) -> DataFrame:
+def storage_rows(spark: SparkSession, event_schema: TableSchema) -> DataFrame:
     """The shared fixture rows (packages/event-schema/fixtures/storage/rows.jsonl), read with the generated
     schema and given the dt/hour partition columns the S3 sink would put in their path."""
     rows = spark.read.schema(event_schema.data).option("mode", "FAILFAST").json(str(STORAGE_ROWS))
@@ -86,7 +86,7 @@ EventFactory = Callable[..., DataFrame]
 
 
 @pytest.fixture(scope="session")
-def make_events(spark: SparkSession, event_schema: EventSchema) -> EventFactory:
+def make_events(spark: SparkSession, event_schema: TableSchema) -> EventFactory:
     """make_events(dict, ...) -> storage rows in the generated schema (unset columns null, dt/hour added).
 
     Each dict needs event_id, anonymous_id and event_ts; event_type defaults to "track", received_at to
@@ -104,6 +104,26 @@ def make_events(spark: SparkSession, event_schema: EventSchema) -> EventFactory:
             row.update(event)
             rows.append(tuple(row[name] for name in names))
         return add_partition_columns(spark.createDataFrame(rows, event_schema.data))
+
+    return build
+
+
+@pytest.fixture(scope="session")
+def sessions_schema() -> TableSchema:
+    return load_sessions_schema()
+
+
+SessionFactory = Callable[..., DataFrame]
+
+
+@pytest.fixture(scope="session")
+def make_sessions(spark: SparkSession, sessions_schema: TableSchema) -> SessionFactory:
+    """make_sessions(dict, ...) -> sessions rows in the contract's schema, dt included (support.session
+    builds complete dicts)."""
+
+    def build(*rows: dict[str, Any]) -> DataFrame:
+        schema = sessions_schema.full
+        return spark.createDataFrame([tuple(row[name] for name in schema.fieldNames()) for row in rows], schema)
 
     return build
 

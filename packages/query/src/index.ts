@@ -6,6 +6,7 @@ export {
   renderAthenaDdl,
   renderEventsDdl,
   renderSessionsDdl,
+  renderTableDdl,
   renderViewDdl,
   type ViewSource,
 } from "./ddl/index.js";

@@ -9,7 +9,7 @@ import {
   viewQuery,
 } from "../src/ddl/index.js";
 import { DdlInputError, DdlTemplateError } from "../src/errors.js";
-import { eventsDdlTemplate } from "../src/sql-files.js";
+import { ddlTemplate } from "../src/sql-files.js";
 import { sessionsTable } from "../src/tables.js";
 
 const target = { database: "shop_analytics", location: "s3://shop-lake/prod/events" };
@@ -19,7 +19,7 @@ describe("renderEventsDdl", () => {
 
   it("is the contract's generated DDL with both placeholders filled", () => {
     expect(ddl).toBe(
-      eventsDdlTemplate()
+      ddlTemplate("events")
         .replaceAll("{{database}}", "shop_analytics")
         .replaceAll("{{location}}", "s3://shop-lake/prod/events"),
     );
@@ -72,6 +72,15 @@ describe("fillDdlTemplate", () => {
 
 describe("renderSessionsDdl", () => {
   const ddl = renderSessionsDdl({ database: "shop_analytics", location: "s3://shop-lake/prod/sessions/" });
+
+  it("is the contract's generated DDL with both placeholders filled", () => {
+    expect(ddl).toBe(
+      ddlTemplate("sessions")
+        .replaceAll("{{database}}", "shop_analytics")
+        .replaceAll("{{location}}", "s3://shop-lake/prod/sessions"),
+    );
+    expect(ddl).toContain("CREATE EXTERNAL TABLE IF NOT EXISTS `shop_analytics`.`sessions`");
+  });
 
   it("declares every sessions column and projects dt only", () => {
     for (const column of sessionsTable.columns) expect(ddl).toContain(`\`${column.name}\``);

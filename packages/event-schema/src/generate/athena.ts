@@ -1,4 +1,5 @@
-import { type ColumnType, partitionColumns, storageColumns } from "../storage/columns.js";
+import type { ColumnType, LakeTable } from "../storage/columns.js";
+import type { LakeTableName } from "../storage/tables.js";
 import { GENERATED_NOTICE } from "./header.js";
 
 const athenaType: Record<ColumnType, string> = {
@@ -11,35 +12,80 @@ const athenaType: Record<ColumnType, string> = {
 
 const quote = (text: string) => text.replaceAll("'", "''");
 
+/** How Athena's partition projection enumerates one partition column's values. */
+export type PartitionProjection =
+  | { readonly type: "date"; readonly format: string; readonly range: string; readonly intervalDays: number }
+  | { readonly type: "integer"; readonly range: readonly [number, number]; readonly digits?: number };
+
+export interface AthenaTableSettings {
+  /** A projection for every partition column of the table. */
+  readonly projection: Readonly<Record<string, PartitionProjection>>;
+  /** Table properties written before the projection ones. */
+  readonly properties?: Readonly<Record<string, string>>;
+}
+
+/** UTC days from the lake's first day up to today, as both tables' dt is written. */
+const utcDays: PartitionProjection = { type: "date", format: "yyyy-MM-dd", range: "2024-01-01,NOW", intervalDays: 1 };
+
+/** Athena settings of each lake table; the columns come from the contract. */
+export const athenaSettings: Readonly<Record<LakeTableName, AthenaTableSettings>> = {
+  events: {
+    // The sink writes ZSTD; Athena's own writes into the table (INSERT INTO) follow this property.
+    properties: { "parquet.compression": "ZSTD" },
+    projection: { dt: utcDays, hour: { type: "integer", range: [0, 23], digits: 2 } },
+  },
+  sessions: { projection: { dt: utcDays } },
+};
+
+function projectionProperties(name: string, projection: PartitionProjection): Array<[string, string]> {
+  const key = (suffix: string) => `projection.${name}.${suffix}`;
+  if (projection.type === "date") {
+    return [
+      [key("type"), "date"],
+      [key("format"), projection.format],
+      [key("range"), projection.range],
+      [key("interval"), String(projection.intervalDays)],
+      [key("interval.unit"), "DAYS"],
+    ];
+  }
+  return [
+    [key("type"), "integer"],
+    [key("range"), projection.range.join(",")],
+    ...(projection.digits === undefined ? [] : [[key("digits"), String(projection.digits)] as [string, string]]),
+  ];
+}
+
 /**
- * Athena (Glue) DDL for the events table. Partition projection makes every new dt/hour queryable the
- * moment the sink writes it: no MSCK REPAIR, no crawler. `{{database}}` and `{{location}}` are filled in
- * at deploy time; `${dt}`/`${hour}` belong to Athena's projection template.
+ * Athena (Glue) DDL of one lake table. Partition projection makes every new partition queryable the moment
+ * it is written: no MSCK REPAIR, no crawler. `{{database}}` and `{{location}}` are filled in at deploy time;
+ * `${dt}`/`${hour}` belong to Athena's projection template.
  */
-export function athenaEventsDdl(): string {
-  const columns = storageColumns
+export function athenaTableDdl(table: LakeTable, settings: AthenaTableSettings): string {
+  const columns = table.columns
     .map((c) => `  \`${c.name}\` ${athenaType[c.type]} COMMENT '${quote(c.doc)}'`)
     .join(",\n");
-  const partitions = partitionColumns.map((c) => `\`${c.name}\` ${athenaType[c.type]}`).join(", ");
+  const partitions = table.partitions.map((c) => `\`${c.name}\` ${athenaType[c.type]}`).join(", ");
+  const projections = table.partitions.flatMap((c) => {
+    const projection = settings.projection[c.name];
+    if (projection === undefined) throw new Error(`${table.name}: no partition projection for ${c.name}`);
+    return projectionProperties(c.name, projection);
+  });
+  const template = `{{location}}/${table.partitions.map((c) => `${c.name}=\${${c.name}}/`).join("")}`;
+  const properties: Array<[string, string]> = [
+    ...Object.entries(settings.properties ?? {}),
+    ["projection.enabled", "true"],
+    ...projections,
+    ["storage.location.template", template],
+  ];
   return `-- ${GENERATED_NOTICE}
-CREATE EXTERNAL TABLE IF NOT EXISTS \`{{database}}\`.\`events\` (
+CREATE EXTERNAL TABLE IF NOT EXISTS \`{{database}}\`.\`${table.name}\` (
 ${columns}
 )
 PARTITIONED BY (${partitions})
 STORED AS PARQUET
 LOCATION '{{location}}/'
 TBLPROPERTIES (
-  'parquet.compression' = 'ZSTD',
-  'projection.enabled' = 'true',
-  'projection.dt.type' = 'date',
-  'projection.dt.format' = 'yyyy-MM-dd',
-  'projection.dt.range' = '2024-01-01,NOW',
-  'projection.dt.interval' = '1',
-  'projection.dt.interval.unit' = 'DAYS',
-  'projection.hour.type' = 'integer',
-  'projection.hour.range' = '0,23',
-  'projection.hour.digits' = '2',
-  'storage.location.template' = '{{location}}/dt=\${dt}/hour=\${hour}/'
+${properties.map(([key, value]) => `  '${key}' = '${quote(value)}'`).join(",\n")}
 );
 `;
 }

@@ -1,4 +1,5 @@
-import { athenaEventsDdl } from "./athena.js";
+import { lakeTables } from "../storage/tables.js";
+import { athenaSettings, athenaTableDdl } from "./athena.js";
 import { storageRowsFor, storageRowsJsonl, type WireFixture } from "./fixtures.js";
 import { jsonSchemaFiles } from "./json-schema.js";
 import { sparkPartitionColumns, sparkStructType } from "./spark.js";
@@ -12,9 +13,11 @@ const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 export function renderGeneratedFiles(validWireFixtures: WireFixture[]): Record<string, string> {
   const files: Record<string, string> = {};
   for (const [path, schema] of Object.entries(jsonSchemaFiles())) files[`generated/${path}`] = json(schema);
-  files["generated/spark/events.json"] = json(sparkStructType());
-  files["generated/spark/events.partitions.json"] = json(sparkPartitionColumns());
-  files["generated/athena/events.sql"] = athenaEventsDdl();
+  for (const table of lakeTables) {
+    files[`generated/spark/${table.name}.json`] = json(sparkStructType(table));
+    files[`generated/spark/${table.name}.partitions.json`] = json(sparkPartitionColumns(table));
+    files[`generated/athena/${table.name}.sql`] = athenaTableDdl(table, athenaSettings[table.name]);
+  }
   files["fixtures/storage/rows.jsonl"] = storageRowsJsonl(storageRowsFor(validWireFixtures));
   return files;
 }

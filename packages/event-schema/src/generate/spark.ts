@@ -1,4 +1,4 @@
-import { type ColumnType, partitionColumns, storageColumns } from "../storage/columns.js";
+import type { ColumnType, LakeTable } from "../storage/columns.js";
 import { GENERATED_NOTICE } from "./header.js";
 
 const sparkType: Record<ColumnType, string> = {
@@ -9,12 +9,15 @@ const sparkType: Record<ColumnType, string> = {
   timestamp_ms: "timestamp",
 };
 
-/** Spark's StructType JSON (what `StructType.json()` prints), read in PySpark with `StructType.fromJson`. */
-export function sparkStructType(): Record<string, unknown> {
+/**
+ * Spark's StructType JSON (what `StructType.json()` prints) of a table's file columns, read in PySpark with
+ * `StructType.fromJson`.
+ */
+export function sparkStructType(table: LakeTable): Record<string, unknown> {
   return {
     $comment: GENERATED_NOTICE,
     type: "struct",
-    fields: storageColumns.map((c) => ({
+    fields: table.columns.map((c) => ({
       name: c.name,
       type: sparkType[c.type],
       nullable: c.nullable,
@@ -23,6 +26,7 @@ export function sparkStructType(): Record<string, unknown> {
   };
 }
 
-export function sparkPartitionColumns(): Array<{ name: string; type: string }> {
-  return partitionColumns.map((c) => ({ name: c.name, type: sparkType[c.type] }));
+/** A table's partition columns in key order; their values come from the path, so Spark reads them nullable. */
+export function sparkPartitionColumns(table: LakeTable): Array<{ name: string; type: string }> {
+  return table.partitions.map((c) => ({ name: c.name, type: sparkType[c.type] }));
 }

@@ -1,6 +1,7 @@
 /**
  * The storage row: one flat, typed row per event, for Parquet, Spark and Athena.
  * This list is the single definition; the Arrow, Spark and Athena schemas are generated from it.
+ * (The sessions row, in sessions.ts, is declared with the same column model.)
  * Append new columns at the end and make them nullable: old Parquet files must stay readable.
  */
 export const STORAGE_SCHEMA_VERSION = 1;
@@ -14,7 +15,8 @@ export interface ColumnDefinition {
   readonly doc: string;
 }
 
-const column = <const Name extends string, const Type extends ColumnType, const Nullable extends boolean>(
+/** A column with its literal name, type and nullability kept in the type, so row types can be derived. */
+export const column = <const Name extends string, const Type extends ColumnType, const Nullable extends boolean>(
   name: Name,
   type: Type,
   nullable: Nullable,
@@ -69,11 +71,30 @@ export const storageColumns = [
   column("schema_version", "int32", false, "Version of this storage row layout."),
 ] as const satisfies readonly ColumnDefinition[];
 
+/** A Hive-style partition column: in the object key (`dt=…/`), never inside the files. */
+export type PartitionColumnDefinition = Omit<ColumnDefinition, "nullable">;
+
 /** Hive-style partition columns: in the object key (dt=YYYY-MM-DD/hour=HH), not inside the files. */
 export const partitionColumns = [
   { name: "dt", type: "string", doc: "UTC date of the partition time (see the sink's partition rule)." },
   { name: "hour", type: "int32", doc: "UTC hour, 0-23." },
-] as const satisfies readonly Omit<ColumnDefinition, "nullable">[];
+] as const satisfies readonly PartitionColumnDefinition[];
+
+/** A table of the lake: its name (the folder under the lake root), file columns and partition columns. */
+export interface LakeTable {
+  readonly name: string;
+  /** Columns stored inside the Parquet files, in file order. */
+  readonly columns: readonly ColumnDefinition[];
+  /** Partition columns, in key order (`dt=…/hour=…/`). */
+  readonly partitions: readonly PartitionColumnDefinition[];
+}
+
+/** The events table the S3 sink writes: one storage row per event. */
+export const eventsLakeTable = {
+  name: "events",
+  columns: storageColumns,
+  partitions: partitionColumns,
+} as const satisfies LakeTable;
 
 type TsType<T extends ColumnType> = T extends "string"
   ? string
@@ -81,10 +102,11 @@ type TsType<T extends ColumnType> = T extends "string"
     ? boolean
     : number; /* int32, double, and timestamp_ms as epoch milliseconds */
 
-type Column = (typeof storageColumns)[number];
+/** The plain-values row of a column list; timestamps are epoch milliseconds (UTC). */
+export type RowOf<Columns extends readonly ColumnDefinition[]> = {
+  [C in Columns[number] as C["name"]]: C["nullable"] extends true ? TsType<C["type"]> | null : TsType<C["type"]>;
+};
 
 /** A storage row as plain values; timestamps are epoch milliseconds (UTC). */
-export type StorageRow = {
-  [C in Column as C["name"]]: C["nullable"] extends true ? TsType<C["type"]> | null : TsType<C["type"]>;
-};
-export type StorageColumnName = Column["name"];
+export type StorageRow = RowOf<typeof storageColumns>;
+export type StorageColumnName = (typeof storageColumns)[number]["name"];

@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
-from shop_jobs.schema import EventSchema
+from shop_jobs.schema import TableSchema
 from shop_jobs.transforms.utc import utc_date_string, utc_hour
 
 
@@ -97,7 +97,7 @@ def delete_path(spark: SparkSession, path: str) -> None:
     fs.delete(hadoop_path, True)
 
 
-def read_day_events(spark: SparkSession, events_root: str, window: DayWindow, schema: EventSchema) -> DataFrame:
+def read_day_events(spark: SparkSession, events_root: str, window: DayWindow, schema: TableSchema) -> DataFrame:
     """Storage rows (with dt and hour) whose event_ts falls in the window.
 
     Raises InputPartitionMissingError when the day's own partition is absent; neighbouring hours may be.

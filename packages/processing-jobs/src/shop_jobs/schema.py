@@ -1,11 +1,12 @@
-"""The events lake schema, loaded from the files packages/event-schema generates.
+"""The lake's table schemas (events, sessions), loaded from the files packages/event-schema generates.
 
-The StructType is never written by hand here: the event contract is the only source, and a hand copy
-would drift from what the S3 sink writes.
+No StructType is written by hand here: the contract is the only source, and a hand copy would drift from
+what the S3 sink writes (events) or from what the query package and Athena read (sessions).
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 from dataclasses import dataclass
@@ -14,8 +15,8 @@ from pathlib import Path
 from pyspark.sql.types import StructField, StructType
 
 SCHEMA_DIR_ENV = "SHOP_EVENT_SCHEMA_DIR"
-EVENTS_FILE = "events.json"
-PARTITIONS_FILE = "events.partitions.json"
+EVENTS_TABLE = "events"
+SESSIONS_TABLE = "sessions"
 _REPO_RELATIVE_DIR = Path("packages", "event-schema", "generated", "spark")
 
 
@@ -24,7 +25,7 @@ class SchemaNotFoundError(FileNotFoundError):
 
 
 @dataclass(frozen=True)
-class EventSchema:
+class TableSchema:
     """Columns stored inside the Parquet files, and the Hive-style partition columns of the paths."""
 
     data: StructType
@@ -40,25 +41,43 @@ class EventSchema:
         return [f.name for f in self.partitions.fields]
 
 
-def find_schema_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
+def _data_file(table: str) -> str:
+    return f"{table}.json"
+
+
+def _partitions_file(table: str) -> str:
+    return f"{table}.partitions.json"
+
+
+def find_schema_dir(explicit: str | os.PathLike[str] | None = None, table: str = EVENTS_TABLE) -> Path:
     """explicit argument, else $SHOP_EVENT_SCHEMA_DIR, else the repo checkout this module lives in.
 
     On Databricks the package is installed from a wheel, far from the repo, so the job ships the
     files and points at them with the argument or the environment variable.
     """
+    name = _data_file(table)
     for candidate in (explicit, os.environ.get(SCHEMA_DIR_ENV)):
         if candidate:
             path = Path(candidate)
-            if not (path / EVENTS_FILE).is_file():
-                raise SchemaNotFoundError(f"{path / EVENTS_FILE} does not exist")
+            if not (path / name).is_file():
+                raise SchemaNotFoundError(f"{path / name} does not exist")
             return path
     for parent in Path(__file__).resolve().parents:
         path = parent / _REPO_RELATIVE_DIR
-        if (path / EVENTS_FILE).is_file():
+        if (path / name).is_file():
             return path
     raise SchemaNotFoundError(
-        f"no {_REPO_RELATIVE_DIR / EVENTS_FILE} above {Path(__file__).parent}; "
+        f"no {_REPO_RELATIVE_DIR / name} above {Path(__file__).parent}; "
         f"generate it in packages/event-schema or set {SCHEMA_DIR_ENV}"
+    )
+
+
+def add_schema_dir_argument(parser: argparse.ArgumentParser, table: str) -> None:
+    """--schema-dir for a job's entry point, documented with the lookup order of find_schema_dir."""
+    parser.add_argument(
+        "--schema-dir",
+        default=None,
+        help=f"folder with the generated {_data_file(table)} (default: ${SCHEMA_DIR_ENV}, then the repo)",
     )
 
 
@@ -68,10 +87,11 @@ def _partition_field(spec: dict[str, str]) -> StructField:
     return StructField.fromJson(field)
 
 
-def load_event_schema(schema_dir: str | os.PathLike[str] | None = None) -> EventSchema:
-    directory = find_schema_dir(schema_dir)
-    data = StructType.fromJson(json.loads((directory / EVENTS_FILE).read_text(encoding="utf-8")))
-    partitions_path = directory / PARTITIONS_FILE
+def load_table_schema(table: str, schema_dir: str | os.PathLike[str] | None = None) -> TableSchema:
+    """The generated <table>.json and <table>.partitions.json, found as find_schema_dir says."""
+    directory = find_schema_dir(schema_dir, table)
+    data = StructType.fromJson(json.loads((directory / _data_file(table)).read_text(encoding="utf-8")))
+    partitions_path = directory / _partitions_file(table)
     if not partitions_path.is_file():
         raise SchemaNotFoundError(f"{partitions_path} does not exist")
     specs = json.loads(partitions_path.read_text(encoding="utf-8"))
@@ -79,4 +99,14 @@ def load_event_schema(schema_dir: str | os.PathLike[str] | None = None) -> Event
     clash = set(data.fieldNames()) & set(partitions.fieldNames())
     if clash:
         raise ValueError(f"partition columns {sorted(clash)} must not also be stored inside the files")
-    return EventSchema(data=data, partitions=partitions)
+    return TableSchema(data=data, partitions=partitions)
+
+
+def load_event_schema(schema_dir: str | os.PathLike[str] | None = None) -> TableSchema:
+    """The events table the S3 sink writes (storage rows, partitioned by dt and hour)."""
+    return load_table_schema(EVENTS_TABLE, schema_dir)
+
+
+def load_sessions_schema(schema_dir: str | os.PathLike[str] | None = None) -> TableSchema:
+    """The sessions table shop_jobs.transforms.sessions.sessionize produces (partitioned by dt)."""
+    return load_table_schema(SESSIONS_TABLE, schema_dir)

@@ -13,7 +13,6 @@ from support import DAY, JOB_EVENTS, PACKAGE_DIR, expected_day_sessions, storage
 
 from shop_jobs.jobs.sessionize_batch import EXIT_INPUT_MISSING, main
 from shop_jobs.lake import write_events
-from shop_jobs.transforms.sessions import SESSIONS_SCHEMA
 
 pytestmark = pytest.mark.integration
 
@@ -26,18 +25,19 @@ def lake(s3, make_events, storage_rows):
     return s3
 
 
-def read_sessions(spark, root: str):
+@pytest.fixture(scope="module")
+def read_sessions(spark, sessions_schema):
     # The schema keeps dt a string; partition inference would turn it into a date.
-    return spark.read.schema(SESSIONS_SCHEMA).parquet(root)
+    return lambda root: spark.read.schema(sessions_schema.full).parquet(root)
 
 
 def cli_args(s3, day: str) -> list[str]:
     return ["--events-path", f"{s3.s3a_root}/events", "--sessions-path", f"{s3.s3a_root}/sessions", "--date", day]
 
 
-def expected(spark):
-    day_rows = expected_day_sessions() + [s for s in storage_fixture_sessions() if s["dt"] == DAY]
-    return spark.createDataFrame([tuple(r[c] for c in SESSIONS_SCHEMA.fieldNames()) for r in day_rows], SESSIONS_SCHEMA)
+@pytest.fixture(scope="module")
+def expected(make_sessions):
+    return make_sessions(*expected_day_sessions(), *(s for s in storage_fixture_sessions() if s["dt"] == DAY))
 
 
 def test_events_land_in_the_sink_layout_on_the_server(lake):
@@ -48,13 +48,13 @@ def test_events_land_in_the_sink_layout_on_the_server(lake):
     assert any(k.startswith(f"{lake.prefix}/events/dt=2026-11-29/hour=00/") for k in keys)
 
 
-def test_job_writes_the_day_and_a_fresh_process_rerun_is_idempotent(spark, lake, capsys):
+def test_job_writes_the_day_and_a_fresh_process_rerun_is_idempotent(read_sessions, expected, lake, capsys):
     assert main(cli_args(lake, DAY)) == 0
     summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     # JOB_EVENTS: 6 events in 2 sessions; fixture rows: 5 + 1 events in 2 sessions.
     assert summary == {"date": DAY, "sessions": 4, "events": 12}
     sessions_root = f"{lake.s3a_root}/sessions"
-    assertDataFrameEqual(read_sessions(spark, sessions_root), expected(spark), checkRowOrder=False)
+    assertDataFrameEqual(read_sessions(sessions_root), expected, checkRowOrder=False)
 
     # Again, as Airflow or a Databricks python task would start it: its own process and SparkSession.
     rerun = subprocess.run(
@@ -73,7 +73,7 @@ def test_job_writes_the_day_and_a_fresh_process_rerun_is_idempotent(spark, lake,
     )
     assert rerun.returncode == 0, rerun.stderr[-3000:]
     assert json.loads(rerun.stdout.strip().splitlines()[-1]) == summary
-    assertDataFrameEqual(read_sessions(spark, sessions_root), expected(spark), checkRowOrder=False)
+    assertDataFrameEqual(read_sessions(sessions_root), expected, checkRowOrder=False)
     day_files = [k for k in lake.keys(f"sessions/dt={DAY}/") if k.endswith(".parquet")]
     assert len(day_files) == 1, day_files
 

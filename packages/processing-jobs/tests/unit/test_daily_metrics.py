@@ -7,17 +7,11 @@ from support import session, utc
 
 from shop_jobs.jobs.daily_metrics import EXIT_INPUT_MISSING, main
 from shop_jobs.transforms.daily_metrics import DAILY_METRICS_SCHEMA, daily_metrics
-from shop_jobs.transforms.sessions import SESSIONS_SCHEMA
 
 
-def sessions_df(spark, *rows):
-    return spark.createDataFrame([tuple(r[c] for c in SESSIONS_SCHEMA.fieldNames()) for r in rows], SESSIONS_SCHEMA)
-
-
-def day_sessions(spark):
+def day_sessions(make_sessions):
     start = utc(2026, 11, 28, 9, 0)
-    return sessions_df(
-        spark,
+    return make_sessions(
         session(anonymous_id="a", first_event_id="1", user_id="u-1", session_start=start,
                 session_end=utc(2026, 11, 28, 9, 10), event_count=6, page_views=3, product_views=2, orders=1,
                 revenue=30.0),
@@ -29,7 +23,7 @@ def day_sessions(spark):
     )  # fmt: skip
 
 
-def test_daily_metrics_per_day(spark):
+def test_daily_metrics_per_day(spark, make_sessions):
     expected = spark.createDataFrame(
         [
             # 3 sessions of 2 visitors, one identified; 600 + 300 + 0 seconds; one of three bounced.
@@ -38,11 +32,11 @@ def test_daily_metrics_per_day(spark):
         ],
         DAILY_METRICS_SCHEMA,
     )
-    assertDataFrameEqual(daily_metrics(day_sessions(spark)), expected, checkRowOrder=False)
+    assertDataFrameEqual(daily_metrics(day_sessions(make_sessions)), expected, checkRowOrder=False)
 
 
-def test_job_writes_the_day_and_fails_on_a_missing_one(spark, tmp_path, capsys):
-    day_sessions(spark).write.partitionBy("dt").parquet(str(tmp_path / "sessions"))
+def test_job_writes_the_day_and_fails_on_a_missing_one(spark, make_sessions, tmp_path, capsys):
+    day_sessions(make_sessions).write.partitionBy("dt").parquet(str(tmp_path / "sessions"))
     argv = ["--sessions-path", str(tmp_path / "sessions"), "--metrics-path", str(tmp_path / "metrics")]
 
     assert main([*argv, "--date", "2026-11-28"]) == 0

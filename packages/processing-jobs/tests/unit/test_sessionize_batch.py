@@ -12,7 +12,6 @@ from support import DAY, JOB_EVENTS, expected_day_sessions, utc
 
 from shop_jobs.jobs.sessionize_batch import EXIT_INPUT_MISSING, SUMMARY_SCHEMA, main
 from shop_jobs.lake import write_events
-from shop_jobs.transforms.sessions import SESSIONS_SCHEMA
 
 
 @pytest.fixture(scope="module")
@@ -29,24 +28,20 @@ def run_job(lake: Path, day: str, capsys) -> tuple[int, dict | None, str]:
     return code, (json.loads(lines[-1]) if code == 0 else None), err
 
 
-def rows(spark, values: list[dict]):
-    return spark.createDataFrame([tuple(v[c] for c in SESSIONS_SCHEMA.fieldNames()) for v in values], SESSIONS_SCHEMA)
-
-
-def test_day_run_writes_the_sessions_that_start_that_day(spark, lake, capsys):
+def test_day_run_writes_the_sessions_that_start_that_day(spark, make_sessions, lake, capsys):
     code, summary, _ = run_job(lake, DAY, capsys)
     assert code == 0
     jsonschema.validate(summary, SUMMARY_SCHEMA)
     assert summary == {"date": DAY, "sessions": 2, "events": 6}
     written = spark.read.parquet(str(lake / "sessions" / f"dt={DAY}"))
-    assertDataFrameEqual(written, rows(spark, expected_day_sessions()).drop("dt"), checkRowOrder=False)
+    assertDataFrameEqual(written, make_sessions(*expected_day_sessions()).drop("dt"), checkRowOrder=False)
 
 
-def test_re_runs_replace_only_their_own_day(spark, lake, capsys):
+def test_re_runs_replace_only_their_own_day(spark, sessions_schema, lake, capsys):
     assert run_job(lake, "2026-11-29", capsys)[:2] == (0, {"date": "2026-11-29", "sessions": 2, "events": 2})
-    first = spark.read.schema(SESSIONS_SCHEMA).parquet(str(lake / "sessions")).collect()
+    first = spark.read.schema(sessions_schema.full).parquet(str(lake / "sessions")).collect()
     assert run_job(lake, DAY, capsys)[0] == 0
-    again = spark.read.schema(SESSIONS_SCHEMA).parquet(str(lake / "sessions"))
+    again = spark.read.schema(sessions_schema.full).parquet(str(lake / "sessions"))
     assertDataFrameEqual(again, first, checkRowOrder=False)
     assert sorted(r.dt for r in again.select("dt").distinct().collect()) == [DAY, "2026-11-29"]
     assert len(list((lake / "sessions" / f"dt={DAY}").glob("*.parquet"))) == 1

@@ -3,39 +3,38 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import DataFrame
 from pyspark.testing import assertDataFrameEqual, assertSchemaEqual
 from support import session, storage_fixture_sessions, utc
 
-from shop_jobs.transforms.sessions import SESSIONS_SCHEMA, sessionize
-
-SESSION_COLUMNS = SESSIONS_SCHEMA.fieldNames()
-
-
-def expected_sessions(spark: SparkSession, *rows: dict) -> DataFrame:
-    return spark.createDataFrame([tuple(r[c] for c in SESSION_COLUMNS) for r in rows], SESSIONS_SCHEMA)
+from shop_jobs.transforms.sessions import sessionize
 
 
 def assert_sessions(actual: DataFrame, expected: DataFrame) -> None:
+    """expected comes from make_sessions, so its schema is the contract's (generated/spark/sessions.json)."""
     # Row order is not part of the contract; column order and types are.
-    assertSchemaEqual(actual.schema, SESSIONS_SCHEMA, ignoreNullable=True)
+    assertSchemaEqual(actual.schema, expected.schema, ignoreNullable=True)
     assertDataFrameEqual(actual, expected, checkRowOrder=False)
 
 
-def test_shared_storage_fixture_rows(spark, storage_rows):
+def test_output_is_the_contracts_sessions_schema(sessions_schema, storage_rows):
+    """Column names, order and types of packages/event-schema's sessions row, then the dt partition."""
+    assertSchemaEqual(sessionize(storage_rows).schema, sessions_schema.full, ignoreNullable=True)
+
+
+def test_shared_storage_fixture_rows(make_sessions, storage_rows):
     """The rows the TypeScript mapping produces from the shared wire fixtures."""
-    expected = expected_sessions(spark, *storage_fixture_sessions())
+    expected = make_sessions(*storage_fixture_sessions())
     assert_sessions(sessionize(storage_rows), expected)
 
 
-def test_gap_of_exactly_the_limit_continues_the_session(spark, make_events):
+def test_gap_of_exactly_the_limit_continues_the_session(make_sessions, make_events):
     start = utc(2026, 11, 28, 9, 0)
     events = make_events(
         {"event_id": "a", "anonymous_id": "anon", "event_ts": start},
         {"event_id": "b", "anonymous_id": "anon", "event_ts": start + timedelta(minutes=30)},
     )
-    expected = expected_sessions(
-        spark,
+    expected = make_sessions(
         session(
             anonymous_id="anon",
             first_event_id="a",
@@ -47,36 +46,34 @@ def test_gap_of_exactly_the_limit_continues_the_session(spark, make_events):
     assert_sessions(sessionize(events, gap_minutes=30), expected)
 
 
-def test_gap_one_millisecond_over_the_limit_starts_a_new_session(spark, make_events):
+def test_gap_one_millisecond_over_the_limit_starts_a_new_session(make_sessions, make_events):
     start = utc(2026, 11, 28, 9, 0)
     later = start + timedelta(minutes=30, milliseconds=1)
     events = make_events(
         {"event_id": "a", "anonymous_id": "anon", "event_ts": start},
         {"event_id": "b", "anonymous_id": "anon", "event_ts": later},
     )
-    expected = expected_sessions(
-        spark,
+    expected = make_sessions(
         session(anonymous_id="anon", first_event_id="a", session_start=start),
         session(anonymous_id="anon", first_event_id="b", session_start=later),
     )
     assert_sessions(sessionize(events, gap_minutes=30), expected)
 
 
-def test_gap_minutes_is_a_parameter(spark, make_events):
+def test_gap_minutes_is_a_parameter(make_sessions, make_events):
     start = utc(2026, 11, 28, 9, 0)
     events = make_events(
         {"event_id": "a", "anonymous_id": "anon", "event_ts": start},
         {"event_id": "b", "anonymous_id": "anon", "event_ts": start + timedelta(minutes=11)},
     )
-    expected = expected_sessions(
-        spark,
+    expected = make_sessions(
         session(anonymous_id="anon", first_event_id="a", session_start=start),
         session(anonymous_id="anon", first_event_id="b", session_start=start + timedelta(minutes=11)),
     )
     assert_sessions(sessionize(events, gap_minutes=10), expected)
 
 
-def test_duplicate_event_ids_count_once(spark, make_events):
+def test_duplicate_event_ids_count_once(make_sessions, make_events):
     start = utc(2026, 11, 28, 9, 0)
     order = {
         "event_id": "order",
@@ -105,8 +102,7 @@ def test_duplicate_event_ids_count_once(spark, make_events):
             "received_at": start + timedelta(hours=1),
         },
     )
-    expected = expected_sessions(
-        spark,
+    expected = make_sessions(
         session(
             anonymous_id="anon",
             first_event_id="page",
@@ -122,14 +118,13 @@ def test_duplicate_event_ids_count_once(spark, make_events):
     assert_sessions(sessionize(events), expected)
 
 
-def test_session_spanning_midnight_belongs_to_the_day_it_started(spark, make_events):
+def test_session_spanning_midnight_belongs_to_the_day_it_started(make_sessions, make_events):
     events = make_events(
         {"event_id": "late", "anonymous_id": "anon", "event_ts": utc(2026, 11, 27, 23, 50)},
         {"event_id": "after", "anonymous_id": "anon", "event_ts": utc(2026, 11, 28, 0, 15)},
         {"event_id": "next", "anonymous_id": "anon", "event_ts": utc(2026, 11, 28, 0, 40)},
     )
-    expected = expected_sessions(
-        spark,
+    expected = make_sessions(
         session(
             anonymous_id="anon",
             first_event_id="late",
@@ -142,7 +137,7 @@ def test_session_spanning_midnight_belongs_to_the_day_it_started(spark, make_eve
     assert_sessions(sessionize(events), expected)
 
 
-def test_user_id_is_the_last_one_known_in_the_session(spark, make_events):
+def test_user_id_is_the_last_one_known_in_the_session(make_sessions, make_events):
     start = utc(2026, 11, 28, 9, 0)
     events = make_events(
         {"event_id": "1", "anonymous_id": "anon", "event_ts": start},
@@ -155,8 +150,7 @@ def test_user_id_is_the_last_one_known_in_the_session(spark, make_events):
         # Another device, never identified.
         {"event_id": "6", "anonymous_id": "other", "event_ts": start},
     )  # fmt: skip
-    expected = expected_sessions(
-        spark,
+    expected = make_sessions(
         session(
             anonymous_id="anon",
             first_event_id="1",
@@ -170,7 +164,7 @@ def test_user_id_is_the_last_one_known_in_the_session(spark, make_events):
     assert_sessions(sessionize(events), expected)
 
 
-def test_first_event_decides_id_and_campaign_with_event_id_breaking_ties(spark, make_events):
+def test_first_event_decides_id_and_campaign_with_event_id_breaking_ties(make_sessions, make_events):
     start = utc(2026, 11, 28, 9, 0)
     events = make_events(
         {"event_id": "b", "anonymous_id": "anon", "event_type": "page", "page_path": "/b",
@@ -179,8 +173,7 @@ def test_first_event_decides_id_and_campaign_with_event_id_breaking_ties(spark, 
         {"event_id": "c", "anonymous_id": "anon", "event_type": "page", "page_path": "/c",
          "utm_source": "ads", "event_ts": start + timedelta(seconds=1)},
     )  # fmt: skip
-    expected = expected_sessions(
-        spark,
+    expected = make_sessions(
         session(
             anonymous_id="anon",
             first_event_id="a",
@@ -196,7 +189,7 @@ def test_first_event_decides_id_and_campaign_with_event_id_breaking_ties(spark, 
     assert_sessions(sessionize(events), expected)
 
 
-def test_counts_revenue_and_bounces(spark, make_events):
+def test_counts_revenue_and_bounces(make_sessions, make_events):
     start = utc(2026, 11, 28, 9, 0)
     events = make_events(
         # Shopper: views, orders twice; only orders' revenue counts.
@@ -218,8 +211,7 @@ def test_counts_revenue_and_bounces(spark, make_events):
         {"event_id": "r2", "anonymous_id": "reader", "event_type": "page", "page_path": "/b",
          "event_ts": start + timedelta(minutes=2)},
     )  # fmt: skip
-    expected = expected_sessions(
-        spark,
+    expected = make_sessions(
         session(
             anonymous_id="shopper",
             first_event_id="s1",

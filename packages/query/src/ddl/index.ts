@@ -1,19 +1,29 @@
-import { eventsDdlTemplate, viewSources } from "../sql-files.js";
-import { type DdlTarget, renderEventsDdlFrom, renderSessionsDdl, renderViewDdl, validateLocation } from "./athena.js";
+import { ddlTemplate, viewSources } from "../sql-files.js";
+import { type TableName, tables } from "../tables.js";
+import { type DdlTarget, renderTableDdlFrom, renderViewDdl, validateLocation } from "./athena.js";
 
 export type { DdlTarget, ViewSource } from "./athena.js";
 export {
   fillDdlTemplate,
-  renderSessionsDdl,
   renderViewDdl,
   validateDatabase,
   validateLocation,
   viewQuery,
 } from "./athena.js";
 
-/** Athena DDL of the events table, from the contract's generated template. */
+/** Athena DDL of a lake table: the contract's generated `generated/athena/<table>.sql`, filled in. */
+export function renderTableDdl(table: TableName, target: DdlTarget): string {
+  return renderTableDdlFrom(ddlTemplate(table), target);
+}
+
+/** Athena DDL of the events table (dt/hour partition projection). */
 export function renderEventsDdl(target: DdlTarget): string {
-  return renderEventsDdlFrom(eventsDdlTemplate(), target);
+  return renderTableDdl("events", target);
+}
+
+/** Athena DDL of the sessions table the Spark job writes (dt partition projection). */
+export function renderSessionsDdl(target: DdlTarget): string {
+  return renderTableDdl("sessions", target);
 }
 
 export interface AthenaStatement {
@@ -28,8 +38,10 @@ export interface AthenaStatement {
 export function renderAthenaDdl(target: { database: string; root: string }): AthenaStatement[] {
   const root = validateLocation(target.root);
   return [
-    { name: "events", sql: renderEventsDdl({ database: target.database, location: `${root}/events` }) },
-    { name: "sessions", sql: renderSessionsDdl({ database: target.database, location: `${root}/sessions` }) },
+    ...tables.map(({ name }) => ({
+      name,
+      sql: renderTableDdl(name, { database: target.database, location: `${root}/${name}` }),
+    })),
     ...viewSources().map((view) => ({ name: view.name, sql: renderViewDdl(view, target) })),
   ];
 }

@@ -1,7 +1,7 @@
 """Daily KPIs of one UTC day from the sessions table.
 
     python -m shop_jobs.jobs.daily_metrics --sessions-path s3a://B/sessions --metrics-path s3a://B/daily_metrics \
-        --date 2026-11-27
+        --date 2026-11-27 [--schema-dir DIR]
 
 Runs after sessionize_batch for the same date. Replaces only <metrics-path>/dt=<date>/ (idempotent).
 Prints one JSON line: {"date", "sessions", "orders", "revenue"}.
@@ -20,9 +20,9 @@ from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
 
 from shop_jobs.lake import InputPartitionMissingError, partition_path, path_exists
+from shop_jobs.schema import SESSIONS_TABLE, add_schema_dir_argument, load_sessions_schema
 from shop_jobs.spark_session import get_spark
 from shop_jobs.transforms.daily_metrics import daily_metrics
-from shop_jobs.transforms.sessions import SESSIONS_SCHEMA
 
 EXIT_INPUT_MISSING = 3
 
@@ -32,16 +32,18 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--sessions-path", required=True, help="root of the sessions table")
     parser.add_argument("--metrics-path", required=True, help="root of the daily metrics table")
     parser.add_argument("--date", required=True, type=date.fromisoformat, help="UTC day, YYYY-MM-DD")
+    add_schema_dir_argument(parser, SESSIONS_TABLE)
     return parser.parse_args(argv)
 
 
 def run(spark: SparkSession, args: argparse.Namespace) -> dict[str, object]:
+    schema = load_sessions_schema(args.schema_dir)
     day_path = partition_path(args.sessions_path, args.date)
     if not path_exists(spark, day_path):
         raise InputPartitionMissingError(f"input partition {day_path} does not exist")
     # Read with the table's schema so dt stays a string (partition inference would make it a date).
     sessions = (
-        spark.read.schema(SESSIONS_SCHEMA)
+        spark.read.schema(schema.full)
         .option("basePath", args.sessions_path.rstrip("/"))
         .parquet(day_path)
         .where(F.col("dt") == args.date.isoformat())

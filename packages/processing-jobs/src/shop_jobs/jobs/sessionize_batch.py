@@ -27,7 +27,7 @@ from shop_jobs.lake import (
     partition_path,
     read_day_events,
 )
-from shop_jobs.schema import load_event_schema
+from shop_jobs.schema import EVENTS_TABLE, add_schema_dir_argument, load_event_schema
 from shop_jobs.spark_session import get_spark
 from shop_jobs.transforms.sessions import DEFAULT_GAP_MINUTES, sessionize
 
@@ -74,11 +74,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         default=DEFAULT_LOOKAHEAD_HOURS,
         help=f"hours of the next day read to finish late sessions (default {DEFAULT_LOOKAHEAD_HOURS})",
     )
-    parser.add_argument(
-        "--schema-dir",
-        default=None,
-        help="folder with the generated events.json (default: $SHOP_EVENT_SCHEMA_DIR, then the repo)",
-    )
+    add_schema_dir_argument(parser, EVENTS_TABLE)
     return parser.parse_args(argv)
 
 

@@ -25,7 +25,7 @@ DAILY_METRICS_SCHEMA = StructType(
 
 
 def daily_metrics(sessions: DataFrame) -> DataFrame:
-    """One row per dt of sessions (in SESSIONS_SCHEMA) -> DAILY_METRICS_SCHEMA.
+    """One row per dt of sessions (the contract's sessions schema) -> DAILY_METRICS_SCHEMA.
 
     Distinct counts are exact, not approximate: a day's sessions are small, and these numbers get
     compared with what Athena computes from the same table. Rates are per session.

@@ -9,15 +9,6 @@ from __future__ import annotations
 
 from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
-from pyspark.sql.types import (
-    BooleanType,
-    DoubleType,
-    IntegerType,
-    StringType,
-    StructField,
-    StructType,
-    TimestampType,
-)
 
 from shop_jobs.transforms.utc import utc_date_string
 
@@ -26,28 +17,6 @@ PRODUCT_VIEWED = "Product Viewed"
 ORDER_COMPLETED = "Order Completed"
 # Screens are the page views of mobile apps.
 PAGE_VIEW_TYPES = ("page", "screen")
-
-SESSIONS_SCHEMA = StructType(
-    [
-        StructField("session_id", StringType(), False),
-        StructField("anonymous_id", StringType(), False),
-        StructField("user_id", StringType(), True),
-        StructField("session_start", TimestampType(), False),
-        StructField("session_end", TimestampType(), False),
-        StructField("duration_seconds", DoubleType(), False),
-        StructField("event_count", IntegerType(), False),
-        StructField("page_views", IntegerType(), False),
-        StructField("product_views", IntegerType(), False),
-        StructField("orders", IntegerType(), False),
-        StructField("revenue", DoubleType(), False),
-        StructField("is_bounce", BooleanType(), False),
-        StructField("landing_page", StringType(), True),
-        StructField("utm_source", StringType(), True),
-        StructField("utm_medium", StringType(), True),
-        StructField("utm_campaign", StringType(), True),
-        StructField("dt", StringType(), False),
-    ]
-)
 
 _MICROS_PER_MINUTE = 60 * 1_000_000
 
@@ -82,7 +51,10 @@ def assign_sessions(events: DataFrame, gap_minutes: int = DEFAULT_GAP_MINUTES) -
 
 
 def sessionize(events: DataFrame, gap_minutes: int = DEFAULT_GAP_MINUTES) -> DataFrame:
-    """Storage rows -> one row per session, in SESSIONS_SCHEMA.
+    """Storage rows -> one row per session: the contract's sessions columns, in order, then dt.
+
+    The schema is packages/event-schema's (shop_jobs.schema.load_sessions_schema().full); the tests hold
+    this select to it, and Athena and the query package read the table with it.
 
     Events without an anonymous_id (server-side calls that carry only a user_id) belong to no browsing
     session and are left out. Duplicate event_ids are dropped first.

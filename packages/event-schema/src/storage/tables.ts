@@ -1,0 +1,6 @@
+import { eventsLakeTable } from "./columns.js";
+import { sessionsLakeTable } from "./sessions.js";
+
+/** Every table of the lake; each gets a generated Spark schema and Athena DDL. */
+export const lakeTables = [eventsLakeTable, sessionsLakeTable] as const;
+export type LakeTableName = (typeof lakeTables)[number]["name"];
