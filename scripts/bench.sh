@@ -8,7 +8,7 @@ cd "$ROOT"
 bash scripts/stack/up.sh
 export PATH="$TOOLS_DIR/node/node_modules/.bin:$ROOT/node_modules/.bin:$PATH"
 found=0
-for dir in packages/*/ examples/*/; do
+for dir in packages/*/ packages/*/bench/ examples/*/; do
   [ -f "$dir/package.json" ] || continue
   if node -e 'process.exit(require(process.argv[1]).scripts?.bench ? 0 : 1)' "$ROOT/$dir/package.json"; then
     found=1

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs everything the project needs from the package registries, into the repo (.tools/) and the
-# tools' own caches. Idempotent: a second run only checks. Usage: scripts/bootstrap.sh [node|python|all]
+# tools' own caches. Idempotent: a second run only checks. Usage: scripts/bootstrap.sh [node|python|browser|all]
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 what="${1:-all}"
@@ -47,9 +47,21 @@ python_deps() {
   bash "$ROOT/scripts/stack/kafka.sh" install
 }
 
+# Headless Chromium for the SDK's real-browser tests and benchmarks, from Debian (no browser downloads).
+browser_deps() {
+  [ -x /usr/bin/chromium ] && return 0
+  command -v apt-get >/dev/null 2>&1 || die "Chromium is needed for the browser tests: install Debian's chromium package"
+  local sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo"
+  log "installing chromium (Debian package)"
+  $sudo apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends chromium >/dev/null
+}
+
 case "$what" in
   node) node_deps ;;
   python) python_deps ;;
-  all) node_deps; python_deps ;;
-  *) die "usage: $0 [node|python|all]" ;;
+  browser) browser_deps ;;
+  all) node_deps; python_deps; browser_deps ;;
+  *) die "usage: $0 [node|python|browser|all]" ;;
 esac

@@ -1,3 +1,11 @@
 import { defineConfig } from "vitest/config";
 
-export default defineConfig({ test: { include: ["test/**/*.test.ts"], testTimeout: 30_000, hookTimeout: 60_000 } });
+// test/browser drives a real Chromium and has its own run; the unit suites stay fast and headless.
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    exclude: ["test/browser/**", "**/node_modules/**"],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
+});

@@ -1,14 +1,31 @@
+/**
+ * The Node entry (and the default for runtimes without a "browser" or "react-native" condition):
+ * fetch transport, in-memory queue and ids. Pass `deps` to swap any of them.
+ */
 import type { TrackerOptions } from "./core/config.js";
 import { createTracker as createCoreTracker, type Tracker, type TrackerDependencies } from "./core/tracker.js";
 import { createFetchTransport } from "./platform/fetch-transport.js";
 
-export type { TrackerOptions } from "./core/config.js";
+export type { Consent, TrackerOptions } from "./core/config.js";
+export { isTrackerError, TrackerError, type TrackerErrorCode } from "./core/errors.js";
 export { uuidv7 } from "./core/ids.js";
-export type { Tracker, TrackerDependencies, TrackerStats } from "./core/tracker.js";
-export type { BatchPayload, Transport, TransportResult } from "./core/types.js";
+export { createMemoryKeyValueStore, createMemoryStore } from "./core/memory.js";
+export type {
+  BatchPayload,
+  EventStore,
+  KeyValueStore,
+  Lifecycle,
+  Lock,
+  PlatformContext,
+  Transport,
+  TransportResult,
+} from "./core/platform.js";
+export type { Plugin } from "./core/plugins.js";
+export type { TrackerStats } from "./core/queue.js";
+export { createTracker as createCoreTracker, type Tracker, type TrackerDependencies } from "./core/tracker.js";
 export { createFetchTransport } from "./platform/fetch-transport.js";
 
-/** Creates a tracker that sends with fetch; pass `deps` to swap the transport (tests, other platforms). */
+/** Creates a tracker that sends with fetch; pass `deps` to swap the transport, store, clock... */
 export function createTracker(options: TrackerOptions, deps: Partial<TrackerDependencies> = {}): Tracker {
   return createCoreTracker(options, { transport: createFetchTransport(), ...deps });
 }

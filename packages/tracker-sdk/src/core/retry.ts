@@ -1,13 +1,8 @@
-/** What to do with a batch after the collector answered `status` (0 = no answer at all). */
-export type SendDecision = "done" | "retry" | "split" | "drop";
-
-export function decide(status: number): SendDecision {
-  if (status >= 200 && status < 300) return "done";
-  if (status === 413) return "split";
-  // No answer, throttling, timeouts and server errors can succeed later; other 4xx never will.
-  if (status === 0 || status === 408 || status === 429 || status >= 500) return "retry";
-  return "drop";
-}
+/**
+ * Whether a batch answered with `status` (0 = no answer at all) may succeed later: no answer,
+ * timeouts, throttling and server errors can; other 4xx never will (413 is split, not retried).
+ */
+export const retryable = (status: number): boolean => !status || status === 408 || status === 429 || status >= 500;
 
 /** Exponential backoff with full jitter, capped; the server's Retry-After wins when it is longer. */
 export function backoffMs(

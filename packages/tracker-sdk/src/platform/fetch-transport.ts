@@ -1,32 +1,33 @@
-import type { BatchPayload, Transport, TransportResult } from "../core/types.js";
+import type { BatchPayload, Transport, TransportResult } from "../core/platform.js";
 
-function retryAfterMs(header: string | null): number | undefined {
-  if (!header) return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return seconds * 1000;
-  const date = Date.parse(header);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+/** Reads Retry-After as seconds or an HTTP date; undefined when absent, unreadable or zero. */
+export function retryAfterMs(header: string | null, now: number = Date.now()): number | undefined {
+  return (header && Math.max(0, +header * 1000 || Date.parse(header) - now)) || undefined;
+}
+
+/** Turns a fetch answer (or its failure) into a TransportResult; never rejects. */
+export async function settle(request: Promise<Response>): Promise<TransportResult> {
+  try {
+    const response = await request;
+    return { status: response.status, retryAfterMs: retryAfterMs(response.headers.get("retry-after")) };
+  } catch {
+    return { status: 0 };
+  }
 }
 
 /**
- * POSTs a batch with fetch. The body goes as text/plain so browsers treat it as a CORS-simple request
- * (no preflight round trip); the collector parses text/plain as JSON.
+ * POSTs a batch with fetch (Node, React Native). The body goes as text/plain so browsers treat it as
+ * a CORS-simple request (no preflight round trip); the collector parses text/plain as JSON.
  */
-export function createFetchTransport(fetchImpl: typeof fetch = globalThis.fetch): Transport {
+export function createFetchTransport(fetchImpl: typeof fetch = (...args) => globalThis.fetch(...args)): Transport {
   return {
-    async send(url: string, payload: BatchPayload): Promise<TransportResult> {
-      try {
-        const response = await fetchImpl(url, {
+    send: (url: string, payload: BatchPayload) =>
+      settle(
+        fetchImpl(url, {
           method: "POST",
           headers: { "content-type": "text/plain;charset=UTF-8" },
           body: JSON.stringify(payload),
-          keepalive: false,
-        });
-        const retryAfter = retryAfterMs(response.headers.get("retry-after"));
-        return { status: response.status, ...(retryAfter === undefined ? {} : { retryAfterMs: retryAfter }) };
-      } catch {
-        return { status: 0 };
-      }
-    },
+        }),
+      ),
   };
 }

@@ -1,0 +1,5 @@
+// The variant that bundles every extension instead of loading them from PostHog's assets host.
+import { posthog } from "posthog-js/dist/module.full.no-external.js";
+
+posthog.init("phc_bench", { api_host: "https://collect.shop.example" });
+posthog.capture("Product Added", { product_id: "p-1", price: 19.99, currency: "EUR", quantity: 1 });

@@ -1,0 +1,81 @@
+import type { SessionContext } from "@shop/event-schema";
+import { uuidv7 } from "./ids.js";
+import type { KeyValueStore } from "./platform.js";
+
+interface Ids {
+  /** anonymousId */
+  a: string;
+  /** userId, after identify */
+  u?: string;
+}
+
+interface Session {
+  id: string;
+  seq: number;
+  /** last activity, epoch ms */
+  at: number;
+}
+
+export interface Identity {
+  ids(): Ids;
+  setUserId(userId: string | undefined): void;
+  /** The session context of an event made at `at`: a new session after the inactivity timeout. */
+  touch(at: number): SessionContext;
+  /** New anonymous id and session, no user (logout). */
+  reset(at: number): void;
+  /** Writes to the key/value store only while on (consent granted); `false` with `forget` erases. */
+  persist(on: boolean, forget?: boolean): void;
+}
+
+/**
+ * Ids and the session. The session lives in the key/value store and is read back at every event, so
+ * two tabs share one session and one gap-free sequence.
+ */
+export function createIdentity(kv: KeyValueStore, prefix: string, timeoutMs: number, now: number): Identity {
+  const idKey = `${prefix}.ids`;
+  const sessionKey = `${prefix}.session`;
+  const read = <T>(key: string): T | undefined => {
+    try {
+      return JSON.parse(kv.get(key) as string) ?? undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  let on = false;
+  let ids: Ids = read<Ids>(idKey) ?? { a: uuidv7(now) };
+  let session = read<Session>(sessionKey);
+  const write = () => {
+    if (!on) return;
+    kv.set(idKey, JSON.stringify(ids));
+    if (session) kv.set(sessionKey, JSON.stringify(session));
+  };
+  return {
+    ids: () => ids,
+    setUserId(userId) {
+      ids = { ...ids, u: userId };
+      write();
+    },
+    touch(at) {
+      // Another tab may have moved the session on since this tab last looked.
+      const current = (on && read<Session>(sessionKey)) || session;
+      const start = !current || at - current.at > timeoutMs;
+      session = start ? { id: uuidv7(at), seq: 0, at } : { ...current, seq: current.seq + 1, at };
+      write();
+      return { id: session.id, seq: session.seq, start: start || undefined };
+    },
+    reset(at) {
+      ids = { a: uuidv7(at) };
+      session = undefined;
+      if (on) kv.delete(sessionKey);
+      write();
+    },
+    persist(value, forget) {
+      on = value;
+      if (forget) {
+        kv.delete(idKey);
+        kv.delete(sessionKey);
+      }
+      write();
+    },
+  };
+}

@@ -1,0 +1,64 @@
+import type { BatchPayload, Transport } from "../../core/platform.js";
+import { settle } from "../fetch-transport.js";
+
+/** Browsers cap the bodies of all keepalive requests (beacons included) in flight at 64 KiB. */
+const KEEPALIVE_BUDGET = 65_536;
+
+export interface BrowserTransportOptions {
+  /**
+   * Compresses the body of regular sends, e.g. `compress: gzip` (exported next to createTracker). The
+   * Content-Encoding header makes the request preflighted, and the collector must accept it; page-exit
+   * sends stay uncompressed and simple. @default undefined (off)
+   */
+  compress?: (json: string) => Promise<{ body: Blob; encoding: string } | undefined>;
+}
+
+/** Gzip with CompressionStream; undefined (send plain) where the browser has none. */
+export async function gzip(json: string): Promise<{ body: Blob; encoding: string } | undefined> {
+  if (typeof CompressionStream !== "function") return undefined;
+  const stream = new Blob([json]).stream().pipeThrough(new CompressionStream("gzip"));
+  return { body: await new Response(stream).blob(), encoding: "gzip" };
+}
+
+/**
+ * fetch for regular sends, keepalive while the body fits what is left of the 64 KiB budget so a batch
+ * in flight outlives the page; sendBeacon (or keepalive fetch) on page exit. A string body goes as
+ * text/plain: a CORS-simple request needs no preflight, which would not finish while the page unloads.
+ */
+export function createBrowserTransport(options: BrowserTransportOptions = {}): Transport {
+  /** Bytes of our keepalive requests still in flight. */
+  let inFlight = 0;
+  const post = (url: string, body: string | Blob, headers?: Record<string, string>) => {
+    const size = new Blob([body]).size;
+    // Over the budget a keepalive fetch is refused outright; a plain one still works while the page lives.
+    const keepalive = inFlight + size <= KEEPALIVE_BUDGET;
+    if (keepalive) inFlight += size;
+    return settle(fetch(url, { method: "POST", body, keepalive, headers })).then((result) => {
+      if (keepalive) inFlight -= size;
+      return result;
+    });
+  };
+  return {
+    async send(url: string, payload: BatchPayload) {
+      const json = JSON.stringify(payload);
+      const packed = await options.compress?.(json);
+      return post(
+        url,
+        packed?.body ?? json,
+        packed && { "content-type": "text/plain", "content-encoding": packed.encoding },
+      );
+    },
+    sendOnExit(url: string, payload: BatchPayload) {
+      const body = JSON.stringify(payload);
+      if (inFlight + new Blob([body]).size > KEEPALIVE_BUDGET) return false;
+      try {
+        // sendBeacon answers false when the browser's own keepalive budget is spent.
+        if (navigator.sendBeacon) return navigator.sendBeacon(url, body);
+      } catch {
+        return false;
+      }
+      void post(url, body);
+      return true;
+    },
+  };
+}
