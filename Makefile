@@ -1,7 +1,7 @@
 # Shop Analytics — one entry point for humans and CI. Every target installs what it needs first.
 SHELL := /usr/bin/env bash
 .DEFAULT_GOAL := help
-.PHONY: help install build lint typecheck up down status test test-ts test-py test-e2e demo bench clean
+.PHONY: help install build lint typecheck up down status test test-browser demo bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -30,6 +30,9 @@ status: ## show what is running
 
 test: ## install, start the stack, run every suite (TS, Python, end to end), stop the stack
 	@bash scripts/test.sh
+
+test-browser: build ## the SDK's real-Chromium suite (not yet part of `make test`: see packages/tracker-sdk/test/browser/README.md)
+	@bash scripts/run.sh pnpm --filter @shop/tracker run test:browser
 
 demo: ## run the whole pipeline locally on simulated shoppers and print what it found
 	@bash scripts/demo.sh

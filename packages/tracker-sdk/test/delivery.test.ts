@@ -187,6 +187,39 @@ describe("page exit", () => {
     expect(names(await store.getAll())).toEqual(["A", "B"]);
     expect(tracker.stats().queued).toBe(2);
   });
+  it("keeps in the store what it hands to the exit channel while backing off after a failed send", async () => {
+    const { transport, lifecycle, store, tracker } = setup({ flushAt: 2 });
+    transport.respond({ status: 503, retryAfterMs: 1000 });
+    tracker.track("A");
+    tracker.track("B");
+    await vi.advanceTimersByTimeAsync(0);
+    tracker.track("C");
+    await vi.advanceTimersByTimeAsync(0);
+    expect(transport.requests).toHaveLength(1);
+    lifecycle.hide();
+    // The beacon goes (it may get through), but its answer is unknowable: nothing is forgotten.
+    expect(names(transport.exits.flatMap((p) => p.batch))).toEqual(["A", "B", "C"]);
+    expect(tracker.stats()).toEqual({ queued: 0, sent: 0, dropped: 0 });
+    // pagehide after visibilitychange: the same events do not go out twice from this page.
+    lifecycle.hide();
+    expect(transport.exits).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(names(await store.getAll())).toEqual(["A", "B", "C"]);
+  });
+
+  it("keeps a retried batch in flight at exit stored: its failure would go unseen once the page is gone", async () => {
+    const { transport, lifecycle, store, tracker } = setup({ flushAt: 2 });
+    transport.respond({ status: 503, retryAfterMs: 1000 });
+    tracker.track("A");
+    tracker.track("B");
+    await vi.advanceTimersByTimeAsync(0);
+    transport.send = () => new Promise(() => {});
+    await vi.advanceTimersByTimeAsync(1000);
+    lifecycle.hide();
+    expect(transport.exits).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(names(await store.getAll())).toEqual(["A", "B"]);
+  });
 });
 
 describe("two tabs sharing one store", () => {

@@ -36,7 +36,8 @@ export function createIdentity(kv: KeyValueStore, prefix: string, timeoutMs: num
   const sessionKey = `${prefix}.session`;
   const read = <T>(key: string): T | undefined => {
     try {
-      return JSON.parse(kv.get(key) as string) ?? undefined;
+      // A blocked storage may answer anything but a string: only an object is a stored value.
+      return JSON.parse(kv.get(key) as string) || undefined;
     } catch {
       return undefined;
     }

@@ -207,7 +207,7 @@ export function createQueue(config: ResolvedConfig, deps: QueueDependencies): Qu
   function exit() {
     write();
     if (!enabled || !online() || fresh || !leads()) return;
-    if (busy > 0) {
+    if (busy > 0 && !attempt) {
       // The batch in flight outlives the page (keepalive); its retry would not, so the store lets go.
       void store.remove(ids(events.slice(0, busy)));
       detached = true;
@@ -215,8 +215,11 @@ export function createQueue(config: ResolvedConfig, deps: QueueDependencies): Qu
     for (let chunk = 65_536; events.length > busy && chunk >= 1024; ) {
       const batch = take(busy, 500, chunk);
       if (transport.sendOnExit?.(config.url, payload(batch))) {
-        sent += batch.length;
-        cut(busy, batch.length, true);
+        if (!attempt) sent += batch.length;
+        // After a failed send the collector may still refuse, and a beacon's answer is unknowable: the
+        // store keeps the events for the next visit (the pipeline dedupes by messageId); this page does
+        // not hand them over again at its next hidden event.
+        cut(busy, batch.length, !attempt);
       } else chunk /= 2;
     }
   }

@@ -70,7 +70,7 @@ describe("single-page app navigation", () => {
     expect(env.pageErrors).toEqual([]);
   });
 
-  it("the ESM build autocaptures page views too (BROWSER-API.md: same options, autocapture on by default)", async () => {
+  it("the ESM build autocaptures page views with the documented `plugins: [autocapture()]` (BROWSER-API.md)", async () => {
     const env = await suite.env();
     const tracker = { writeKey: "wk_browser", host: env.collector.url, flushAt: 1, flushIntervalMs: 60_000 };
     env.shop.page("/esm", shopPage({ title: "esm", tracker, build: "esm" }));

@@ -1,12 +1,13 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { BatchPayload } from "../../src/core/platform.js";
+import { createTracker } from "../../src/core/tracker.js";
 import { campaignOf, createPageContext } from "../../src/platform/browser/context.js";
 import { createBrowserKeyValueStore } from "../../src/platform/browser/kv.js";
 import { createBrowserLifecycle } from "../../src/platform/browser/lifecycle.js";
 import { createBrowserLock } from "../../src/platform/browser/lock.js";
 import { createBrowserTransport, gzip } from "../../src/platform/browser/transport.js";
-import { createTestingLifecycle } from "../../src/testing.js";
+import { createTestingLifecycle, createTestingTransport } from "../../src/testing.js";
 
 const payload = (size: number): BatchPayload => ({
   batch: [{ type: "track", event: "E", messageId: "m", anonymousId: "a", properties: { pad: "x".repeat(size) } }],
@@ -78,6 +79,35 @@ describe("browser key/value store", () => {
     const kv = createBrowserKeyValueStore();
     expect(() => kv.set("k", "v")).not.toThrow();
     expect(kv.get("k")).toBe("v");
+  });
+
+  it("gives every event one in-memory anonymousId when touching localStorage throws SecurityError", async () => {
+    const descriptor = Object.getOwnPropertyDescriptor(window, "localStorage");
+    Object.defineProperty(window, "localStorage", {
+      configurable: true,
+      get() {
+        throw new DOMException("Access is denied for this document.", "SecurityError");
+      },
+    });
+    try {
+      expect(() => localStorage).toThrow();
+      const transport = createTestingTransport();
+      const tracker = createTracker(
+        { writeKey: "wk", host: "http://127.0.0.1:1", flushAt: 500 },
+        { transport, kv: createBrowserKeyValueStore() },
+      );
+      tracker.track("A");
+      tracker.track("B");
+      await tracker.flush();
+      const ids = transport.events().map((event) => event.anonymousId);
+      expect(ids).toHaveLength(2);
+      expect(typeof ids[0]).toBe("string");
+      expect(ids[0]).toMatch(/^[0-9a-f-]{36}$/);
+      expect(ids[1]).toBe(ids[0]);
+      expect(tracker.anonymousId()).toBe(ids[0]);
+    } finally {
+      if (descriptor) Object.defineProperty(window, "localStorage", descriptor);
+    }
   });
 });
 

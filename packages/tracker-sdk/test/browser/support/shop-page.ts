@@ -2,8 +2,10 @@ import { htmlPage } from "./site-server.js";
 
 /**
  * How a shop page loads the SDK under test. The snippet follows BROWSER-API.md: the IIFE build
- * defines the global `ShopTracker`; the ESM build is imported from dist/browser.js. Either way the
- * page keeps its tracker on `window.tracker` for the test to drive.
+ * defines the global `ShopTracker`; the ESM build is imported from dist/browser.js, where autocapture is an
+ * opt-in plugin, so the ESM page passes `plugins: [autocapture()]` (the documented ESM usage) unless the
+ * options say `autocapture: false`, like the IIFE's default. Either way the page keeps its tracker on
+ * `window.tracker` for the test to drive.
  */
 export type Build = "iife" | "esm";
 
@@ -44,8 +46,11 @@ export function shopPage({ title, tracker, build = "iife", body = "" }: ShopPage
       ? `<script src="/sdk/shop-tracker.iife.js"></script>
 <script>window.tracker = ShopTracker.createTracker(${options});</script>`
       : `<script type="module">
-import { createTracker } from "/sdk/browser.js";
-window.tracker = createTracker(${options});
+import { createTracker, autocapture } from "/sdk/browser.js";
+const options = ${options};
+window.tracker = createTracker(
+  options.autocapture === false ? options : { ...options, plugins: [autocapture()] },
+);
 </script>`;
   return htmlPage({ title, head: sdk, body: `${body}<button id="app-button">app</button>${appScript}` });
 }
