@@ -6,23 +6,9 @@ import type { TrackerOptions } from "./core/config.js";
 import { createTracker as createCoreTracker, type Tracker, type TrackerDependencies } from "./core/tracker.js";
 import { createFetchTransport } from "./platform/fetch-transport.js";
 
-export type { Consent, TrackerOptions } from "./core/config.js";
-export { isTrackerError, TrackerError, type TrackerErrorCode } from "./core/errors.js";
 export { uuidv7 } from "./core/ids.js";
 export { createMemoryKeyValueStore, createMemoryStore } from "./core/memory.js";
-export type {
-  BatchPayload,
-  EventStore,
-  KeyValueStore,
-  Lifecycle,
-  Lock,
-  PlatformContext,
-  Transport,
-  TransportResult,
-} from "./core/platform.js";
-export type { Plugin } from "./core/plugins.js";
-export type { TrackerStats } from "./core/queue.js";
-export { createTracker as createCoreTracker, type Tracker, type TrackerDependencies } from "./core/tracker.js";
+export * from "./core/public-api.js";
 export { createFetchTransport } from "./platform/fetch-transport.js";
 
 /** Creates a tracker that sends with fetch; pass `deps` to swap the transport, store, clock... */

@@ -1,0 +1,16 @@
+/** What every entry point (Node, browser, React Native) exports from the core, listed once. */
+export type { Consent, TrackerOptions } from "./config.js";
+export { isTrackerError, TrackerError, type TrackerErrorCode } from "./errors.js";
+export type {
+  BatchPayload,
+  EventStore,
+  KeyValueStore,
+  Lifecycle,
+  Lock,
+  PlatformContext,
+  Transport,
+  TransportResult,
+} from "./platform.js";
+export type { Plugin } from "./plugins.js";
+export type { TrackerStats } from "./queue.js";
+export { createTracker as createCoreTracker, type Tracker, type TrackerDependencies } from "./tracker.js";
