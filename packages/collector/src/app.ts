@@ -1,6 +1,7 @@
 import { createEventValidator } from "@shop/event-schema/validate";
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
 import type { CollectorConfig } from "./config.js";
+import { registerCors } from "./http/cors.js";
 import { CollectorError, type CollectorErrorCode, collectorErrors, errorBody } from "./http/errors.js";
 import { registerIngestRoutes } from "./http/ingest.js";
 import type { EventPublisher } from "./publish/publisher.js";
@@ -56,6 +57,7 @@ export function buildApp({ config, publisher, logger = false }: BuildAppOptions)
     reply.status(404).send(errorBody("not_found", collectorErrors.not_found.message)),
   );
 
+  registerCors(app, config.corsOrigins);
   app.get("/health", async () => ({ status: "ok" }));
   app.get("/ready", async (_request, reply) => {
     const ready = await publisher.isReady();

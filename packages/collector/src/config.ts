@@ -17,6 +17,8 @@ export interface CollectorConfig {
   publishTimeoutMs: number;
   /** Client timestamps further off than this (after skew correction) are replaced by the receive time. */
   maxClockSkewMs: number;
+  /** Browser origins allowed to send (CORS); `["*"]`, the default, allows any. */
+  corsOrigins: string[];
   /** Reverse proxies whose X-Forwarded-For we believe (Fastify `trustProxy`). */
   trustProxy: string[] | boolean;
   logLevel: string;
@@ -67,6 +69,16 @@ export function loadConfig(env: Env = process.env): CollectorConfig {
   const trustProxyRaw = text("COLLECTOR_TRUST_PROXY", "");
   const trustProxy = trustProxyRaw === "" ? false : trustProxyRaw.split(",").map((p) => p.trim());
 
+  const corsOrigins = text("COLLECTOR_CORS_ORIGINS", "*")
+    .split(",")
+    .map((o) => o.trim())
+    .filter(Boolean);
+  for (const origin of corsOrigins) {
+    if (origin !== "*" && !/^https?:\/\/[^/\s]+$/.test(origin)) {
+      problems.push(`COLLECTOR_CORS_ORIGINS entry "${origin}" must be * or scheme://host[:port]`);
+    }
+  }
+
   const config: CollectorConfig = {
     host: text("COLLECTOR_HOST", "127.0.0.1"),
     port: integer("COLLECTOR_PORT", 18080, 0, 65535),
@@ -79,6 +91,7 @@ export function loadConfig(env: Env = process.env): CollectorConfig {
     maxBatchBytes: integer("COLLECTOR_MAX_BATCH_BYTES", 500 * 1024, 1024, 16 * 1024 * 1024),
     publishTimeoutMs: integer("COLLECTOR_PUBLISH_TIMEOUT_MS", 5000, 100, 120_000),
     maxClockSkewMs: integer("COLLECTOR_MAX_CLOCK_SKEW_MS", 24 * 3600 * 1000, 0, 365 * 24 * 3600 * 1000),
+    corsOrigins,
     trustProxy,
     logLevel: text("COLLECTOR_LOG_LEVEL", "info"),
   };

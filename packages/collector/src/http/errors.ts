@@ -12,6 +12,7 @@ export const collectorErrors = {
     message: "a write key is required (Basic auth user, X-Write-Key header or writeKey)",
   },
   invalid_write_key: { status: 401, message: "unknown write key" },
+  origin_not_allowed: { status: 403, message: "this origin may not send events to this collector" },
   payload_too_large: { status: 413, message: "the request body is too large" },
   kafka_unavailable: { status: 503, message: "events could not be stored right now; retry later" },
   not_found: { status: 404, message: "no such endpoint" },
