@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { exitCodes, runCli } from "../src/cli/run.js";
+import { exitCodes } from "../src/cli/run.js";
+import { runCliCaptured } from "./support/cli.js";
 import { session, writeEventPartitions, writeSessionPartition } from "./support/dataset.js";
 import { contractEventRows } from "./support/parquet.js";
 import { openTestLake, stackEnv, type TestLake } from "./support/stack.js";
@@ -33,20 +34,7 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-async function cli(argv: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const code = await runCli(argv, {
-    env,
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-  });
-  return { code, stdout, stderr };
-}
+const cli = (argv: string[]) => runCliCaptured(argv, env);
 
 describe("shop-query against the real S3 server", () => {
   it("summary --json prints the exact summary and reports the sync on stderr", async () => {

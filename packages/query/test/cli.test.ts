@@ -5,8 +5,9 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
-import { exitCodes, runCli, usage } from "../src/cli/run.js";
+import { exitCodes, usage } from "../src/cli/run.js";
 import { renderAthenaDdl } from "../src/ddl/index.js";
+import { runCliCaptured } from "./support/cli.js";
 import { closedLoopbackPort } from "./support/ports.js";
 
 const packageDir = fileURLToPath(new URL("..", import.meta.url));
@@ -14,20 +15,7 @@ const tsx = join(packageDir, "../../node_modules/.bin/tsx");
 const scratch = mkdtempSync(join(tmpdir(), "shop-query-cli-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-async function cli(argv: string[], env: Record<string, string> = {}) {
-  let stdout = "";
-  let stderr = "";
-  const code = await runCli(argv, {
-    env,
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-  });
-  return { code, stdout, stderr };
-}
+const cli = runCliCaptured;
 
 describe("shop-query (in process)", () => {
   it("--help prints the usage and succeeds", async () => {

@@ -11,7 +11,8 @@ import pytest
 from pyspark.testing import assertDataFrameEqual
 from support import DAY, JOB_EVENTS, PACKAGE_DIR, expected_day_sessions, storage_fixture_sessions
 
-from shop_jobs.jobs.sessionize_batch import EXIT_INPUT_MISSING, main
+from shop_jobs.jobs.entrypoint import EXIT_INPUT_MISSING
+from shop_jobs.jobs.sessionize_batch import main
 from shop_jobs.lake import write_events
 
 pytestmark = pytest.mark.integration

@@ -5,7 +5,8 @@ import json
 from pyspark.testing import assertDataFrameEqual
 from support import session, utc
 
-from shop_jobs.jobs.daily_metrics import EXIT_INPUT_MISSING, main
+from shop_jobs.jobs.daily_metrics import main
+from shop_jobs.jobs.entrypoint import EXIT_INPUT_MISSING
 from shop_jobs.transforms.daily_metrics import DAILY_METRICS_SCHEMA, daily_metrics
 
 

@@ -10,7 +10,8 @@ import pytest
 from pyspark.testing import assertDataFrameEqual
 from support import DAY, JOB_EVENTS, expected_day_sessions, utc
 
-from shop_jobs.jobs.sessionize_batch import EXIT_INPUT_MISSING, SUMMARY_SCHEMA, main
+from shop_jobs.jobs.entrypoint import EXIT_INPUT_MISSING
+from shop_jobs.jobs.sessionize_batch import SUMMARY_SCHEMA, main
 from shop_jobs.lake import write_events
 
 

@@ -11,7 +11,6 @@ Exit codes: 0 done, 2 bad arguments, 3 the day's sessions partition does not exi
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -19,12 +18,10 @@ from datetime import date
 from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
 
+from shop_jobs.jobs.entrypoint import run_job
 from shop_jobs.lake import InputPartitionMissingError, partition_path, path_exists
 from shop_jobs.schema import SESSIONS_TABLE, add_schema_dir_argument, load_sessions_schema
-from shop_jobs.spark_session import get_spark
 from shop_jobs.transforms.daily_metrics import daily_metrics
-
-EXIT_INPUT_MISSING = 3
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -61,15 +58,7 @@ def run(spark: SparkSession, args: argparse.Namespace) -> dict[str, object]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parse_args(argv)
-    spark = get_spark("daily_metrics")
-    try:
-        summary = run(spark, args)
-    except InputPartitionMissingError as err:
-        print(f"daily_metrics: {err}", file=sys.stderr)
-        return EXIT_INPUT_MISSING
-    print(json.dumps(summary, sort_keys=True), flush=True)
-    return 0
+    return run_job("daily_metrics", argv, parse_args, run)
 
 
 if __name__ == "__main__":

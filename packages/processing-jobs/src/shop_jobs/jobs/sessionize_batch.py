@@ -12,7 +12,6 @@ Exit codes: 0 done, 2 bad arguments, 3 the day's input partition does not exist.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -20,18 +19,16 @@ from datetime import date
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
+from shop_jobs.jobs.entrypoint import run_job
 from shop_jobs.lake import (
     DayWindow,
-    InputPartitionMissingError,
     delete_path,
     partition_path,
     read_day_events,
 )
 from shop_jobs.schema import EVENTS_TABLE, add_schema_dir_argument, load_event_schema
-from shop_jobs.spark_session import get_spark
 from shop_jobs.transforms.sessions import DEFAULT_GAP_MINUTES, sessionize
 
-EXIT_INPUT_MISSING = 3
 DEFAULT_LOOKAHEAD_HOURS = 2
 # The stdout line callers (Airflow, Databricks run output) parse; a JSON Schema so they can validate it.
 SUMMARY_SCHEMA = {
@@ -109,15 +106,7 @@ def run(spark: SparkSession, args: argparse.Namespace) -> dict[str, object]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parse_args(argv)
-    spark = get_spark("sessionize_batch")
-    try:
-        summary = run(spark, args)
-    except InputPartitionMissingError as err:
-        print(f"sessionize_batch: {err}", file=sys.stderr)
-        return EXIT_INPUT_MISSING
-    print(json.dumps(summary, sort_keys=True), flush=True)
-    return 0
+    return run_job("sessionize_batch", argv, parse_args, run)
 
 
 if __name__ == "__main__":
