@@ -50,10 +50,17 @@ describe("sessions", () => {
     const two = createTestingTransport();
     const tabOne = createTracker(options, { transport: one, kv });
     const tabTwo = createTracker(options, { transport: two, kv });
+    // Tabs take turns task by task (each has its own event loop); a tab writes its session at the
+    // end of its task, before the other tab's next one.
+    const task = () => vi.advanceTimersByTimeAsync(0);
     tabOne.track("1");
+    await task();
     tabTwo.track("2");
+    await task();
     tabOne.track("3");
+    await task();
     tabTwo.track("4");
+    await task();
     await tabOne.flush();
     await tabTwo.flush();
     const all = [...one.events(), ...two.events()].sort(

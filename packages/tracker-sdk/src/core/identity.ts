@@ -43,12 +43,17 @@ export function createIdentity(kv: KeyValueStore, prefix: string, timeoutMs: num
     }
   };
   let on = false;
+  /** The session changed here and is not written yet: this tab's copy is the newest. */
+  let unsaved = false;
   let ids: Ids = read<Ids>(idKey) ?? { a: uuidv7(now) };
   let session = read<Session>(sessionKey);
+  const saveSession = () => {
+    unsaved = false;
+    if (on && session) kv.set(sessionKey, JSON.stringify(session));
+  };
   const write = () => {
-    if (!on) return;
-    kv.set(idKey, JSON.stringify(ids));
-    if (session) kv.set(sessionKey, JSON.stringify(session));
+    if (on) kv.set(idKey, JSON.stringify(ids));
+    saveSession();
   };
   return {
     ids: () => ids,
@@ -58,10 +63,12 @@ export function createIdentity(kv: KeyValueStore, prefix: string, timeoutMs: num
     },
     touch(at) {
       // Another tab may have moved the session on since this tab last looked.
-      const current = (on && read<Session>(sessionKey)) || session;
+      const current = (on && !unsaved && read<Session>(sessionKey)) || session;
       const start = !current || at - current.at > timeoutMs;
       session = start ? { id: uuidv7(at), seq: 0, at } : { ...current, seq: current.seq + 1, at };
-      write();
+      // One storage write per burst of events rather than one per event: writes are the costly part.
+      if (!unsaved) queueMicrotask(saveSession);
+      unsaved = true;
       return { id: session.id, seq: session.seq, start: start || undefined };
     },
     reset(at) {

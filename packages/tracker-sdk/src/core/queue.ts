@@ -67,7 +67,13 @@ export function createQueue(config: ResolvedConfig, deps: QueueDependencies): Qu
   const shared = () => store.shared?.();
   const leads = () => !shared() || (deps.lock?.isLeader() ?? true);
   const ids = (list: WireEvent[]) => list.map((event) => event.messageId);
-  const size = (event: WireEvent) => JSON.stringify(event).length + 1;
+  /** Serialised sizes, measured once per event rather than at every batch that considers it. */
+  const sizes = new WeakMap<WireEvent, number>();
+  const size = (event: WireEvent) => {
+    let bytes = sizes.get(event);
+    if (bytes === undefined) sizes.set(event, (bytes = JSON.stringify(event).length + 1));
+    return bytes;
+  };
   const payload = (batch: WireEvent[]) => ({ batch, sentAt: new Date(now()).toISOString(), writeKey: config.writeKey });
   /** Node: the SDK's timers alone do not keep the process alive. */
   const unref = <T>(timer: T): T => {

@@ -28,11 +28,15 @@ export function createPageContext(): () => EventContext {
     // Very old engines have no Intl; the events go without.
   }
   const { language: locale, userAgent } = navigator;
+  let campaignSearch: string | undefined;
+  let campaign: CampaignContext | undefined;
   return () => {
     const { href: url, pathname: path, search } = location;
+    // Parsed again only when the query string changes (SPA navigation), not at every event.
+    if (search !== campaignSearch) campaign = campaignOf((campaignSearch = search));
     return {
       page: { url, path, referrer: previousUrl ?? document.referrer, title: document.title, search },
-      campaign: campaignOf(search),
+      campaign,
       locale,
       timezone,
       screen: { width: screen.width, height: screen.height, density: devicePixelRatio },

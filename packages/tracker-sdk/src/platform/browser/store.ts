@@ -58,6 +58,8 @@ const localStorageBackend =
     try {
       let events: WireEvent[] = JSON.parse(localStorage.getItem(key) ?? "[]");
       if (operation === "getAll") return events;
+      // Removals reach every backend: one that holds nothing need not be rewritten.
+      if (!events.length && operation !== "put") return true;
       events =
         operation === "put"
           ? [...events, ...(argument as WireEvent[])]

@@ -28,14 +28,21 @@ export async function gzip(json: string): Promise<{ body: Blob; encoding: string
 export function createBrowserTransport(options: BrowserTransportOptions = {}): Transport {
   /** Bytes of our keepalive requests still in flight. */
   let inFlight = 0;
+  const encoder = new TextEncoder();
+  // Not `new Blob([body]).size`: each Blob is registered with the browser process, which costs more
+  // than the rest of a send.
+  const sizeOf = (body: string | Blob) => (typeof body == "string" ? encoder.encode(body).length : body.size);
   const post = (url: string, body: string | Blob, headers?: Record<string, string>) => {
-    const size = new Blob([body]).size;
+    const size = sizeOf(body);
     // Over the budget a keepalive fetch is refused outright; a plain one still works while the page lives.
     const keepalive = inFlight + size <= KEEPALIVE_BUDGET;
     if (keepalive) inFlight += size;
     return settle(fetch(url, { method: "POST", body, keepalive, headers })).then((result) => {
       if (keepalive) inFlight -= size;
-      return result;
+      // A page that goes away fails its fetches just before pagehide, keepalive ones included, which
+      // still reach the collector. Answering a moment later lets the queue's page-exit delivery see
+      // this batch in flight and leave it to the keepalive request instead of sending it twice.
+      return result.status ? result : new Promise<typeof result>((resolve) => setTimeout(resolve, 50, result));
     });
   };
   return {
@@ -50,7 +57,7 @@ export function createBrowserTransport(options: BrowserTransportOptions = {}): T
     },
     sendOnExit(url: string, payload: BatchPayload) {
       const body = JSON.stringify(payload);
-      if (inFlight + new Blob([body]).size > KEEPALIVE_BUDGET) return false;
+      if (inFlight + sizeOf(body) > KEEPALIVE_BUDGET) return false;
       try {
         // sendBeacon answers false when the browser's own keepalive budget is spent.
         if (navigator.sendBeacon) return navigator.sendBeacon(url, body);

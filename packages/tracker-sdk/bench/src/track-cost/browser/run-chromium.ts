@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { dirname, join } from "node:path";
@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { chromium } from "playwright-core";
 import { sharedBuildOptions } from "../../lib/bundle.js";
-import { benchDir } from "../../lib/paths.js";
+import { benchDir, outDir } from "../../lib/paths.js";
 import type { CostResult } from "../adapter.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -35,7 +35,8 @@ async function pageBundle(adapter: string, options: { iterations: number; warmup
       sourcefile: `page-${adapter}.ts`,
       loader: "ts",
     },
-    minify: true,
+    // Readable names in a profile (BENCH_PROFILE=1).
+    minify: !process.env.BENCH_PROFILE,
     write: false,
   });
   const output = result.outputFiles[0];
@@ -96,12 +97,24 @@ export async function runInChromium(
       const context = await browser.newContext({ userAgent: USER_AGENT });
       try {
         const page = await context.newPage();
+        const profiler = process.env.BENCH_PROFILE ? await context.newCDPSession(page) : undefined;
+        if (profiler) {
+          await profiler.send("Profiler.enable");
+          await profiler.send("Profiler.setSamplingInterval", { interval: 50 });
+          await profiler.send("Profiler.start");
+        }
         await page.goto(`${origin}/${adapter}/products/p-1?utm_source=bench`);
         await page.waitForFunction(() => window.__benchResult ?? window.__benchError, undefined, {
           timeout: 60_000,
           polling: 250,
         });
         const outcome = await page.evaluate(() => ({ result: window.__benchResult, error: window.__benchError }));
+        if (profiler) {
+          const { profile } = await profiler.send("Profiler.stop");
+          const file = join(outDir, `${adapter}.cpuprofile`);
+          writeFileSync(file, JSON.stringify(profile));
+          console.error(`profile: ${file}`);
+        }
         results.set(adapter, outcome.result ?? new Error(outcome.error ?? "no result"));
       } catch (error) {
         results.set(adapter, error as Error);
