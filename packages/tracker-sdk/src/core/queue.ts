@@ -71,7 +71,10 @@ export function createQueue(config: ResolvedConfig, deps: QueueDependencies): Qu
   const sizes = new WeakMap<WireEvent, number>();
   const size = (event: WireEvent) => {
     let bytes = sizes.get(event);
-    if (bytes === undefined) sizes.set(event, (bytes = JSON.stringify(event).length + 1));
+    if (bytes === undefined) {
+      bytes = JSON.stringify(event).length + 1;
+      sizes.set(event, bytes);
+    }
     return bytes;
   };
   const payload = (batch: WireEvent[]) => ({ batch, sentAt: new Date(now()).toISOString(), writeKey: config.writeKey });

@@ -33,7 +33,10 @@ export function createPageContext(): () => EventContext {
   return () => {
     const { href: url, pathname: path, search } = location;
     // Parsed again only when the query string changes (SPA navigation), not at every event.
-    if (search !== campaignSearch) campaign = campaignOf((campaignSearch = search));
+    if (search !== campaignSearch) {
+      campaignSearch = search;
+      campaign = campaignOf(search);
+    }
     return {
       page: { url, path, referrer: previousUrl ?? document.referrer, title: document.title, search },
       campaign,

@@ -31,7 +31,7 @@ export function createBrowserTransport(options: BrowserTransportOptions = {}): T
   const encoder = new TextEncoder();
   // Not `new Blob([body]).size`: each Blob is registered with the browser process, which costs more
   // than the rest of a send.
-  const sizeOf = (body: string | Blob) => (typeof body == "string" ? encoder.encode(body).length : body.size);
+  const sizeOf = (body: string | Blob) => (typeof body === "string" ? encoder.encode(body).length : body.size);
   const post = (url: string, body: string | Blob, headers?: Record<string, string>) => {
     const size = sizeOf(body);
     // Over the budget a keepalive fetch is refused outright; a plain one still works while the page lives.
