@@ -31,7 +31,7 @@ status: ## show what is running
 test: ## install, start the stack, run every suite (TS, Python, end to end), stop the stack
 	@bash scripts/test.sh
 
-test-browser: build ## the SDK's real-Chromium suite (not yet part of `make test`: see packages/tracker-sdk/test/browser/README.md)
+test-browser: build ## only the SDK's real-Chromium suite (also part of `make test`)
 	@bash scripts/run.sh pnpm --filter @shop/tracker run test:browser
 
 demo: ## run the whole pipeline locally on simulated shoppers and print what it found

@@ -36,6 +36,14 @@ for dir in packages/*/ examples/*/ tests/*/; do
   step "vitest $name" bash -c "cd '$dir' && '$ROOT/node_modules/.bin/vitest' run --reporter=default --reporter=json --outputFile='$results/ts-$name.json'"
 done
 
+# Real-browser suites (headless Debian Chromium, installed by bootstrap), after the unit suites.
+for config in packages/*/vitest.browser.config.ts; do
+  [ -f "$config" ] || continue
+  dir="$(dirname "$config")"
+  name="$(basename "$dir")"
+  step "vitest $name (Chromium)" bash -c "cd '$dir' && '$ROOT/node_modules/.bin/vitest' run --config vitest.browser.config.ts --reporter=default --reporter=json --outputFile='$results/ts-$name-browser.json'"
+done
+
 for project in scripts/stack/python packages/processing-jobs packages/airflow-dags; do
   [ -f "$project/pyproject.toml" ] || continue
   name="$(basename "$project")"
