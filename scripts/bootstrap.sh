@@ -23,10 +23,25 @@ install_uv() {
   fi
 }
 
+# Headers librdkafka links against when @confluentinc/kafka-javascript builds it from its bundled
+# sources (CKJS_LINKING=dynamic, set in lib.sh): its prebuilt binaries come from a host we cannot reach.
+LIBRDKAFKA_BUILD_DEPS=(libssl-dev zlib1g-dev libzstd-dev libsasl2-dev libcurl4-openssl-dev liblz4-dev)
+librdkafka_build_deps() {
+  dpkg-query -W -f='${Status}\n' "${LIBRDKAFKA_BUILD_DEPS[@]}" 2>/dev/null | grep -c '^install ok installed$' \
+    | grep -qx "${#LIBRDKAFKA_BUILD_DEPS[@]}" && return 0
+  command -v apt-get >/dev/null 2>&1 || die "the Kafka client's native build needs Debian's ${LIBRDKAFKA_BUILD_DEPS[*]}"
+  local sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo"
+  log "installing librdkafka build dependencies (Debian packages)"
+  $sudo apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${LIBRDKAFKA_BUILD_DEPS[@]}" >/dev/null
+}
+
 node_deps() {
   need node "Node.js 20"
   need npm "npm"
   install_pnpm
+  librdkafka_build_deps
   log "pnpm install (frozen lockfile)"
   (cd "$ROOT" && "$PNPM" install --frozen-lockfile --reporter=silent)
 }

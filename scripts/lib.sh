@@ -2,7 +2,8 @@
 # Sourced by the other scripts; sets nothing on the machine outside the repo and its caches.
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TOOLS_DIR="$ROOT/.tools"
-STACK_DIR="$ROOT/.stack"
+# Overridable so a fault test can run a throwaway broker with its own state beside the shared one.
+STACK_DIR="${STACK_DIR:-$ROOT/.stack}"
 PNPM_VERSION="12.4.2"
 UV_VERSION="0.13.8"
 PNPM="$TOOLS_DIR/node/node_modules/.bin/pnpm"
@@ -12,6 +13,15 @@ export UV_PYTHON_DOWNLOADS=never
 export UV_PYTHON="${UV_PYTHON:-python3.11}"
 # The AWS SDK warns on every start that releases after January 2027 need Node 22; we pin it on Node 20.
 export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED="${AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED:-true}"
+# @confluentinc/kafka-javascript builds librdkafka at install; its default static build downloads
+# OpenSSL & co. from the internet, the dynamic one links Debian's -dev packages (bootstrap.sh node).
+export CKJS_LINKING="${CKJS_LINKING:-dynamic}"
+# node-gyp fetches Node's headers from the internet unless told where the installed ones are.
+if [ -z "${npm_config_nodedir:-}" ] && command -v node >/dev/null 2>&1; then
+  _node_prefix="$(dirname "$(dirname "$(command -v node)")")"
+  if [ -f "$_node_prefix/include/node/node.h" ]; then export npm_config_nodedir="$_node_prefix"; fi
+  unset _node_prefix
+fi
 
 # Stack settings: the environment wins over stack.env.
 load_stack_env() {

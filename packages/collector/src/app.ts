@@ -1,15 +1,32 @@
+import { STATUS_CODES } from "node:http";
+import type { Socket } from "node:net";
 import { createEventValidator } from "@shop/event-schema/validate";
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
+import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from "fastify";
 import type { CollectorConfig } from "./config.js";
+import { ipRateLimitHook } from "./http/admission.js";
+import { registerBodyParser } from "./http/body-parser.js";
 import { registerCors } from "./http/cors.js";
 import { CollectorError, type CollectorErrorCode, collectorErrors, errorBody } from "./http/errors.js";
 import { registerIngestRoutes } from "./http/ingest.js";
+import { collectorLoggerOptions } from "./http/logging.js";
+import { createOriginPolicy } from "./http/origins.js";
+import { HealthResponse, ReadyResponse } from "./http/responses.js";
+import { registerSecurityHeaders } from "./http/security-headers.js";
+import { type CollectorMetrics, createCollectorMetrics } from "./metrics/collector-metrics.js";
+import { registerMetrics } from "./metrics/register-metrics.js";
+import { buildOpenApiDocument } from "./openapi/document.js";
 import type { EventPublisher } from "./publish/publisher.js";
 
 export interface BuildAppOptions {
   config: CollectorConfig;
   publisher: EventPublisher;
-  logger?: FastifyServerOptions["logger"];
+  /**
+   * `false` (the default) for no logs; `true` or pino options (e.g. a `stream`) for JSON logs. The
+   * level (COLLECTOR_LOG_LEVEL), redaction and request serializer always come from the collector.
+   */
+  logger?: boolean | Exclude<FastifyServerOptions["logger"], boolean | undefined>;
+  /** Metrics registry to use; by default the app makes its own, with Node process metrics. */
+  metrics?: CollectorMetrics;
 }
 
 /** Fastify's own error codes we answer as client errors, each with our code. */
@@ -20,50 +37,102 @@ const fastifyClientErrors: Record<string, CollectorErrorCode> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: "invalid_body",
 };
 
-/** Builds the collector without listening, so tests can `inject` requests or listen on port 0. */
-export function buildApp({ config, publisher, logger = false }: BuildAppOptions): FastifyInstance {
-  const app = Fastify({
-    logger,
-    bodyLimit: config.maxBatchBytes,
-    trustProxy: config.trustProxy,
-    // Fastify's JSON parser (secure-json-parse) rejects __proto__ and constructor.prototype keys.
-    onProtoPoisoning: "error",
-    onConstructorPoisoning: "error",
-  });
+/** Seconds a client should wait after a 503 when the error does not say. */
+const DEFAULT_RETRY_AFTER_SECONDS = 5;
 
-  // sendBeacon can only send CORS-simple requests, so the SDK posts JSON as text/plain.
-  app.addContentTypeParser("text/plain", { parseAs: "string" }, app.getDefaultJsonParser("error", "error"));
+/**
+ * Errors Node's HTTP parser raises before Fastify sees a request (slow or malformed requests) are
+ * answered on the socket directly, still as JSON like every other error.
+ */
+function answerClientError(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === "ECONNRESET" || socket.destroyed) return;
+  const code: CollectorErrorCode =
+    error.code === "ERR_HTTP_REQUEST_TIMEOUT"
+      ? "request_timeout"
+      : error.code === "HPE_HEADER_OVERFLOW"
+        ? "headers_too_large"
+        : "invalid_request";
+  const { status, message } = collectorErrors[code];
+  const body = JSON.stringify(errorBody(code, message));
+  if (!socket.writable) {
+    socket.destroy(error);
+    return;
+  }
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
+
+/** Builds the collector without listening, so tests can `inject` requests or listen on port 0. */
+export function buildApp({ config, publisher, logger = false, metrics }: BuildAppOptions): FastifyInstance {
+  const app = Fastify({
+    logger:
+      logger === false ? false : { ...(logger === true ? {} : logger), ...collectorLoggerOptions(config.logLevel) },
+    logController: new LogController({ disableRequestLogging: !config.logRequests }),
+    trustProxy: config.trustProxy,
+    requestTimeout: config.requestTimeoutMs,
+    connectionTimeout: config.connectionTimeoutMs,
+    keepAliveTimeout: config.keepAliveTimeoutMs,
+    clientErrorHandler: answerClientError,
+    // Node checks request timeouts only every connectionsCheckingInterval (30 s by default), and
+    // headersTimeout (60 s by default) must not exceed requestTimeout: both follow our setting here.
+    http: {
+      headersTimeout: config.requestTimeoutMs,
+      connectionsCheckingInterval: Math.min(1000, Math.max(100, Math.floor(config.requestTimeoutMs / 4))),
+    },
+  });
+  const stats = publisher.stats?.bind(publisher);
+  const collectorMetrics = metrics ?? createCollectorMetrics(stats ? { publisherStats: stats } : {});
+
+  registerBodyParser(app, { maxBodyBytes: config.maxBatchBytes, maxJsonDepth: config.maxJsonDepth });
 
   app.setErrorHandler((error: Error & { code?: string; statusCode?: number }, request, reply) => {
+    const answer = (code: CollectorErrorCode | string, status: number, message: string, details?: unknown) => {
+      collectorMetrics.requestError(code);
+      return reply.status(status).send(errorBody(code, message, details));
+    };
     if (error instanceof CollectorError) {
-      if (error.statusCode === 503) reply.header("retry-after", "5");
-      return reply.status(error.statusCode).send(errorBody(error.code, error.message, error.details));
+      const retryAfter =
+        error.retryAfterSeconds ?? (error.statusCode === 503 ? DEFAULT_RETRY_AFTER_SECONDS : undefined);
+      if (retryAfter !== undefined) reply.header("retry-after", String(retryAfter));
+      return answer(error.code, error.statusCode, error.message, error.details);
     }
     const mapped = error.code ? fastifyClientErrors[error.code] : undefined;
-    if (mapped) return reply.status(collectorErrors[mapped].status).send(errorBody(mapped, error.message));
-    if (
-      error instanceof SyntaxError ||
-      (error.statusCode === 400 && /JSON|prototype|constructor/i.test(error.message))
-    ) {
-      return reply.status(400).send(errorBody("invalid_json", error.message));
-    }
+    if (mapped) return answer(mapped, collectorErrors[mapped].status, error.message);
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
-      return reply.status(error.statusCode).send(errorBody("invalid_request", error.message));
+      return answer("invalid_request", error.statusCode, error.message);
     }
     request.log.error({ err: error }, "unhandled error");
-    return reply.status(500).send(errorBody("internal", collectorErrors.internal.message));
+    return answer("internal", 500, collectorErrors.internal.message);
   });
-  app.setNotFoundHandler((_request, reply) =>
-    reply.status(404).send(errorBody("not_found", collectorErrors.not_found.message)),
-  );
+  app.setNotFoundHandler((_request, reply) => {
+    collectorMetrics.requestError("not_found");
+    return reply.status(404).send(errorBody("not_found", collectorErrors.not_found.message));
+  });
 
-  registerCors(app, config.corsOrigins);
-  app.get("/health", async () => ({ status: "ok" }));
-  app.get("/ready", async (_request, reply) => {
+  registerSecurityHeaders(app, config.hstsMaxAgeSeconds);
+  const originPolicy = createOriginPolicy(config.corsOrigins, config.sourceOrigins);
+  registerCors(app, originPolicy);
+  registerMetrics(app, collectorMetrics);
+
+  app.get("/health", { schema: { response: { 200: HealthResponse } } }, async () => ({ status: "ok" as const }));
+  app.get("/ready", { schema: { response: { 200: ReadyResponse, 503: ReadyResponse } } }, async (_request, reply) => {
     const ready = await publisher.isReady();
     return reply.status(ready ? 200 : 503).send({ status: ready ? "ready" : "kafka_unreachable" });
   });
+  const openApi = JSON.stringify(
+    buildOpenApiDocument({ maxEventBytes: config.maxEventBytes, maxBatchBytes: config.maxBatchBytes }),
+  );
+  app.get("/openapi.json", async (_request, reply) => reply.type("application/json; charset=utf-8").send(openApi));
 
-  registerIngestRoutes(app, { config, publisher, validate: createEventValidator() });
+  registerIngestRoutes(app, {
+    config,
+    publisher,
+    validate: createEventValidator(),
+    metrics: collectorMetrics,
+    originPolicy,
+    ...(config.ipRateLimit ? { beforeBody: ipRateLimitHook(config.ipRateLimit, config.rateLimitMaxClients) } : {}),
+  });
   return app;
 }

@@ -1,8 +1,12 @@
+import { createEnvReader } from "./env-reader.js";
+import { crossCheckHttpSettings, type HttpSettings, readHttpSettings } from "./http/settings.js";
+import { type PublisherSettings, readPublisherSettings } from "./publish/settings.js";
+
 /**
  * Collector configuration, read from the environment once at start-up. Anything wrong stops the
  * process before it listens, with one message that lists every problem.
  */
-export interface CollectorConfig {
+export interface CollectorConfig extends HttpSettings, PublisherSettings {
   host: string;
   port: number;
   kafkaBrokers: string[];
@@ -36,16 +40,7 @@ type Env = Record<string, string | undefined>;
 export function loadConfig(env: Env = process.env): CollectorConfig {
   const problems: string[] = [];
 
-  const integer = (name: string, fallback: number, min: number, max: number): number => {
-    const raw = env[name];
-    if (raw === undefined || raw === "") return fallback;
-    const value = Number(raw);
-    if (!Number.isInteger(value) || value < min || value > max) {
-      problems.push(`${name} must be an integer from ${min} to ${max} (got "${raw}")`);
-      return fallback;
-    }
-    return value;
-  };
+  const { integer } = createEnvReader(env, problems);
   const text = (name: string, fallback: string): string => env[name]?.trim() || fallback;
 
   const brokers = text("KAFKA_BROKERS", "127.0.0.1:19092")
@@ -94,7 +89,10 @@ export function loadConfig(env: Env = process.env): CollectorConfig {
     corsOrigins,
     trustProxy,
     logLevel: text("COLLECTOR_LOG_LEVEL", "info"),
+    ...readHttpSettings(env, problems),
+    ...readPublisherSettings(env, problems),
   };
+  problems.push(...crossCheckHttpSettings(config));
   if (config.maxEventBytes > config.maxBatchBytes) {
     problems.push("COLLECTOR_MAX_EVENT_BYTES must not exceed COLLECTOR_MAX_BATCH_BYTES");
   }

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { buildApp } from "./app.js";
 import { ConfigError, loadConfig } from "./config.js";
-import { createKafkajsPublisher } from "./publish/kafkajs-publisher.js";
+import { createPublisher, publisherOptionsFrom } from "./publish/create-publisher.js";
 
 /** Entry point: validate configuration, listen, and on SIGTERM finish in-flight requests before exiting. */
 async function main() {
@@ -15,11 +15,7 @@ async function main() {
     }
     throw error;
   }
-  const publisher = createKafkajsPublisher({
-    brokers: config.kafkaBrokers,
-    clientId: config.kafkaClientId,
-    timeoutMs: config.publishTimeoutMs,
-  });
+  const publisher = createPublisher(config.kafkaClient, publisherOptionsFrom(config));
   const app = buildApp({ config, publisher, logger: { level: config.logLevel } });
   app.addHook("onClose", async () => publisher.close());
 

@@ -1,17 +1,6 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { buildApp } from "../src/app.js";
+import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../src/config.js";
-import { recordingPublisher } from "./recording-publisher.js";
-
-let close: (() => Promise<unknown>) | undefined;
-afterEach(async () => close?.());
-
-function setup(env: Record<string, string> = {}) {
-  const recorder = recordingPublisher();
-  const app = buildApp({ config: loadConfig({ KAFKA_BROKERS: "127.0.0.1:1", ...env }), publisher: recorder.publisher });
-  close = () => app.close();
-  return { app, ...recorder };
-}
+import { setupApp as setup } from "./setup-app.js";
 
 const event = { type: "track", event: "Cart Viewed", messageId: "m-cors-1", anonymousId: "a" };
 
@@ -50,7 +39,7 @@ describe("CORS", () => {
       "access-control-allow-origin": "https://shop.example",
       vary: "Origin",
       "access-control-allow-methods": "POST, GET, OPTIONS",
-      "access-control-allow-headers": "Content-Type, Authorization, X-Write-Key",
+      "access-control-allow-headers": "Content-Type, Content-Encoding, Authorization, X-Write-Key",
     });
     expect(published).toHaveLength(0);
   });
@@ -74,6 +63,65 @@ describe("CORS", () => {
     const response = await app.inject({ method: "POST", url: "/v1/batch", payload: { batch: [event] } });
     expect(response.statusCode).toBe(200);
     expect(response.headers["access-control-allow-origin"]).toBeUndefined();
+  });
+
+  describe("per-source allow-lists", () => {
+    const env = {
+      COLLECTOR_WRITE_KEYS: "wk_web=web-shop,wk_admin=admin,wk_app=app",
+      COLLECTOR_CORS_ORIGINS: "https://default.example",
+      COLLECTOR_SOURCE_ORIGINS: "web-shop=https://shop.example|https://www.shop.example,admin=https://admin.example",
+    };
+    const send = (app: ReturnType<typeof setup>["app"], origin: string, writeKey: string) =>
+      app.inject({
+        method: "POST",
+        url: "/v1/batch",
+        headers: { origin, "content-type": "text/plain;charset=UTF-8" },
+        payload: JSON.stringify({ batch: [event], writeKey }),
+      });
+
+    it("accepts each source's events only from its own origins, the key read from a beacon body", async () => {
+      const { app, published } = setup(env);
+      const own = await send(app, "https://www.shop.example", "wk_web");
+      expect(own.statusCode).toBe(200);
+      expect(own.headers["access-control-allow-origin"]).toBe("https://www.shop.example");
+      const otherSources = await send(app, "https://admin.example", "wk_web");
+      expect(otherSources.statusCode).toBe(403);
+      expect(otherSources.json()).toMatchObject({ success: false, error: { code: "origin_not_allowed" } });
+      expect((await send(app, "https://admin.example", "wk_admin")).statusCode).toBe(200);
+      expect(published.map((r) => JSON.parse(r.value).enrichment.sourceId)).toEqual(["web-shop", "admin"]);
+    });
+
+    it("holds a source without its own list to COLLECTOR_CORS_ORIGINS", async () => {
+      const { app } = setup(env);
+      expect((await send(app, "https://default.example", "wk_app")).statusCode).toBe(200);
+      expect((await send(app, "https://shop.example", "wk_app")).statusCode).toBe(403);
+      expect((await send(app, "https://default.example", "wk_web")).statusCode).toBe(403);
+    });
+
+    it("answers preflights for any origin some source allows, and 403 for the rest", async () => {
+      const { app } = setup(env);
+      const preflight = (origin: string) =>
+        app.inject({
+          method: "OPTIONS",
+          url: "/v1/batch",
+          headers: { origin, "access-control-request-method": "POST" },
+        });
+      expect((await preflight("https://admin.example")).statusCode).toBe(204);
+      expect((await preflight("https://default.example")).statusCode).toBe(204);
+      const unknown = await preflight("https://evil.example");
+      expect(unknown.statusCode).toBe(403);
+      expect(unknown.json().error.code).toBe("origin_not_allowed");
+    });
+
+    it("rejects lists for sources no write key maps to, and malformed entries, at start-up", () => {
+      expect(() => loadConfig({ ...env, COLLECTOR_SOURCE_ORIGINS: "nobody=https://x.example" })).toThrow(
+        /names source "nobody"/,
+      );
+      expect(() => loadConfig({ ...env, COLLECTOR_SOURCE_ORIGINS: "web-shop=shop.example" })).toThrow(
+        /must be \* or scheme/,
+      );
+      expect(() => loadConfig({ ...env, COLLECTOR_SOURCE_ORIGINS: "web-shop" })).toThrow(/sourceId=origin/);
+    });
   });
 
   it("rejects a malformed allow-list at start-up", () => {

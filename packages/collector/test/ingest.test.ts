@@ -1,29 +1,6 @@
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { afterEach, describe, expect, it } from "vitest";
-import { buildApp } from "../src/app.js";
-import { loadConfig } from "../src/config.js";
-import { recordingPublisher } from "./recording-publisher.js";
-
-const require = createRequire(import.meta.url);
-const validFixtures: Array<{ event: Record<string, unknown> }> = JSON.parse(
-  readFileSync(require.resolve("@shop/event-schema/fixtures/wire/valid.json"), "utf8"),
-);
-const invalidFixtures: Array<{ event: unknown; expect: { code: string } }> = JSON.parse(
-  readFileSync(require.resolve("@shop/event-schema/fixtures/wire/invalid.json"), "utf8"),
-);
-
-let close: (() => Promise<unknown>) | undefined;
-afterEach(async () => close?.());
-
-function setup(env: Record<string, string> = {}) {
-  const recorder = recordingPublisher();
-  const app = buildApp({ config: loadConfig({ KAFKA_BROKERS: "127.0.0.1:1", ...env }), publisher: recorder.publisher });
-  close = () => app.close();
-  return { app, ...recorder };
-}
-
-const basic = (key: string) => `Basic ${Buffer.from(`${key}:`).toString("base64")}`;
+import { describe, expect, it } from "vitest";
+import { invalidFixtures, validFixtures } from "./fixtures.js";
+import { basicAuth as basic, setupApp as setup } from "./setup-app.js";
 
 describe("POST /v1/batch", () => {
   it("publishes every valid fixture to the raw topic keyed by shopper, enriched", async () => {

@@ -1,26 +1,34 @@
-import { COLLECTED_EVENT_VERSION, type DeadLetter, type EventType, eventTypes } from "@shop/event-schema";
+import {
+  BatchEnvelope,
+  COLLECTED_EVENT_VERSION,
+  type DeadLetter,
+  type EventType,
+  eventTypes,
+} from "@shop/event-schema";
 import type { EventValidator } from "@shop/event-schema/validate";
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyRequest, onRequestAsyncHookHandler } from "fastify";
 import type { CollectorConfig } from "../config.js";
 import { collect } from "../enrich/collect.js";
+import { serializeCollected, utf8BytesOver } from "../enrich/serialize.js";
 import { createUserAgentCache } from "../enrich/user-agent.js";
+import type { CollectorMetrics } from "../metrics/collector-metrics.js";
 import type { EventPublisher, PublishRecord } from "../publish/publisher.js";
+import { createAdmission } from "./admission.js";
 import { CollectorError } from "./errors.js";
-import { createWriteKeyResolver, writeKeyFrom } from "./write-key.js";
-
-export interface Rejection {
-  index: number;
-  messageId?: string;
-  code: string;
-  message: string;
-  path?: string;
-}
+import type { OriginPolicy } from "./origins.js";
+import { IngestResponse, type Rejection } from "./responses.js";
 
 interface IngestDeps {
   config: CollectorConfig;
   publisher: EventPublisher;
   validate: EventValidator;
+  metrics: CollectorMetrics;
+  originPolicy: OriginPolicy;
+  /** Runs before the body is read (per-IP rate limit), when configured. */
+  beforeBody?: onRequestAsyncHookHandler;
 }
+
+const MAX_BATCH_EVENTS = BatchEnvelope.properties.batch.maxItems ?? 2500;
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   value !== null && typeof value === "object" && !Array.isArray(value);
@@ -34,85 +42,119 @@ const partitionKey = (event: Record<string, unknown>) =>
   (typeof event.userId === "string" && event.userId) ||
   null;
 
-export function registerIngestRoutes(app: FastifyInstance, { config, publisher, validate }: IngestDeps): void {
-  const resolveSource = createWriteKeyResolver(config.writeKeys);
+export function registerIngestRoutes(
+  app: FastifyInstance,
+  { config, publisher, validate, metrics, originPolicy, beforeBody }: IngestDeps,
+): void {
+  const admit = createAdmission({
+    writeKeys: config.writeKeys,
+    originPolicy,
+    writeKeyRateLimit: config.writeKeyRateLimit,
+    maxClients: config.rateLimitMaxClients,
+  });
   const classifyUserAgent = createUserAgentCache();
 
   async function ingest(request: FastifyRequest, events: unknown[], batchSentAt: string | undefined) {
-    const sourceId = resolveSource(writeKeyFrom(request.headers, request.body));
+    const sourceId = admit(request, events.length);
     const receivedAtMs = Date.now();
     const receivedAt = new Date(receivedAtMs).toISOString();
     const records: PublishRecord[] = [];
     const rejected: Rejection[] = [];
+    // Record size (string length, near enough) for the in-flight gauge when the publisher has no stats.
+    let bytes = 0;
 
-    events.forEach((candidate, index) => {
-      const size = Buffer.byteLength(JSON.stringify(candidate) ?? "");
-      const validation =
-        size > config.maxEventBytes
-          ? ({
-              ok: false,
-              rejection: {
-                code: "event_too_large",
-                message: `event is ${size} bytes; the limit is ${config.maxEventBytes}`,
-              },
-            } as const)
-          : validate(candidate);
-      if (validation.ok) {
-        const collected = collect(validation.event, {
-          receivedAtMs,
-          clientIp: request.ip,
-          sourceId,
-          batchSentAt,
-          maxClockSkewMs: config.maxClockSkewMs,
-          classifyUserAgent,
-        });
-        records.push({ topic: config.rawTopic, key: partitionKey(validation.event), value: JSON.stringify(collected) });
-        return;
-      }
+    const deadLetter = (index: number, candidate: unknown, reason: Omit<Rejection, "index" | "messageId">) => {
       const messageId = messageIdOf(candidate);
-      rejected.push({ index, ...(messageId ? { messageId } : {}), ...validation.rejection });
-      const deadLetter: DeadLetter = {
+      rejected.push({ index, ...(messageId ? { messageId } : {}), ...reason });
+      const letter: DeadLetter = {
         v: COLLECTED_EVENT_VERSION,
         stage: "collector",
-        reason: validation.rejection,
+        reason,
         receivedAt,
         ...(sourceId ? { sourceId } : {}),
         original: candidate,
       };
-      records.push({ topic: config.invalidTopic, key: messageId ?? null, value: JSON.stringify(deadLetter) });
-    });
+      const value = JSON.stringify(letter);
+      bytes += value.length;
+      records.push({ topic: config.invalidTopic, key: messageId ?? null, value });
+    };
+
+    for (let index = 0; index < events.length; index++) {
+      const candidate = events[index];
+      const validation = validate(candidate);
+      if (!validation.ok) {
+        deadLetter(index, candidate, validation.rejection);
+        continue;
+      }
+      const collected = collect(validation.event, {
+        receivedAtMs,
+        clientIp: request.ip,
+        sourceId,
+        batchSentAt,
+        maxClockSkewMs: config.maxClockSkewMs,
+        classifyUserAgent,
+      });
+      const { value, eventJson } = serializeCollected(collected);
+      const size = utf8BytesOver(eventJson, config.maxEventBytes);
+      if (size !== undefined) {
+        deadLetter(index, candidate, {
+          code: "event_too_large",
+          message: `event is ${size} bytes; the limit is ${config.maxEventBytes}`,
+        });
+        continue;
+      }
+      bytes += value.length;
+      records.push({ topic: config.rawTopic, key: partitionKey(validation.event), value });
+    }
 
     try {
-      await publisher.publish(records);
+      await metrics.timePublish(bytes, () => publisher.publish(records));
     } catch (error) {
       request.log.warn({ err: error }, "publish failed");
-      throw new CollectorError("kafka_unavailable");
+      // An overloaded publisher says how soon to come back; otherwise the default applies.
+      const retryAfterSeconds = (error as { retryAfterSeconds?: unknown }).retryAfterSeconds;
+      throw new CollectorError("kafka_unavailable", undefined, undefined, {
+        cause: error,
+        ...(typeof retryAfterSeconds === "number" ? { retryAfterSeconds } : {}),
+      });
     }
-    return { accepted: events.length - rejected.length, rejected };
+    // Counted once Kafka has the records: a 503 is retried, and would count them twice.
+    const accepted = events.length - rejected.length;
+    metrics.eventsAccepted(accepted);
+    for (const rejection of rejected) metrics.eventRejected(rejection.code);
+    return { success: true as const, accepted, rejected };
   }
 
-  app.post("/v1/batch", async (request, reply) => {
+  const routeOptions = {
+    schema: { response: { 200: IngestResponse } },
+    ...(beforeBody ? { onRequest: beforeBody } : {}),
+  };
+
+  app.post("/v1/batch", routeOptions, async (request) => {
     const body = request.body;
     if (!isObject(body) || !Array.isArray(body.batch) || body.batch.length === 0) {
       throw new CollectorError("invalid_body", 'expected { "batch": [ ...events ] } with at least one event');
+    }
+    if (body.batch.length > MAX_BATCH_EVENTS) {
+      throw new CollectorError("invalid_body", `a batch holds at most ${MAX_BATCH_EVENTS} events`);
     }
     const batchSentAt = typeof body.sentAt === "string" ? body.sentAt : undefined;
     const result = await ingest(request, body.batch, batchSentAt);
     if (result.accepted === 0) {
       throw new CollectorError("no_valid_events", undefined, { rejected: result.rejected });
     }
-    return reply.send({ success: true, ...result });
+    return result;
   });
 
   for (const type of eventTypes) {
-    app.post(`/v1/${type}`, async (request, reply) => {
+    app.post(`/v1/${type}`, routeOptions, async (request) => {
       if (!isObject(request.body)) throw new CollectorError("invalid_body", "expected one event as a JSON object");
       // Segment's per-type endpoints imply the type; a conflicting one in the body loses.
       const event = { ...request.body, type: type satisfies EventType };
       const result = await ingest(request, [event], undefined);
       if (result.accepted === 0)
         throw new CollectorError("no_valid_events", result.rejected[0]?.message, { rejected: result.rejected });
-      return reply.send({ success: true, ...result });
+      return result;
     });
   }
 }

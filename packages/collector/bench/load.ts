@@ -1,0 +1,65 @@
+import { Pool } from "undici";
+
+export interface LoadResult {
+  requests: number;
+  events: number;
+  /** Answers other than 200 (each is a failure of the run). */
+  failures: number;
+  statuses: Record<string, number>;
+  seconds: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+
+const quantile = (sorted: Float64Array, q: number) =>
+  sorted.length === 0 ? Number.NaN : (sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number);
+
+/**
+ * Closed-loop load on loopback: `connections` keep-alive connections, each sending the next body as
+ * soon as the previous answer arrived, for `seconds`. Latency is request start to full response.
+ */
+export async function runLoad(options: {
+  url: string;
+  bodies: string[];
+  eventsPerBody: number;
+  connections: number;
+  seconds: number;
+  headers: Record<string, string>;
+}): Promise<LoadResult> {
+  const pool = new Pool(options.url, { connections: options.connections, pipelining: 1 });
+  const latencies: number[] = [];
+  const statuses: Record<string, number> = {};
+  let next = 0;
+  const started = performance.now();
+  const deadline = started + options.seconds * 1000;
+  const worker = async () => {
+    while (performance.now() < deadline) {
+      const body = options.bodies[next++ % options.bodies.length] as string;
+      const sent = performance.now();
+      let status = "error";
+      try {
+        const response = await pool.request({ path: "/v1/batch", method: "POST", headers: options.headers, body });
+        await response.body.dump();
+        status = String(response.statusCode);
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      statuses[status] = (statuses[status] ?? 0) + 1;
+      if (status === "200") latencies.push(performance.now() - sent);
+    }
+  };
+  await Promise.all(Array.from({ length: options.connections }, worker));
+  const seconds = (performance.now() - started) / 1000;
+  await pool.close();
+  const sorted = Float64Array.from(latencies).sort();
+  const ok = statuses["200"] ?? 0;
+  return {
+    requests: ok,
+    events: ok * options.eventsPerBody,
+    failures: Object.entries(statuses).reduce((sum, [status, count]) => sum + (status === "200" ? 0 : count), 0),
+    statuses,
+    seconds,
+    p50Ms: quantile(sorted, 0.5),
+    p99Ms: quantile(sorted, 0.99),
+  };
+}

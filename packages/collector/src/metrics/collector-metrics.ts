@@ -1,0 +1,192 @@
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import type { PublisherStats } from "../publish/publisher.js";
+
+export interface CollectorMetricsOptions {
+  /** The publisher's own figures (EventPublisher.stats), read at scrape time so the hot path pays nothing. */
+  publisherStats?: () => PublisherStats;
+  /** Node process metrics (CPU, memory, event-loop lag, GC); off in tests that build many apps. */
+  processMetrics?: boolean;
+}
+
+const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+/**
+ * The collector's Prometheus metrics, in a registry of their own (not prom-client's global one) so
+ * several apps in one process, as in tests, do not share counts. Hot-path updates are plain counter
+ * increments on pre-resolved label children.
+ */
+export function createCollectorMetrics({ publisherStats, processMetrics = true }: CollectorMetricsOptions = {}) {
+  const registry = new Registry();
+  const registers = [registry];
+  if (processMetrics) collectDefaultMetrics({ register: registry });
+
+  const httpRequests = new Counter({
+    name: "collector_http_requests_total",
+    help: "HTTP requests answered, by route, method and status code",
+    labelNames: ["route", "method", "status"] as const,
+    registers,
+  });
+  const httpDuration = new Histogram({
+    name: "collector_http_request_duration_seconds",
+    help: "Time from request start to response, by route",
+    labelNames: ["route"] as const,
+    buckets: LATENCY_BUCKETS,
+    registers,
+  });
+  const requestErrors = new Counter({
+    name: "collector_request_errors_total",
+    help: "Requests answered with an error, by error code (e.g. rate_limited, invalid_write_key, kafka_unavailable)",
+    labelNames: ["code"] as const,
+    registers,
+  });
+  const eventsAccepted = new Counter({
+    name: "collector_events_accepted_total",
+    help: "Events acknowledged by Kafka on the raw topic",
+    registers,
+  });
+  const eventsRejected = new Counter({
+    name: "collector_events_rejected_total",
+    help: "Events rejected and dead-lettered, by reason (not_an_object, unknown_type, schema_violation, event_too_large)",
+    labelNames: ["reason"] as const,
+    registers,
+  });
+  const produceDuration = new Histogram({
+    name: "collector_kafka_produce_duration_seconds",
+    help: "Time from handing a request's records to the producer until Kafka acknowledged (or refused) them all",
+    labelNames: ["outcome"] as const,
+    buckets: LATENCY_BUCKETS,
+    registers,
+  });
+  const kafkaErrors = new Counter({
+    name: "collector_kafka_errors_total",
+    help: "Publishes Kafka did not acknowledge, each answered 503, by cause (publish_failed, publish_timeout, publisher_overloaded, publisher_closed)",
+    labelNames: ["code"] as const,
+    registers,
+  });
+  let ownInFlightBytes = 0;
+  new Gauge({
+    name: "collector_publish_in_flight_bytes",
+    help: "Bytes of records waiting for a Kafka acknowledgement",
+    registers,
+    collect() {
+      this.set(publisherStats?.().inFlightBytes ?? ownInFlightBytes);
+    },
+  });
+  if (publisherStats) registerPublisherStats(registers, publisherStats);
+
+  const produceOk = produceDuration.labels("ok");
+  const produceFailed = produceDuration.labels("error");
+  const requestChildren = new Map<string, Counter.Internal>();
+  const durationChildren = new Map<string, Histogram.Internal<"route">>();
+
+  return {
+    registry,
+    /** Records one answered request; label children are cached so this stays a map lookup and an add. */
+    observeRequest(route: string, method: string, status: number, seconds: number) {
+      const key = `${method} ${route} ${status}`;
+      let requests = requestChildren.get(key);
+      if (requests === undefined) {
+        requests = httpRequests.labels(route, method, String(status));
+        requestChildren.set(key, requests);
+      }
+      requests.inc();
+      let duration = durationChildren.get(route);
+      if (duration === undefined) {
+        duration = httpDuration.labels(route);
+        durationChildren.set(route, duration);
+      }
+      duration.observe(seconds);
+    },
+    requestError(code: string) {
+      requestErrors.labels(code).inc();
+    },
+    eventsAccepted(count: number) {
+      if (count > 0) eventsAccepted.inc(count);
+    },
+    eventRejected(reason: string) {
+      eventsRejected.labels(reason).inc();
+    },
+    /** Wraps one publish: times it, tracks its bytes as in flight, counts a failure. */
+    async timePublish<T>(bytes: number, publish: () => Promise<T>): Promise<T> {
+      const started = performance.now();
+      ownInFlightBytes += bytes;
+      try {
+        const result = await publish();
+        produceOk.observe((performance.now() - started) / 1000);
+        return result;
+      } catch (error) {
+        produceFailed.observe((performance.now() - started) / 1000);
+        kafkaErrors.labels(errorCodeOf(error)).inc();
+        throw error;
+      } finally {
+        ownInFlightBytes -= bytes;
+      }
+    },
+  };
+}
+
+export type CollectorMetrics = ReturnType<typeof createCollectorMetrics>;
+
+const errorCodeOf = (error: unknown) =>
+  typeof (error as { code?: unknown })?.code === "string" ? (error as { code: string }).code : "unknown";
+
+/**
+ * What only the publisher knows, read from its stats at scrape time: gauges as they are, its
+ * ever-growing totals as Prometheus counters (advanced by the difference since the last scrape).
+ */
+function registerPublisherStats(registers: Registry[], read: () => PublisherStats): void {
+  const gauges: Array<[string, string, (stats: PublisherStats) => number]> = [
+    ["collector_publish_in_flight_records", "Records waiting for a Kafka acknowledgement", (s) => s.inFlightRecords],
+    [
+      "collector_publish_max_in_flight_bytes",
+      "The bound on in-flight bytes; past it publishes get 503 at once",
+      (s) => s.maxInFlightBytes,
+    ],
+  ];
+  for (const [name, help, value] of gauges) {
+    new Gauge({
+      name,
+      help,
+      registers,
+      collect() {
+        this.set(value(read()));
+      },
+    });
+  }
+  const totals: Array<[string, string, (stats: PublisherStats) => number]> = [
+    [
+      "collector_kafka_acknowledged_records_total",
+      "Records Kafka acknowledged (acks=all)",
+      (s) => s.acknowledgedRecords,
+    ],
+    ["collector_kafka_failed_records_total", "Records the producer gave up on", (s) => s.failedRecords],
+    [
+      "collector_kafka_client_errors_total",
+      "Errors the Kafka client reported outside a publish (connections, metadata)",
+      (s) => s.clientErrors,
+    ],
+  ];
+  for (const [name, help, value] of totals) {
+    let reported = 0;
+    new Counter({
+      name,
+      help,
+      registers,
+      collect() {
+        const now = value(read());
+        if (now > reported) this.inc(now - reported);
+        reported = now;
+      },
+    });
+  }
+  new Gauge({
+    name: "collector_kafka_client_info",
+    help: "The Kafka client in use, as a label",
+    labelNames: ["client"] as const,
+    registers,
+    collect() {
+      this.reset();
+      this.labels(read().client).set(1);
+    },
+  });
+}

@@ -1,0 +1,30 @@
+import { createKafkajsPublisher } from "./kafkajs-publisher.js";
+import { createLibrdkafkaPublisher } from "./librdkafka-publisher.js";
+import type { KafkaClientName, PublisherOptions } from "./options.js";
+import type { EventPublisher } from "./publisher.js";
+
+/** The publisher for `client`; both keep the same contract (see EventPublisher). */
+export function createPublisher(client: KafkaClientName, options: PublisherOptions): EventPublisher {
+  return client === "kafkajs" ? createKafkajsPublisher(options) : createLibrdkafkaPublisher(options);
+}
+
+/** The settings `loadConfig` read, as publisher options. */
+export function publisherOptionsFrom(config: {
+  kafkaBrokers: string[];
+  kafkaClientId: string;
+  publishTimeoutMs: number;
+  kafkaLingerMs: number;
+  kafkaCompression: PublisherOptions["compression"];
+  kafkaBatchBytes: number;
+  maxInFlightBytes: number;
+}): PublisherOptions {
+  return {
+    brokers: config.kafkaBrokers,
+    clientId: config.kafkaClientId,
+    timeoutMs: config.publishTimeoutMs,
+    lingerMs: config.kafkaLingerMs,
+    compression: config.kafkaCompression,
+    maxBatchBytes: config.kafkaBatchBytes,
+    maxInFlightBytes: config.maxInFlightBytes,
+  };
+}

@@ -1,0 +1,65 @@
+import type { PublishAccounting } from "./accounting.js";
+import { PublishError, PublishTimeoutError } from "./publisher.js";
+
+/**
+ * One `publish` call in flight: counts its records down as the client reports them, resolves when
+ * the last one is acknowledged, rejects at the first failure or when the timeout passes, and gives
+ * its bytes back to the in-flight bound only when the client has reported every record (a timed-out
+ * record may still be in the producer's buffers, and still takes memory).
+ */
+export class PublishTicket {
+  readonly promise: Promise<void>;
+  private outstanding: number;
+  private answered = false;
+  private resolvePromise!: () => void;
+  private rejectPromise!: (error: unknown) => void;
+  private readonly timer: NodeJS.Timeout;
+  private readonly startedAt = performance.now();
+
+  constructor(
+    records: number,
+    private readonly bytes: number,
+    private readonly accounting: PublishAccounting,
+    timeoutMs: number,
+  ) {
+    this.outstanding = records;
+    this.promise = new Promise<void>((resolve, reject) => {
+      this.resolvePromise = resolve;
+      this.rejectPromise = reject;
+    });
+    this.timer = setTimeout(() => this.answer(new PublishTimeoutError(timeoutMs)), timeoutMs);
+  }
+
+  /** `count` records were acknowledged by Kafka (acks=all). */
+  acknowledged(count: number): void {
+    this.accounting.settled(count, true);
+    this.countDown(count);
+  }
+
+  /** `count` records will not be acknowledged: the producer gave up on them. */
+  failed(count: number, cause: unknown): void {
+    this.accounting.settled(count, false);
+    this.answer(cause instanceof PublishError ? cause : new PublishError("Kafka did not acknowledge", { cause }));
+    this.countDown(count);
+  }
+
+  private countDown(count: number): void {
+    this.outstanding -= count;
+    if (this.outstanding > 0) return;
+    this.accounting.release(this.bytes);
+    this.answer(undefined);
+  }
+
+  private answer(error: unknown): void {
+    if (this.answered) return;
+    this.answered = true;
+    clearTimeout(this.timer);
+    if (error === undefined) {
+      this.accounting.publishSucceeded((performance.now() - this.startedAt) / 1000);
+      this.resolvePromise();
+    } else {
+      this.accounting.publishFailed(error);
+      this.rejectPromise(error);
+    }
+  }
+}

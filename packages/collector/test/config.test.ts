@@ -1,0 +1,88 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "../src/config.js";
+
+const problemsOf = (env: Record<string, string>): string[] => {
+  try {
+    loadConfig(env);
+    return [];
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+};
+
+describe("HTTP settings from the environment", () => {
+  it("has safe defaults", () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      maxJsonDepth: 32,
+      ipRateLimit: undefined,
+      writeKeyRateLimit: undefined,
+      rateLimitMaxClients: 100_000,
+      requestTimeoutMs: 10_000,
+      connectionTimeoutMs: 60_000,
+      keepAliveTimeoutMs: 72_000,
+      hstsMaxAgeSeconds: 0,
+      logRequests: false,
+    });
+    expect(config.sourceOrigins.size).toBe(0);
+  });
+
+  it("reads every setting", () => {
+    const config = loadConfig({
+      COLLECTOR_WRITE_KEYS: "k1=web,k2=app",
+      COLLECTOR_SOURCE_ORIGINS: "web=https://a.example|http://localhost:3000,app=*",
+      COLLECTOR_MAX_JSON_DEPTH: "12",
+      COLLECTOR_RATE_LIMIT_IP_PER_SECOND: "20",
+      COLLECTOR_RATE_LIMIT_IP_BURST: "40",
+      COLLECTOR_RATE_LIMIT_WRITE_KEY_PER_SECOND: "5000",
+      COLLECTOR_RATE_LIMIT_MAX_CLIENTS: "1000",
+      COLLECTOR_REQUEST_TIMEOUT_MS: "5000",
+      COLLECTOR_CONNECTION_TIMEOUT_MS: "30000",
+      COLLECTOR_KEEP_ALIVE_TIMEOUT_MS: "65000",
+      COLLECTOR_HSTS_MAX_AGE_SECONDS: "86400",
+      COLLECTOR_LOG_REQUESTS: "yes",
+      COLLECTOR_TRUST_PROXY: "10.0.0.0/8, loopback, ::1",
+    });
+    expect(config).toMatchObject({
+      maxJsonDepth: 12,
+      ipRateLimit: { perSecond: 20, burst: 40 },
+      writeKeyRateLimit: { perSecond: 5000, burst: 10_000 },
+      rateLimitMaxClients: 1000,
+      requestTimeoutMs: 5000,
+      connectionTimeoutMs: 30_000,
+      keepAliveTimeoutMs: 65_000,
+      hstsMaxAgeSeconds: 86_400,
+      logRequests: true,
+    });
+    expect(Object.fromEntries(config.sourceOrigins)).toEqual({
+      web: ["https://a.example", "http://localhost:3000"],
+      app: ["*"],
+    });
+  });
+
+  it("lists every problem at once, each naming its variable", () => {
+    const problems = problemsOf({
+      COLLECTOR_MAX_JSON_DEPTH: "2",
+      COLLECTOR_RATE_LIMIT_IP_PER_SECOND: "fast",
+      COLLECTOR_LOG_REQUESTS: "maybe",
+      COLLECTOR_LOG_LEVEL: "loud",
+      COLLECTOR_HSTS_MAX_AGE_SECONDS: "-5",
+      COLLECTOR_TRUST_PROXY: "10.0.0.0/33,proxy.internal",
+      COLLECTOR_SOURCE_ORIGINS: "web=https://a.example",
+    });
+    expect(problems).toHaveLength(8);
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^COLLECTOR_RATE_LIMIT_IP_PER_SECOND must be an integer/),
+        'COLLECTOR_TRUST_PROXY entry "10.0.0.0/33" must be an IP address, a CIDR range, loopback, linklocal or uniquelocal',
+        'COLLECTOR_TRUST_PROXY entry "proxy.internal" must be an IP address, a CIDR range, loopback, linklocal or uniquelocal',
+        'COLLECTOR_LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "loud")',
+        expect.stringMatching(/^COLLECTOR_MAX_JSON_DEPTH must be an integer from 4 to 1000/),
+        'COLLECTOR_LOG_REQUESTS must be true or false (got "maybe")',
+        expect.stringMatching(/^COLLECTOR_HSTS_MAX_AGE_SECONDS must be an integer/),
+        'COLLECTOR_SOURCE_ORIGINS names source "web", which no COLLECTOR_WRITE_KEYS entry maps to',
+      ]),
+    );
+  });
+});

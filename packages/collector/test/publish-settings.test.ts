@@ -1,0 +1,61 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "../src/config.js";
+import { publisherOptionsFrom } from "../src/publish/create-publisher.js";
+
+describe("publisher settings", () => {
+  it("defaults to librdkafka, gzip, a 5 ms linger and a 64 MiB in-flight bound", () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      kafkaClient: "librdkafka",
+      kafkaCompression: "gzip",
+      kafkaLingerMs: 5,
+      kafkaBatchBytes: 1024 * 1024,
+      maxInFlightBytes: 64 * 1024 * 1024,
+    });
+    expect(publisherOptionsFrom(config)).toMatchObject({ timeoutMs: config.publishTimeoutMs, compression: "gzip" });
+  });
+
+  it("reads every setting from the environment", () => {
+    const config = loadConfig({
+      COLLECTOR_KAFKA_CLIENT: "KafkaJS",
+      COLLECTOR_KAFKA_LINGER_MS: "0",
+      COLLECTOR_KAFKA_COMPRESSION: "lz4",
+      COLLECTOR_KAFKA_BATCH_BYTES: "65536",
+      COLLECTOR_MAX_INFLIGHT_BYTES: "1048576",
+    });
+    expect(config).toMatchObject({
+      kafkaClient: "kafkajs",
+      kafkaLingerMs: 0,
+      kafkaCompression: "lz4",
+      kafkaBatchBytes: 65536,
+      maxInFlightBytes: 1048576,
+    });
+  });
+
+  it("lists every bad setting at once", () => {
+    let error: unknown;
+    try {
+      loadConfig({
+        COLLECTOR_KAFKA_CLIENT: "rdkafka",
+        COLLECTOR_KAFKA_LINGER_MS: "-1",
+        COLLECTOR_MAX_INFLIGHT_BYTES: "lots",
+      });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining("COLLECTOR_KAFKA_CLIENT must be one of librdkafka, kafkajs"),
+        expect.stringContaining("COLLECTOR_KAFKA_LINGER_MS"),
+        expect.stringContaining("COLLECTOR_MAX_INFLIGHT_BYTES"),
+      ]),
+    );
+  });
+
+  it("refuses zstd with kafkajs, which has no zstd codec here", () => {
+    expect(() => loadConfig({ COLLECTOR_KAFKA_CLIENT: "kafkajs", COLLECTOR_KAFKA_COMPRESSION: "zstd" })).toThrow(
+      /zstd needs COLLECTOR_KAFKA_CLIENT=librdkafka/,
+    );
+  });
+});

@@ -1,0 +1,27 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { collectorErrors } from "../src/http/errors.js";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const readme = readFileSync(join(root, "README.md"), "utf8");
+const sources = (readdirSync(join(root, "src"), { recursive: true }) as string[])
+  .filter((file) => file.endsWith(".ts"))
+  .map((file) => readFileSync(join(root, "src", file), "utf8"));
+
+describe("README.md stays true", () => {
+  it("documents every environment variable the code reads", () => {
+    const names = new Set(
+      sources.flatMap((text) => [...text.matchAll(/"((?:COLLECTOR|KAFKA)_[A-Z_]+)"/g)].map((m) => m[1])),
+    );
+    expect(names.size).toBeGreaterThan(20);
+    for (const name of names) expect(readme, `${name} is not in README.md`).toContain(name);
+  });
+
+  it("lists every error code", () => {
+    for (const code of Object.keys(collectorErrors)) {
+      if (code !== "internal") expect(readme, `${code} is not in README.md`).toContain(`\`${code}\``);
+    }
+  });
+});

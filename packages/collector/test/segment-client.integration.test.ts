@@ -1,0 +1,112 @@
+import { randomUUID } from "node:crypto";
+import { Analytics } from "@segment/analytics-node";
+import type { FastifyInstance } from "fastify";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildApp } from "../src/app.js";
+import { loadConfig } from "../src/config.js";
+import { createPublisher, publisherOptionsFrom } from "../src/publish/create-publisher.js";
+import type { EventPublisher } from "../src/publish/publisher.js";
+import { stackEnv } from "./stack-env.js";
+import { createTopics, deleteTopics, readTopic } from "./support/kafka.js";
+
+/**
+ * Segment's own Node library, unchanged, sends to a real collector that publishes to the real local
+ * Kafka with the default publisher; the events are read back from the topics.
+ */
+const env = stackEnv();
+const brokers = env.KAFKA_BROKERS.split(",");
+const run = randomUUID().slice(0, 8);
+const rawTopic = `test-segment-${run}.raw`;
+const invalidTopic = `test-segment-${run}.invalid`;
+const writeKey = `wk_segment_${run}`;
+
+let app: FastifyInstance;
+let publisher: EventPublisher;
+let baseUrl: string;
+
+beforeAll(async () => {
+  await createTopics(brokers, [
+    { topic: rawTopic, partitions: 3 },
+    { topic: invalidTopic, partitions: 1 },
+  ]);
+  const config = loadConfig({
+    ...env,
+    KAFKA_TOPIC_RAW: rawTopic,
+    KAFKA_TOPIC_INVALID: invalidTopic,
+    COLLECTOR_WRITE_KEYS: `${writeKey}=segment-node`,
+  });
+  publisher = createPublisher(config.kafkaClient, publisherOptionsFrom(config));
+  app = buildApp({ config, publisher });
+  await app.listen({ host: "127.0.0.1", port: 0 });
+  baseUrl = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+});
+
+afterAll(async () => {
+  await app?.close();
+  await publisher?.close();
+  await deleteTopics(brokers, [rawTopic, invalidTopic]);
+});
+
+describe("@segment/analytics-node → collector → Kafka", () => {
+  it("delivers track, identify, page and group calls, enriched, and dead-letters the one that breaks the contract", async () => {
+    const analytics = new Analytics({ writeKey, host: baseUrl, flushAt: 5, flushInterval: 200, maxRetries: 2 });
+    const sent: Array<{ messageId: string; type: string }> = [];
+    const statuses: number[] = [];
+    analytics.on("http_request", ({ body }) => {
+      sent.push(...(JSON.parse(body) as { batch: Array<{ messageId: string; type: string }> }).batch);
+    });
+    analytics.on("http_response", ({ status }) => statuses.push(status));
+
+    analytics.track({
+      userId: `u-${run}`,
+      event: "Order Completed",
+      properties: { order_id: "o-1", revenue: 42.5, currency: "EUR", products: [{ product_id: "p-1", price: 42.5 }] },
+    });
+    analytics.identify({ userId: `u-${run}`, traits: { plan: "pro", email: "shopper@example.com" } });
+    analytics.page({ anonymousId: `a-${run}`, name: "Home", properties: { path: "/" } });
+    analytics.group({ userId: `u-${run}`, groupId: "g-1", traits: { name: "Shop Inc" } });
+    // Breaks the E-commerce spec: revenue must be a number.
+    analytics.track({ userId: `u-${run}`, event: "Order Completed", properties: { revenue: "lots" } });
+    await analytics.closeAndFlush({ timeout: 15_000 });
+
+    expect(statuses).toEqual([200]);
+    expect(sent.map((e) => e.type)).toEqual(["track", "identify", "page", "group", "track"]);
+    const invalid = sent[4];
+    const valid = sent.slice(0, 4);
+
+    const raw = (await readTopic(brokers, rawTopic)).map((r) => ({ key: r.key, record: JSON.parse(r.value) }));
+    expect(raw.map((r) => r.record.event.messageId).sort()).toEqual(valid.map((e) => e.messageId).sort());
+    for (const { key, record } of raw) {
+      expect(key).toBe(record.event.anonymousId ?? record.event.userId);
+      expect(record.enrichment).toMatchObject({ sourceId: "segment-node", ipAnonymized: "127.0.0.0" });
+      expect(record.event.context.library.name).toBe("@segment/analytics-node");
+      expect(record.event.writeKey).toBeUndefined(); // the key never reaches Kafka
+      expect(Math.abs(Date.parse(record.enrichment.eventTs) - Date.now())).toBeLessThan(60_000);
+    }
+    const order = raw.find((r) => r.record.event.type === "track")?.record.event;
+    expect(order.properties).toMatchObject({ order_id: "o-1", revenue: 42.5 });
+
+    const deadLetters = (await readTopic(brokers, invalidTopic)).map((r) => JSON.parse(r.value));
+    expect(deadLetters).toHaveLength(1);
+    expect(deadLetters[0]).toMatchObject({
+      stage: "collector",
+      sourceId: "segment-node",
+      reason: { code: "schema_violation", path: "/properties/revenue" },
+      original: { messageId: invalid?.messageId, properties: { revenue: "lots" } },
+    });
+  });
+
+  it("is refused with a 401 the client reports, and nothing is published, for an unknown write key", async () => {
+    const before = (await readTopic(brokers, rawTopic)).length;
+    const analytics = new Analytics({ writeKey: "wk_unknown", host: baseUrl, flushAt: 1, maxRetries: 0 });
+    const statuses: number[] = [];
+    analytics.on("http_response", ({ status }) => statuses.push(status));
+    const delivered = await new Promise<unknown>((resolve) =>
+      analytics.track({ userId: "u", event: "Nothing" }, (error) => resolve(error)),
+    );
+    await analytics.closeAndFlush({ timeout: 5000 });
+    expect(statuses).toEqual([401]);
+    expect(delivered).toBeTruthy();
+    expect(await readTopic(brokers, rawTopic)).toHaveLength(before);
+  });
+});

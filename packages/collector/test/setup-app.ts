@@ -1,0 +1,26 @@
+import type { FastifyInstance } from "fastify";
+import { afterEach } from "vitest";
+import { type BuildAppOptions, buildApp } from "../src/app.js";
+import { loadConfig } from "../src/config.js";
+import { createCollectorMetrics } from "../src/metrics/collector-metrics.js";
+import { recordingPublisher } from "./recording-publisher.js";
+
+const open: FastifyInstance[] = [];
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((app) => app.close()));
+});
+
+/**
+ * An app on the in-memory recording publisher, configured from `env` like the real process, closed
+ * after each test. Process metrics are off: tests build many apps in one process.
+ */
+export function setupApp(env: Record<string, string> = {}, options: Pick<BuildAppOptions, "logger"> = {}) {
+  const recorder = recordingPublisher();
+  const metrics = createCollectorMetrics({ processMetrics: false });
+  const config = loadConfig({ KAFKA_BROKERS: "127.0.0.1:1", ...env });
+  const app = buildApp({ config, publisher: recorder.publisher, metrics, ...options });
+  open.push(app);
+  return { app, config, metrics, ...recorder };
+}
+
+export const basicAuth = (key: string) => `Basic ${Buffer.from(`${key}:`).toString("base64")}`;
