@@ -1,10 +1,10 @@
 import { type Admin, CompressionTypes, Kafka, logLevel, type Producer } from "kafkajs";
 import { PublishAccounting } from "./accounting.js";
 import { BatchCoalescer } from "./coalescer.js";
-import { type EncodedRecord, encodeRecords } from "./encode.js";
+import type { EncodedRecord } from "./encode.js";
 import { registerKafkajsLz4 } from "./lz4-codec.js";
 import { type PublisherOptions, resolvePublisherOptions } from "./options.js";
-import { PublishTicket } from "./publish-ticket.js";
+import { admitPublish } from "./publish-ticket.js";
 import {
   type EventPublisher,
   PublishError,
@@ -125,13 +125,13 @@ export function createKafkajsPublisher(publisherOptions: PublisherOptions): Even
     publish(records: PublishRecord[]) {
       if (closed) return Promise.reject(new PublisherClosedError());
       if (records.length === 0) return Promise.resolve();
-      const { encoded, bytes } = encodeRecords(records);
+      let admitted: ReturnType<typeof admitPublish>;
       try {
-        accounting.admit(encoded.length, bytes);
+        admitted = admitPublish(records, accounting, options.timeoutMs);
       } catch (error) {
         return Promise.reject(error);
       }
-      const ticket = new PublishTicket(encoded.length, bytes, accounting, options.timeoutMs);
+      const { encoded, bytes, ticket } = admitted;
       coalescer.add(encoded, bytes, (error) => {
         if (error === undefined) ticket.acknowledged(encoded.length);
         else ticket.failed(encoded.length, new PublishError("Kafka did not acknowledge the records", { cause: error }));

@@ -7,9 +7,9 @@ import type {
 } from "@confluentinc/kafka-javascript";
 import rdkafka from "@confluentinc/kafka-javascript";
 import { PublishAccounting } from "./accounting.js";
-import { type EncodedRecord, encodeRecords } from "./encode.js";
+import type { EncodedRecord } from "./encode.js";
 import { type PublisherOptions, type ResolvedPublisherOptions, resolvePublisherOptions } from "./options.js";
-import { PublishTicket } from "./publish-ticket.js";
+import { admitPublish, type PublishTicket } from "./publish-ticket.js";
 import { type EventPublisher, PublishError, PublisherClosedError, type PublishRecord } from "./publisher.js";
 
 /** Longest wait for a connection or a metadata answer; a publish's own timeout may be shorter. */
@@ -115,13 +115,13 @@ export function createLibrdkafkaPublisher(publisherOptions: PublisherOptions): E
     publish(records: PublishRecord[]) {
       if (closed) return Promise.reject(new PublisherClosedError());
       if (records.length === 0) return Promise.resolve();
-      const { encoded, bytes } = encodeRecords(records);
+      let admitted: ReturnType<typeof admitPublish>;
       try {
-        accounting.admit(encoded.length, bytes);
+        admitted = admitPublish(records, accounting, options.timeoutMs);
       } catch (error) {
         return Promise.reject(error);
       }
-      const ticket = new PublishTicket(encoded.length, bytes, accounting, options.timeoutMs);
+      const { encoded, ticket } = admitted;
       if (producer) produceAll(producer, encoded, ticket);
       else
         connect().then(

@@ -1,5 +1,21 @@
 import type { PublishAccounting } from "./accounting.js";
-import { PublishError, PublishTimeoutError } from "./publisher.js";
+import { type EncodedRecord, encodeRecords } from "./encode.js";
+import { PublishError, type PublishRecord, PublishTimeoutError } from "./publisher.js";
+
+/**
+ * The start every publisher shares: encodes the records and admits them under the in-flight bound
+ * (throwing PublisherOverloadedError when they do not fit), then opens the ticket that the client's
+ * acknowledgements settle.
+ */
+export function admitPublish(
+  records: readonly PublishRecord[],
+  accounting: PublishAccounting,
+  timeoutMs: number,
+): { encoded: EncodedRecord[]; bytes: number; ticket: PublishTicket } {
+  const { encoded, bytes } = encodeRecords(records);
+  accounting.admit(encoded.length, bytes);
+  return { encoded, bytes, ticket: new PublishTicket(encoded.length, bytes, accounting, timeoutMs) };
+}
 
 /**
  * One `publish` call in flight: counts its records down as the client reports them, resolves when
