@@ -34,6 +34,8 @@ export interface S3ConnectionConfig {
 export const DEFAULT_LATE_EVENT_BOUND = "7d";
 export const DEFAULT_FUTURE_EVENT_BOUND = "15m";
 export const DEFAULT_PUT_CONCURRENCY = 8;
+/** How late a batch may still be (re)written after its records were received; see the compaction rule. */
+export const DEFAULT_MAX_DELIVERY_DELAY = "1d";
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -89,6 +91,22 @@ export function resolveSinkConfig(env: Env): SinkConfig {
     putConcurrency: parsePositiveInt(
       env.SINK_PUT_CONCURRENCY ?? String(DEFAULT_PUT_CONCURRENCY),
       "SINK_PUT_CONCURRENCY",
+    ),
+  };
+}
+
+/**
+ * The compaction rule's inputs (see compact/plan.ts, earliestCompaction):
+ * - `LATE_EVENT_BOUND` (default 7d), the sink's own
+ * - `SINK_MAX_DELIVERY_DELAY` (default 1d): consumer lag plus the event source's retry window; set the
+ *   event source mapping's MaximumRecordAgeInSeconds at or below it
+ */
+export function resolveCompactionTiming(env: Env): { lateEventBoundMs: number; maxDeliveryDelayMs: number } {
+  return {
+    lateEventBoundMs: parseDuration(env.LATE_EVENT_BOUND ?? DEFAULT_LATE_EVENT_BOUND, "LATE_EVENT_BOUND"),
+    maxDeliveryDelayMs: parseDuration(
+      env.SINK_MAX_DELIVERY_DELAY ?? DEFAULT_MAX_DELIVERY_DELAY,
+      "SINK_MAX_DELIVERY_DELAY",
     ),
   };
 }

@@ -12,15 +12,20 @@ export class SinkConfigError extends SinkError {
   }
 }
 
-/** One object could not be written. */
+/** An object could not be written (or, for compaction, listed, read or deleted). */
 export class ObjectStoreError extends SinkError {
   readonly code = "SINK_OBJECT_WRITE_FAILED";
+  readonly operation: "put" | "list" | "get" | "delete";
   constructor(
     readonly key: string,
-    options: { cause: unknown },
+    options: { cause: unknown; operation?: "put" | "list" | "get" | "delete" },
   ) {
-    super(`could not write ${key}: ${errorMessage(options.cause)}`, options);
+    const operation = options.operation ?? "put";
+    super(`could not ${operation === "put" ? "write" : operation} ${key}: ${errorMessage(options.cause)}`, {
+      cause: options.cause,
+    });
     this.name = "ObjectStoreError";
+    this.operation = operation;
   }
 }
 
@@ -44,6 +49,44 @@ export class InvalidOffsetError extends SinkError {
   constructor(offset: unknown) {
     super(`a Kafka offset must be a non-negative integer; got ${String(offset)}`);
     this.name = "InvalidOffsetError";
+  }
+}
+
+/** Compaction was refused: the hour may still receive objects (see the compaction rule). */
+export class CompactionTooEarlyError extends SinkError {
+  readonly code = "SINK_COMPACTION_TOO_EARLY";
+  constructor(
+    readonly partition: string,
+    readonly allowedFrom: Date,
+  ) {
+    super(
+      `${partition} may still receive objects until ${allowedFrom.toISOString()} (hour end + late-event bound + delivery delay); pass --force to compact it anyway`,
+    );
+    this.name = "CompactionTooEarlyError";
+  }
+}
+
+/** Compaction stopped without deleting anything, because what it read back did not match its inputs. */
+export class CompactionVerificationError extends SinkError {
+  readonly code = "SINK_COMPACTION_VERIFICATION_FAILED";
+  constructor(message: string) {
+    super(message);
+    this.name = "CompactionVerificationError";
+  }
+}
+
+/**
+ * An input file cannot be compacted without losing data: it has columns this version does not know
+ * (written by a newer contract), or it is not a readable Parquet file.
+ */
+export class CompactionInputError extends SinkError {
+  readonly code = "SINK_COMPACTION_INPUT_REJECTED";
+  constructor(
+    readonly key: string,
+    message: string,
+  ) {
+    super(`${key}: ${message}`);
+    this.name = "CompactionInputError";
   }
 }
 

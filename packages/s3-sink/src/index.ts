@@ -1,9 +1,13 @@
+export * from "./columnar/storage-row-batch.js";
+export { type CompactionSummary, type CompactOptions, compactHour } from "./compact/compactor.js";
+export * from "./compact/plan.js";
 export * from "./config.js";
 export * from "./core/batch-plan.js";
 export * from "./core/decode.js";
 export * from "./core/msk-event.js";
 export * from "./core/object-key.js";
 export * from "./core/partition.js";
+export { createRecordScanner, RecordScanner } from "./core/record-scanner.js";
 export * from "./errors.js";
 export { createHandler, type HandlerDependencies, type SinkHandler } from "./handler.js";
 export * from "./logger.js";

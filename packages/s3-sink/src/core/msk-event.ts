@@ -50,22 +50,38 @@ export const batchItemIdentifier = ({ topic, partition }: TopicPartition, offset
 
 /**
  * Groups the event's records by topic-partition, in offset order. Trusts the records' own topic and
- * partition fields over the map key: a topic name may itself contain "-".
+ * partition fields over the map key: a topic name may itself contain "-". Lambda's lists are already
+ * one topic-partition each, in offset order; runs of the same topic-partition are taken whole and
+ * sorting is skipped when the offsets already increase, since this runs for every record.
  */
 export function recordsByTopicPartition(event: MskEvent): Map<string, { tp: TopicPartition; records: MskRecord[] }> {
   const groups = new Map<string, { tp: TopicPartition; records: MskRecord[] }>();
   for (const list of Object.values(event.records ?? {})) {
-    for (const record of list) {
-      const tp = { topic: record.topic, partition: record.partition };
-      const key = topicPartitionKey(tp);
+    let i = 0;
+    while (i < list.length) {
+      const first = list[i] as MskRecord;
+      const key = topicPartitionKey(first);
       let group = groups.get(key);
       if (!group) {
-        group = { tp, records: [] };
+        group = { tp: { topic: first.topic, partition: first.partition }, records: [] };
         groups.set(key, group);
       }
-      group.records.push(record);
+      const records = group.records;
+      let record: MskRecord | undefined = first;
+      while (record !== undefined && record.topic === first.topic && record.partition === first.partition) {
+        records.push(record);
+        record = list[++i];
+      }
     }
   }
-  for (const group of groups.values()) group.records.sort((a, b) => a.offset - b.offset);
+  for (const group of groups.values()) {
+    const records = group.records;
+    for (let i = 1; i < records.length; i++) {
+      if ((records[i] as MskRecord).offset < (records[i - 1] as MskRecord).offset) {
+        records.sort((a, b) => a.offset - b.offset);
+        break;
+      }
+    }
+  }
   return groups;
 }

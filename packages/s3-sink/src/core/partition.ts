@@ -42,4 +42,18 @@ export function partitionFor(
   return { ...hourPartitionOf(plausible ? row.event_ts : row.received_at), basis };
 }
 
+const HOUR_MS = 3_600_000;
+
+/**
+ * The same rule as partitionFor, as an hour number (epoch ms / 1 h, floored): the per-row form,
+ * which allocates nothing. hourPartitionOf(hour * 3_600_000) turns it into dt and hour.
+ */
+export function partitionHourOf(eventTs: number, receivedAt: number, bounds: PartitionBounds): number {
+  const lag = receivedAt - eventTs;
+  const plausible = lag <= bounds.lateEventBoundMs && -lag <= bounds.futureEventBoundMs;
+  return Math.floor((plausible ? eventTs : receivedAt) / HOUR_MS);
+}
+
+export const partitionOfHour = (hour: number): HourPartition => hourPartitionOf(hour * HOUR_MS);
+
 export const partitionPath = ({ dt, hour }: HourPartition): string => `dt=${dt}/hour=${String(hour).padStart(2, "0")}`;

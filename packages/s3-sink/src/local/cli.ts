@@ -2,6 +2,7 @@
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { positiveInt } from "../cli-args.js";
 import { resolveS3ConnectionConfig, resolveSinkConfig } from "../config.js";
 import { SinkConfigError } from "../errors.js";
 import { createHandler } from "../handler.js";
@@ -23,19 +24,11 @@ Options:
   --from-latest         a group without committed offsets starts at the end, not the beginning
   --once                stop when caught up with the end offsets seen at start
   --idle-exit-ms N      stop after N ms without new records
-  --max-records N       flush at N buffered records (default ${DEFAULT_FLUSH_THRESHOLDS.maxRecords})
-  --max-bytes N         flush at N buffered base64 bytes (default ${DEFAULT_FLUSH_THRESHOLDS.maxBytes})
-  --max-wait-ms N       flush when the oldest buffered record is N ms old (default ${DEFAULT_FLUSH_THRESHOLDS.maxWaitMs})
+  --max-records N       flush at N buffered records ($SINK_FLUSH_MAX_RECORDS, default ${DEFAULT_FLUSH_THRESHOLDS.maxRecords})
+  --max-bytes N         flush at N buffered base64 bytes ($SINK_FLUSH_MAX_BYTES, default ${DEFAULT_FLUSH_THRESHOLDS.maxBytes})
+  --max-wait-ms N       flush when the oldest buffered record is N ms old ($SINK_FLUSH_MAX_WAIT_MS, default ${DEFAULT_FLUSH_THRESHOLDS.maxWaitMs})
   -h, --help            show this help
 `;
-
-function positiveInt(value: string | undefined, name: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n <= 0)
-    throw new SinkConfigError(`${name} must be a positive integer; got "${value}"`);
-  return n;
-}
 
 async function main(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -64,10 +57,23 @@ async function main(argv: string[]): Promise<number> {
   const config = resolveSinkConfig(env);
   const brokers = (env.KAFKA_BROKERS ?? "").split(",").filter((b) => b.trim() !== "");
   if (brokers.length === 0) throw new SinkConfigError("KAFKA_BROKERS is required (host:port[,host:port])");
+  // A flag wins over the environment, which wins over the default.
   const flush: FlushThresholds = {
-    maxRecords: positiveInt(values["max-records"], "--max-records", DEFAULT_FLUSH_THRESHOLDS.maxRecords),
-    maxBytes: positiveInt(values["max-bytes"], "--max-bytes", DEFAULT_FLUSH_THRESHOLDS.maxBytes),
-    maxWaitMs: positiveInt(values["max-wait-ms"], "--max-wait-ms", DEFAULT_FLUSH_THRESHOLDS.maxWaitMs),
+    maxRecords: positiveInt(
+      values["max-records"] ?? env.SINK_FLUSH_MAX_RECORDS,
+      "--max-records / SINK_FLUSH_MAX_RECORDS",
+      DEFAULT_FLUSH_THRESHOLDS.maxRecords,
+    ),
+    maxBytes: positiveInt(
+      values["max-bytes"] ?? env.SINK_FLUSH_MAX_BYTES,
+      "--max-bytes / SINK_FLUSH_MAX_BYTES",
+      DEFAULT_FLUSH_THRESHOLDS.maxBytes,
+    ),
+    maxWaitMs: positiveInt(
+      values["max-wait-ms"] ?? env.SINK_FLUSH_MAX_WAIT_MS,
+      "--max-wait-ms / SINK_FLUSH_MAX_WAIT_MS",
+      DEFAULT_FLUSH_THRESHOLDS.maxWaitMs,
+    ),
   };
   const idleExitMs =
     values["idle-exit-ms"] === undefined ? undefined : positiveInt(values["idle-exit-ms"], "--idle-exit-ms", 0);

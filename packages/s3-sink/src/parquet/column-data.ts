@@ -1,4 +1,3 @@
-import type { ColumnType } from "@shop/event-schema";
 import {
   type Bool,
   type Data,
@@ -9,103 +8,98 @@ import {
   type TimestampMillisecond,
   type Utf8,
 } from "apache-arrow";
+import type { NumberColumn, StorageColumn, Utf8Column } from "../columnar/storage-row-batch.js";
 
 /**
- * Arrow column buffers written directly from plain values. apache-arrow's generic builders
- * (vectorFromArray) check and grow per value and were ~25x slower on storage rows, which made them,
- * not Parquet, the bottleneck of the sink.
+ * Arrow column data over a StorageRowBatch's finished columns. Strings, doubles and validity are
+ * used as they are; int32, boolean and timestamp buffers are made once from the float64 values.
  */
 
-type Value = string | number | boolean | null | undefined;
-
-/** Validity bitmap (bit set = value present) and the null count; no bitmap when nothing is null. */
-function validity(values: readonly Value[]): { nullBitmap: Uint8Array | undefined; nullCount: number } {
-  let nullCount = 0;
-  const bitmap = new Uint8Array((values.length + 7) >> 3);
-  for (let i = 0; i < values.length; i++) {
-    if (values[i] === null || values[i] === undefined) nullCount++;
-    else bitmap[i >> 3] = (bitmap[i >> 3] as number) | (1 << (i & 7));
-  }
-  return { nullBitmap: nullCount === 0 ? undefined : bitmap, nullCount };
+function utf8Data(type: Utf8, column: Utf8Column, length: number): Data<Utf8> {
+  return makeData({
+    type,
+    length,
+    nullCount: column.nullCount,
+    nullBitmap: column.validity,
+    valueOffsets: column.offsets,
+    data: column.bytes,
+  });
 }
 
-function utf8Column(type: Utf8, values: readonly Value[]): Data<Utf8> {
-  const { nullBitmap, nullCount } = validity(values);
-  const valueOffsets = new Int32Array(values.length + 1);
-  const parts: string[] = new Array(values.length);
-  let length = 0;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    parts[i] = typeof v === "string" ? v : "";
-    length += (parts[i] as string).length;
-    valueOffsets[i + 1] = length;
-  }
-  // One encode for the whole column. When it is all ASCII (the usual case: ids, URLs, JSON of
-  // ASCII) bytes and UTF-16 units coincide, so the offsets above are already the byte offsets.
-  const joined = parts.join("");
-  const data = Buffer.from(joined, "utf8");
-  if (data.length !== joined.length) {
-    let end = 0;
-    for (let i = 0; i < parts.length; i++) {
-      end += Buffer.byteLength(parts[i] as string, "utf8");
-      valueOffsets[i + 1] = end;
-    }
-  }
-  return makeData({ type, length: values.length, nullCount, nullBitmap, valueOffsets, data });
+function int32Data(type: Int32, column: NumberColumn, length: number): Data<Int32> {
+  return makeData({
+    type,
+    length,
+    nullCount: column.nullCount,
+    nullBitmap: column.validity,
+    data: Int32Array.from(column.values),
+  });
 }
 
-function int32Column(type: Int32, values: readonly Value[]): Data<Int32> {
-  const { nullBitmap, nullCount } = validity(values);
-  const data = new Int32Array(values.length);
-  for (let i = 0; i < values.length; i++) data[i] = typeof values[i] === "number" ? (values[i] as number) : 0;
-  return makeData({ type, length: values.length, nullCount, nullBitmap, data });
+function float64Data(type: Float64, column: NumberColumn, length: number): Data<Float64> {
+  return makeData({
+    type,
+    length,
+    nullCount: column.nullCount,
+    nullBitmap: column.validity,
+    data: column.values,
+  });
 }
 
-function float64Column(type: Float64, values: readonly Value[]): Data<Float64> {
-  const { nullBitmap, nullCount } = validity(values);
-  const data = new Float64Array(values.length);
-  for (let i = 0; i < values.length; i++) data[i] = typeof values[i] === "number" ? (values[i] as number) : 0;
-  return makeData({ type, length: values.length, nullCount, nullBitmap, data });
+/** 0/1 values as a bitmap. (The hot loops live in small functions of their own, so V8 optimizes them once.) */
+function bitsOf(values: Float64Array): Uint8Array {
+  const bits = new Uint8Array((values.length + 7) >> 3);
+  for (let i = 0; i < values.length; i++) if (values[i] === 1) bits[i >> 3] = (bits[i >> 3] as number) | (1 << (i & 7));
+  return bits;
 }
 
-function boolColumn(type: Bool, values: readonly Value[]): Data<Bool> {
-  const { nullBitmap, nullCount } = validity(values);
-  const data = new Uint8Array((values.length + 7) >> 3);
-  for (let i = 0; i < values.length; i++)
-    if (values[i] === true) data[i >> 3] = (data[i >> 3] as number) | (1 << (i & 7));
-  return makeData({ type, length: values.length, nullCount, nullBitmap, data });
+function boolData(type: Bool, column: NumberColumn, length: number): Data<Bool> {
+  const data = bitsOf(column.values);
+  return makeData({
+    type,
+    length,
+    nullCount: column.nullCount,
+    nullBitmap: column.validity,
+    data,
+  });
 }
 
 const TWO_32 = 2 ** 32;
 
-function timestampColumn(type: TimestampMillisecond, values: readonly Value[]): Data<TimestampMillisecond> {
-  const { nullBitmap, nullCount } = validity(values);
-  // int64 written as little-endian 32-bit halves: a BigInt per value costs more than the rest.
+/** Epoch ms as int64, written as little-endian 32-bit halves: a BigInt per value costs more than the rest. */
+function int64Words(values: Float64Array): Uint32Array {
   const words = new Uint32Array(values.length * 2);
   for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (typeof v !== "number") continue;
-    const ms = Math.trunc(v);
+    const ms = Math.trunc(values[i] as number);
     const high = Math.floor(ms / TWO_32);
     words[2 * i] = ms - high * TWO_32;
     words[2 * i + 1] = high; // Uint32Array wraps a negative high word to its two's complement
   }
-  const data = new BigInt64Array(words.buffer);
-  return makeData({ type, length: values.length, nullCount, nullBitmap, data });
+  return words;
 }
 
-/** One column of values as Arrow data of the contract type's Arrow type. */
-export function columnData(columnType: ColumnType, type: DataType, values: readonly Value[]): Data {
-  switch (columnType) {
+function timestampData(type: TimestampMillisecond, column: NumberColumn, length: number): Data<TimestampMillisecond> {
+  return makeData({
+    type,
+    length,
+    nullCount: column.nullCount,
+    nullBitmap: column.validity,
+    data: new BigInt64Array(int64Words(column.values).buffer),
+  });
+}
+
+/** One batch column as Arrow data of its Arrow type (from storageArrowSchema). */
+export function columnData(type: DataType, column: StorageColumn, length: number): Data {
+  switch (column.type) {
     case "string":
-      return utf8Column(type as Utf8, values);
+      return utf8Data(type as Utf8, column, length);
     case "int32":
-      return int32Column(type as Int32, values);
+      return int32Data(type as Int32, column, length);
     case "double":
-      return float64Column(type as Float64, values);
+      return float64Data(type as Float64, column, length);
     case "boolean":
-      return boolColumn(type as Bool, values);
+      return boolData(type as Bool, column, length);
     case "timestamp_ms":
-      return timestampColumn(type as TimestampMillisecond, values);
+      return timestampData(type as TimestampMillisecond, column, length);
   }
 }

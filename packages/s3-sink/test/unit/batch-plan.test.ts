@@ -1,14 +1,19 @@
 import { describe, expect, it } from "vitest";
-import { planBatch, renderDeadLetters } from "../../src/core/batch-plan.js";
+import { type PlannedObject, planBatch, renderDeadLetters } from "../../src/core/batch-plan.js";
 import { createRecordDecoder } from "../../src/core/decode.js";
+import { createRecordScanner } from "../../src/core/record-scanner.js";
+import { encodeParquet } from "../../src/parquet/encode.js";
 import { collectFixture, validWireFixtures } from "../support/contract-fixtures.js";
+import { generateEvents } from "../support/generated-events.js";
 import { collectedRecord, mskEvent, mskRecord } from "../support/msk.js";
 
-const options = {
+const reference = {
   decode: createRecordDecoder(),
   prefix: "run",
   partitioning: { lateEventBoundMs: 7 * 86_400_000, futureEventBoundMs: 15 * 60_000 },
 };
+/** What the handler uses: the scanner first, the reference decoder for what it gives up on. */
+const options = { ...reference, scanner: createRecordScanner() };
 
 const at = (iso: string, id: string) => {
   const collected = collectFixture(validWireFixtures[1] as (typeof validWireFixtures)[0]);
@@ -38,7 +43,7 @@ describe("planBatch", () => {
       key: o.key,
       ids:
         o.kind === "data"
-          ? o.rows.map((r) => r.event_id)
+          ? o.rows.stringValues("event_id")
           : o.deadLetters.map((d) => (d.reason as { offset?: number }).offset),
     }));
     const range0 = "t+0+00000000000000000010+00000000000000000013";
@@ -60,8 +65,31 @@ describe("planBatch", () => {
     ];
     const [plan] = planBatch({ eventSource: "aws:kafka", records: { "t-1": records } }, options);
     const [object] = plan?.objects ?? [];
-    expect(object?.kind === "data" && object.rows.map((r) => r.event_id)).toEqual(["x1", "x2", "x3"]);
+    expect(object?.kind === "data" && object.rows.stringValues("event_id")).toEqual(["x1", "x2", "x3"]);
     expect(plan?.range).toMatchObject({ firstOffset: 1, lastOffset: 3 });
+  });
+
+  it("plans the same objects, byte for byte, with and without the scanner", () => {
+    const texts = generateEvents(600, "eq", Date.parse("2026-11-28T09:30:00.000Z"));
+    const records = texts.map((text, i) => mskRecord("t", i % 2, 1000 + i, text));
+    // Records the scanner gives up on: some still become rows (reference path), some dead letters.
+    records[10] = mskRecord("t", 0, 1010, (texts[10] as string).replace('"type":', ' "type" : '));
+    records[11] = mskRecord("t", 1, 1011, "not json");
+    records[12] = mskRecord("t", 0, 1012, null);
+    records[13] = mskRecord("t", 1, 1013, (texts[13] as string).replace('"v":1', '"v":2'));
+    const event = mskEvent(records);
+    const render = (object: PlannedObject) =>
+      object.kind === "data"
+        ? { key: object.key, body: Buffer.from(encodeParquet(object.rows)).toString("base64") }
+        : { key: object.key, body: renderDeadLetters(object.deadLetters) };
+    const fast = planBatch(event, options);
+    const slow = planBatch(event, reference);
+    expect(fast.map((p) => p.objects.map(render))).toEqual(slow.map((p) => p.objects.map(render)));
+    expect(fast.flatMap((p) => p.objects.map((o) => o.key.split("/").slice(2, 4).join("/")))).toContain(
+      "dt=2026-11-28/hour=10",
+    );
+    const deadLetters = fast.flatMap((p) => p.objects.flatMap((o) => (o.kind === "dead-letter" ? o.deadLetters : [])));
+    expect(deadLetters.map((d) => d.reason.code).sort()).toEqual(["empty_value", "not_collected_event", "not_json"]);
   });
 
   it("renders dead letters as one JSON object per line", () => {
