@@ -8,7 +8,7 @@ import {
 import type { EventValidator } from "@shop/event-schema/validate";
 import type { FastifyInstance, FastifyRequest, onRequestAsyncHookHandler } from "fastify";
 import type { CollectorConfig } from "../config.js";
-import { collect } from "../enrich/collect.js";
+import { collectorFor } from "../enrich/collect.js";
 import { serializeCollected, utf8BytesOver } from "../enrich/serialize.js";
 import { createUserAgentCache } from "../enrich/user-agent.js";
 import type { CollectorMetrics } from "../metrics/collector-metrics.js";
@@ -79,6 +79,14 @@ export function registerIngestRoutes(
       records.push({ topic: config.invalidTopic, key: messageId ?? null, value });
     };
 
+    const collect = collectorFor({
+      receivedAtMs,
+      clientIp: request.ip,
+      sourceId,
+      batchSentAt,
+      maxClockSkewMs: config.maxClockSkewMs,
+      classifyUserAgent,
+    });
     for (let index = 0; index < events.length; index++) {
       const candidate = events[index];
       const validation = validate(candidate);
@@ -86,15 +94,7 @@ export function registerIngestRoutes(
         deadLetter(index, candidate, validation.rejection);
         continue;
       }
-      const collected = collect(validation.event, {
-        receivedAtMs,
-        clientIp: request.ip,
-        sourceId,
-        batchSentAt,
-        maxClockSkewMs: config.maxClockSkewMs,
-        classifyUserAgent,
-      });
-      const { value, eventJson } = serializeCollected(collected);
+      const { value, eventJson } = serializeCollected(collect(validation.event));
       const size = utf8BytesOver(eventJson, config.maxEventBytes);
       if (size !== undefined) {
         deadLetter(index, candidate, {
