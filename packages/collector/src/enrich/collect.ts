@@ -1,4 +1,4 @@
-import { COLLECTED_EVENT_VERSION, type CollectedEvent, type WireEvent } from "@shop/event-schema";
+import { COLLECTED_EVENT_VERSION, type Enrichment, type WireEvent } from "@shop/event-schema";
 import { correctedEventTime } from "./event-time.js";
 import { anonymizeIp } from "./ip.js";
 import type { UserAgentInfo } from "./user-agent.js";
@@ -13,39 +13,69 @@ export interface RequestFacts {
   classifyUserAgent: (ua: string | undefined) => UserAgentInfo | undefined;
 }
 
-/** Enriches every event of one request; what is the same for all of them is worked out once. */
-export type Collector = (event: WireEvent) => CollectedEvent;
+export interface CollectedRecord {
+  /** The Kafka record value: a CollectedEvent (`@shop/event-schema`) as JSON. */
+  value: string;
+  /** The published event's own JSON, a slice of `value`; its size is what the per-event limit caps. */
+  eventJson: string;
+}
+
+/** Turns one valid event of the request into its record; see {@link collectorFor}. */
+export type Collector = (event: WireEvent) => CollectedRecord;
 
 /**
- * Wraps valid events with what the server knows. The raw IP is dropped here and never published.
- * The receive time and the connection's anonymised IP are computed once per request, not per event.
+ * Enriches the valid events of one request and writes each as a CollectedEvent record, in one pass:
+ * - the event is published as the client sent it, except its raw IP (`context.ip`, which never
+ *   leaves the collector) and a `writeKey` (a credential), and with the batch's `sentAt` when it has
+ *   none. These are edited on the parsed event itself, which belongs to this request: copying every
+ *   event to drop keys that are almost never there cost more than the rest of the enrichment.
+ * - what is the same for the whole request (receive time, the connection's anonymised IP, source)
+ *   and for one user agent is worked out once and reused as JSON text; only the event time and the
+ *   event itself are serialized per event.
  */
 export function collectorFor(facts: RequestFacts): Collector {
   const receivedAt = new Date(facts.receivedAtMs).toISOString();
+  const head = `{"v":${COLLECTED_EVENT_VERSION},"receivedAt":"${receivedAt}","enrichment":{"eventTs":"`;
   const connectionIp = anonymizeIp(facts.clientIp);
+  let lastUa: UserAgentInfo | undefined;
+  let lastIp: string | undefined;
+  let lastTail: string | undefined;
+
+  /** The enrichment's fields after eventTs, as JSON text (`,"sourceId":...`, or empty). */
+  const enrichmentTail = (ua: UserAgentInfo | undefined, ipAnonymized: string | undefined): string => {
+    if (lastTail !== undefined && ua === lastUa && ipAnonymized === lastIp) return lastTail;
+    const rest: Omit<Enrichment, "eventTs"> = {};
+    if (facts.sourceId) rest.sourceId = facts.sourceId;
+    if (ipAnonymized) rest.ipAnonymized = ipAnonymized;
+    if (ua?.browser) rest.browser = ua.browser;
+    if (ua?.browserVersion) rest.browserVersion = ua.browserVersion;
+    if (ua?.os) rest.os = ua.os;
+    if (ua) {
+      rest.deviceType = ua.deviceType;
+      rest.isBot = ua.isBot;
+    }
+    const json = JSON.stringify(rest);
+    lastUa = ua;
+    lastIp = ipAnonymized;
+    lastTail = json === "{}" ? "" : `,${json.slice(1, -1)}`;
+    return lastTail;
+  };
+
   return (event) => {
-    const sentAt = event.sentAt ?? facts.batchSentAt;
-    // Rest destructuring rather than `delete`: a deleted property turns the object into a slow
-    // dictionary, which JSON.stringify then walks at every event.
-    const { writeKey: _writeKey, context: clientContext, ...fields } = event as WireEvent & { writeKey?: unknown };
-    const { ip: clientSentIp, ...context } = clientContext ?? {};
-    const ua = facts.classifyUserAgent(context.userAgent);
+    const published = event as WireEvent & { writeKey?: unknown };
+    if (published.writeKey !== undefined) delete published.writeKey;
+    const context = published.context;
+    const clientSentIp = context?.ip;
+    if (clientSentIp !== undefined) delete context?.ip;
+    const sentAt = published.sentAt ?? facts.batchSentAt;
+    if (published.sentAt === undefined && sentAt !== undefined) published.sentAt = sentAt;
+
+    const ua = facts.classifyUserAgent(context?.userAgent);
     const ipAnonymized = clientSentIp === undefined ? connectionIp : anonymizeIp(clientSentIp);
-    const eventTs = correctedEventTime(event.timestamp, sentAt, facts.receivedAtMs, facts.maxClockSkewMs);
-    const published = { ...fields, ...(clientContext ? { context } : {}), ...(sentAt ? { sentAt } : {}) };
-    return {
-      v: COLLECTED_EVENT_VERSION,
-      receivedAt,
-      enrichment: {
-        eventTs: eventTs === facts.receivedAtMs ? receivedAt : new Date(eventTs).toISOString(),
-        ...(facts.sourceId ? { sourceId: facts.sourceId } : {}),
-        ...(ipAnonymized ? { ipAnonymized } : {}),
-        ...(ua?.browser ? { browser: ua.browser } : {}),
-        ...(ua?.browserVersion ? { browserVersion: ua.browserVersion } : {}),
-        ...(ua?.os ? { os: ua.os } : {}),
-        ...(ua ? { deviceType: ua.deviceType, isBot: ua.isBot } : {}),
-      },
-      event: published as WireEvent,
-    };
+    const eventTs = correctedEventTime(published.timestamp, sentAt, facts.receivedAtMs, facts.maxClockSkewMs);
+    const eventTsIso = eventTs === facts.receivedAtMs ? receivedAt : new Date(eventTs).toISOString();
+    const eventJson = JSON.stringify(published);
+    // The ISO timestamps need no escaping; the tail and the event are JSON.stringify output.
+    return { value: `${head}${eventTsIso}"${enrichmentTail(ua, ipAnonymized)}},"event":${eventJson}}`, eventJson };
   };
 }

@@ -9,7 +9,7 @@ import type { EventValidator } from "@shop/event-schema/validate";
 import type { FastifyInstance, FastifyRequest, onRequestAsyncHookHandler } from "fastify";
 import type { CollectorConfig } from "../config.js";
 import { collectorFor } from "../enrich/collect.js";
-import { serializeCollected, utf8BytesOver } from "../enrich/serialize.js";
+import { utf8BytesOver } from "../enrich/serialize.js";
 import { createUserAgentCache } from "../enrich/user-agent.js";
 import type { CollectorMetrics } from "../metrics/collector-metrics.js";
 import type { EventPublisher, PublishRecord } from "../publish/publisher.js";
@@ -94,7 +94,7 @@ export function registerIngestRoutes(
         deadLetter(index, candidate, validation.rejection);
         continue;
       }
-      const { value, eventJson } = serializeCollected(collect(validation.event));
+      const { value, eventJson } = collect(validation.event);
       const size = utf8BytesOver(eventJson, config.maxEventBytes);
       if (size !== undefined) {
         deadLetter(index, candidate, {
