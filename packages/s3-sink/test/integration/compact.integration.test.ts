@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { S3Client } from "@aws-sdk/client-s3";
@@ -12,6 +11,7 @@ import { createHandler } from "../../src/handler.js";
 import { silentLogger } from "../../src/logger.js";
 import { decodeParquet } from "../../src/parquet/encode.js";
 import { type LakeStore, S3ObjectStore } from "../../src/storage/object-store.js";
+import { runToEnd } from "../support/child-process.js";
 import { withParquetFile } from "../support/duckdb.js";
 import { generateEvents } from "../support/generated-events.js";
 import { mskEvent } from "../support/msk.js";
@@ -215,28 +215,17 @@ describe("compaction against the local S3 server", () => {
     const prefix = uniqueId("sink-it/compact-cli");
     const expected = await sinkSmallFiles(prefix, 120, 30);
     const run = (args: string[]) =>
-      new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-        const child = spawn(process.execPath, ["--import", "tsx", "src/compact/cli.ts", ...args], {
-          cwd: packageDir,
-          // A short rule, so HOUR (a day or so ago on this clock) is closed and this hour is not.
-          env: {
-            ...process.env,
-            ...env,
-            SINK_BUCKET: bucket,
-            SINK_PREFIX: prefix,
-            LATE_EVENT_BOUND: "1h",
-            SINK_MAX_DELIVERY_DELAY: "1h",
-          },
-        });
-        let stdout = "";
-        let stderr = "";
-        child.stdout.on("data", (d) => {
-          stdout += d;
-        });
-        child.stderr.on("data", (d) => {
-          stderr += d;
-        });
-        child.on("close", (code) => resolve({ code, stdout, stderr }));
+      runToEnd(process.execPath, ["--import", "tsx", "src/compact/cli.ts", ...args], {
+        cwd: packageDir,
+        // A short rule, so HOUR (a day or so ago on this clock) is closed and this hour is not.
+        env: {
+          ...process.env,
+          ...env,
+          SINK_BUCKET: bucket,
+          SINK_PREFIX: prefix,
+          LATE_EVENT_BOUND: "1h",
+          SINK_MAX_DELIVERY_DELAY: "1h",
+        },
       });
     const today = new Date();
     const recent = await run(["--dt", today.toISOString().slice(0, 10), "--hour", String(today.getUTCHours())]);

@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -7,6 +6,7 @@ import { unzipSync } from "fflate";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LAMBDA_HANDLER, packageLambda, ZIP_BUDGET_BYTES } from "../../scripts/package-lambda.js";
 import { decodeParquet } from "../../src/parquet/encode.js";
+import { runToEnd } from "../support/child-process.js";
 import { uniqueCollectedFixtures } from "../support/contract-fixtures.js";
 import { collectedRecord, mskEvent } from "../support/msk.js";
 import { bucket, env, getObject, listObjects, requireS3, s3Client, uniqueId } from "./stack.js";
@@ -51,21 +51,10 @@ function invoke(functionEnv: Record<string, string>, event: unknown) {
       (response) => process.stdout.write("RESPONSE " + JSON.stringify(response) + "\\n"),
       (error) => { process.stderr.write("FAILED " + error.message + "\\n"); process.exit(1); },
     );`;
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, ["-e", script], {
-      cwd: functionDir,
-      // Only what Lambda would set, plus the function's configuration: nothing from this repo.
-      env: { PATH: process.env.PATH ?? "", AWS_REGION: "us-east-1", ...functionEnv },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => {
-      stdout += d;
-    });
-    child.stderr.on("data", (d) => {
-      stderr += d;
-    });
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  return runToEnd(process.execPath, ["-e", script], {
+    cwd: functionDir,
+    // Only what Lambda would set, plus the function's configuration: nothing from this repo.
+    env: { PATH: process.env.PATH ?? "", AWS_REGION: "us-east-1", ...functionEnv },
   });
 }
 
