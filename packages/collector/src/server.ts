@@ -2,6 +2,7 @@
 import { buildApp } from "./app.js";
 import { ConfigError, loadConfig } from "./config.js";
 import { createPublisher, publisherOptionsFrom } from "./publish/create-publisher.js";
+import { closeGracefully } from "./shutdown.js";
 
 /** Entry point: validate configuration, listen, and on SIGTERM finish in-flight requests before exiting. */
 async function main() {
@@ -25,7 +26,7 @@ async function main() {
       if (closing) return;
       closing = true;
       app.log.info({ signal }, "shutting down");
-      app.close().then(
+      closeGracefully(app).then(
         () => process.exit(0),
         () => process.exit(1),
       );
