@@ -37,6 +37,7 @@ export function collectorFor(facts: RequestFacts): Collector {
   const receivedAt = new Date(facts.receivedAtMs).toISOString();
   const head = `{"v":${COLLECTED_EVENT_VERSION},"receivedAt":"${receivedAt}","enrichment":{"eventTs":"`;
   const connectionIp = anonymizeIp(facts.clientIp);
+  const batchSentMs = facts.batchSentAt === undefined ? undefined : Date.parse(facts.batchSentAt);
   let lastUa: UserAgentInfo | undefined;
   let lastIp: string | undefined;
   let lastTail: string | undefined;
@@ -67,12 +68,17 @@ export function collectorFor(facts: RequestFacts): Collector {
     const context = published.context;
     const clientSentIp = context?.ip;
     if (clientSentIp !== undefined) delete context?.ip;
-    const sentAt = published.sentAt ?? facts.batchSentAt;
-    if (published.sentAt === undefined && sentAt !== undefined) published.sentAt = sentAt;
+    const ownSentAt = published.sentAt;
+    if (ownSentAt === undefined && facts.batchSentAt !== undefined) published.sentAt = facts.batchSentAt;
 
     const ua = facts.classifyUserAgent(context?.userAgent);
     const ipAnonymized = clientSentIp === undefined ? connectionIp : anonymizeIp(clientSentIp);
-    const eventTs = correctedEventTime(published.timestamp, sentAt, facts.receivedAtMs, facts.maxClockSkewMs);
+    const eventTs = correctedEventTime(
+      published.timestamp,
+      ownSentAt ?? batchSentMs,
+      facts.receivedAtMs,
+      facts.maxClockSkewMs,
+    );
     const eventTsIso = eventTs === facts.receivedAtMs ? receivedAt : new Date(eventTs).toISOString();
     const eventJson = JSON.stringify(published);
     // The ISO timestamps need no escaping; the tail and the event are JSON.stringify output.

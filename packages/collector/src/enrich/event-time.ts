@@ -5,13 +5,14 @@
  */
 export function correctedEventTime(
   timestamp: string | undefined,
-  sentAt: string | undefined,
+  /** ISO text, or epoch ms already parsed (a batch's sentAt, shared by its events). */
+  sentAt: string | number | undefined,
   receivedAtMs: number,
   maxSkewMs: number,
 ): number {
   const clientMs = timestamp === undefined ? Number.NaN : Date.parse(timestamp);
   if (Number.isNaN(clientMs)) return receivedAtMs;
-  const sentMs = sentAt === undefined ? Number.NaN : Date.parse(sentAt);
+  const sentMs = typeof sentAt === "string" ? Date.parse(sentAt) : (sentAt ?? Number.NaN);
   const skew = Number.isNaN(sentMs) ? 0 : receivedAtMs - sentMs;
   const corrected = clientMs + skew;
   // An event cannot happen after we received it; a tiny future offset is rounding, a big one is a lie.

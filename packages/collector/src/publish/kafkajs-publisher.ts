@@ -4,14 +4,8 @@ import { BatchCoalescer } from "./coalescer.js";
 import type { EncodedRecord } from "./encode.js";
 import { registerKafkajsLz4 } from "./lz4-codec.js";
 import { type PublisherOptions, resolvePublisherOptions } from "./options.js";
-import { admitPublish } from "./publish-ticket.js";
-import {
-  type EventPublisher,
-  PublishError,
-  PublisherClosedError,
-  type PublishRecord,
-  PublishTimeoutError,
-} from "./publisher.js";
+import { publishThrough } from "./publish-ticket.js";
+import { type EventPublisher, PublishError, type PublishRecord, PublishTimeoutError } from "./publisher.js";
 
 const compressionTypes = {
   none: CompressionTypes.None,
@@ -122,22 +116,14 @@ export function createKafkajsPublisher(publisherOptions: PublisherOptions): Even
   };
 
   return {
-    publish(records: PublishRecord[]) {
-      if (closed) return Promise.reject(new PublisherClosedError());
-      if (records.length === 0) return Promise.resolve();
-      let admitted: ReturnType<typeof admitPublish>;
-      try {
-        admitted = admitPublish(records, accounting, options.timeoutMs);
-      } catch (error) {
-        return Promise.reject(error);
-      }
-      const { encoded, bytes, ticket } = admitted;
-      coalescer.add(encoded, bytes, (error) => {
-        if (error === undefined) ticket.acknowledged(encoded.length);
-        else ticket.failed(encoded.length, new PublishError("Kafka did not acknowledge the records", { cause: error }));
-      });
-      return ticket.promise;
-    },
+    publish: (records: PublishRecord[]) =>
+      publishThrough(records, { closed, accounting, timeoutMs: options.timeoutMs }, ({ encoded, bytes, ticket }) =>
+        coalescer.add(encoded, bytes, (error) => {
+          if (error === undefined) ticket.acknowledged(encoded.length);
+          else
+            ticket.failed(encoded.length, new PublishError("Kafka did not acknowledge the records", { cause: error }));
+        }),
+      ),
     async isReady() {
       try {
         admin ??= kafka.admin();

@@ -9,8 +9,8 @@ import rdkafka from "@confluentinc/kafka-javascript";
 import { PublishAccounting } from "./accounting.js";
 import type { EncodedRecord } from "./encode.js";
 import { type PublisherOptions, type ResolvedPublisherOptions, resolvePublisherOptions } from "./options.js";
-import { admitPublish, type PublishTicket } from "./publish-ticket.js";
-import { type EventPublisher, PublishError, PublisherClosedError, type PublishRecord } from "./publisher.js";
+import { type PublishTicket, publishThrough } from "./publish-ticket.js";
+import { type EventPublisher, PublishError, type PublishRecord } from "./publisher.js";
 
 /** Longest wait for a connection or a metadata answer; a publish's own timeout may be shorter. */
 const METADATA_TIMEOUT_MS = 3000;
@@ -112,24 +112,15 @@ export function createLibrdkafkaPublisher(publisherOptions: PublisherOptions): E
     });
 
   return {
-    publish(records: PublishRecord[]) {
-      if (closed) return Promise.reject(new PublisherClosedError());
-      if (records.length === 0) return Promise.resolve();
-      let admitted: ReturnType<typeof admitPublish>;
-      try {
-        admitted = admitPublish(records, accounting, options.timeoutMs);
-      } catch (error) {
-        return Promise.reject(error);
-      }
-      const { encoded, ticket } = admitted;
-      if (producer) produceAll(producer, encoded, ticket);
-      else
-        connect().then(
-          (connected) => produceAll(connected, encoded, ticket),
-          (error: unknown) => ticket.failed(encoded.length, error),
-        );
-      return ticket.promise;
-    },
+    publish: (records: PublishRecord[]) =>
+      publishThrough(records, { closed, accounting, timeoutMs: options.timeoutMs }, ({ encoded, ticket }) => {
+        if (producer) produceAll(producer, encoded, ticket);
+        else
+          connect().then(
+            (connected) => produceAll(connected, encoded, ticket),
+            (error: unknown) => ticket.failed(encoded.length, error),
+          );
+      }),
     async isReady() {
       try {
         return await metadataAnswers(await connect());

@@ -1,20 +1,34 @@
 import type { PublishAccounting } from "./accounting.js";
 import { type EncodedRecord, encodeRecords } from "./encode.js";
-import { PublishError, type PublishRecord, PublishTimeoutError } from "./publisher.js";
+import { PublishError, PublisherClosedError, type PublishRecord, PublishTimeoutError } from "./publisher.js";
+
+export interface AdmittedPublish {
+  encoded: EncodedRecord[];
+  bytes: number;
+  ticket: PublishTicket;
+}
 
 /**
- * The start every publisher shares: encodes the records and admits them under the in-flight bound
- * (throwing PublisherOverloadedError when they do not fit), then opens the ticket that the client's
- * acknowledgements settle.
+ * The `publish` every client shares: refuses once closed, encodes the records and admits them under
+ * the in-flight bound (rejecting with PublisherOverloadedError when they do not fit), opens the ticket
+ * that the client's acknowledgements settle, and hands all that to the client's `send`.
  */
-export function admitPublish(
+export function publishThrough(
   records: readonly PublishRecord[],
-  accounting: PublishAccounting,
-  timeoutMs: number,
-): { encoded: EncodedRecord[]; bytes: number; ticket: PublishTicket } {
+  state: { closed: boolean; accounting: PublishAccounting; timeoutMs: number },
+  send: (admitted: AdmittedPublish) => void,
+): Promise<void> {
+  if (state.closed) return Promise.reject(new PublisherClosedError());
+  if (records.length === 0) return Promise.resolve();
   const { encoded, bytes } = encodeRecords(records);
-  accounting.admit(encoded.length, bytes);
-  return { encoded, bytes, ticket: new PublishTicket(encoded.length, bytes, accounting, timeoutMs) };
+  try {
+    state.accounting.admit(encoded.length, bytes);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  const ticket = new PublishTicket(encoded.length, bytes, state.accounting, state.timeoutMs);
+  send({ encoded, bytes, ticket });
+  return ticket.promise;
 }
 
 /**

@@ -462,19 +462,7 @@ export class RecordScanner {
    */
   private keyEnd(from: number): number {
     const src = this.src;
-    const end = this.end;
-    let p = from;
-    let high = 0;
-    for (;;) {
-      if (p >= end) throw GIVE_UP;
-      const c = src[p] as number;
-      const type = STRING_BYTE[c];
-      if (type === 1) break;
-      if (type === 2) throw GIVE_UP;
-      high |= c;
-      p++;
-    }
-    if (high >= 0x80) this.nonAscii = true;
+    const p = this.closingQuote(from);
     if (this.copying > 0) {
       const first = src[from] as number;
       if (first >= Byte.Zero && first <= Byte.Nine) throw GIVE_UP;
@@ -614,10 +602,19 @@ export class RecordScanner {
 
   /** A string without escapes or control characters; the span is its contents (UTF-8 bytes). */
   private string(): void {
+    this.valueStart = this.pos + 1;
+    this.valueEnd = this.closingQuote(this.valueStart);
+    this.pos = this.valueEnd + 1;
+  }
+
+  /**
+   * From the first byte of a string's contents, the position of its closing quote; gives up on
+   * escapes, control characters and an unterminated string, and notes non-ASCII contents.
+   */
+  private closingQuote(from: number): number {
     const src = this.src;
     const end = this.end;
-    let p = this.pos + 1;
-    this.valueStart = p;
+    let p = from;
     let high = 0;
     for (;;) {
       if (p >= end) throw GIVE_UP;
@@ -629,8 +626,7 @@ export class RecordScanner {
       p++;
     }
     if (high >= 0x80) this.nonAscii = true;
-    this.valueEnd = p;
-    this.pos = p + 1;
+    return p;
   }
 
   /**

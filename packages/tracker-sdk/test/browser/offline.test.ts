@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { describeTraffic } from "./support/deliveries.js";
-import { serveWhileOffline } from "./support/env.js";
+import { type BrowserEnv, serveWhileOffline } from "./support/env.js";
 import { shopPage } from "./support/shop-page.js";
 import {
   browserSuite,
@@ -20,6 +20,15 @@ import {
 const suite = browserSuite(["--disable-features=LocalNetworkAccessChecks"]);
 const options = (host: string) => ({ writeKey: "wk_browser", host, flushAt: 5, flushIntervalMs: 300 });
 
+/** Serves the shop's pages with the SDK and opens its home page in a new tab. */
+async function openHome(env: BrowserEnv) {
+  env.shop.page("/", shopPage({ title: "home", tracker: options(env.collector.url) }));
+  env.shop.page("/next", shopPage({ title: "next", tracker: options(env.collector.url) }));
+  const page = await env.newPage();
+  await openShopPage(page, `${env.shop.url}/`);
+  return page;
+}
+
 const trackedOffline = (env: { collector: { arrivals(): { event: Record<string, unknown> }[] } }) =>
   env.collector.arrivals().filter((a) => testKey(a.event) !== undefined);
 
@@ -27,10 +36,7 @@ describe("offline, reload, online", () => {
   it("events queued offline survive a reload and arrive exactly once when the browser is back online", async () => {
     const env = await suite.env();
     await serveWhileOffline(env.context, env.shop);
-    env.shop.page("/", shopPage({ title: "home", tracker: options(env.collector.url) }));
-    env.shop.page("/next", shopPage({ title: "next", tracker: options(env.collector.url) }));
-    const page = await env.newPage();
-    await openShopPage(page, `${env.shop.url}/`);
+    const page = await openHome(env);
 
     await env.context.setOffline(true);
     await trackEvents(page, { count: 12 });
@@ -49,10 +55,7 @@ describe("offline, reload, online", () => {
 
   it("events queued offline in a tab closed while offline arrive exactly once from the next visit online", async () => {
     const env = await suite.env();
-    env.shop.page("/", shopPage({ title: "home", tracker: options(env.collector.url) }));
-    env.shop.page("/next", shopPage({ title: "next", tracker: options(env.collector.url) }));
-    const page = await env.newPage();
-    await openShopPage(page, `${env.shop.url}/`);
+    const page = await openHome(env);
 
     await env.context.setOffline(true);
     await trackEvents(page, { count: 12 });
@@ -72,10 +75,7 @@ describe("offline, reload, online", () => {
 
   it("events queued while the collector answers 503 (browser online) arrive exactly once after a reload", async () => {
     const env = await suite.env();
-    env.shop.page("/", shopPage({ title: "home", tracker: options(env.collector.url) }));
-    env.shop.page("/next", shopPage({ title: "next", tracker: options(env.collector.url) }));
-    const page = await env.newPage();
-    await openShopPage(page, `${env.shop.url}/`);
+    const page = await openHome(env);
 
     // 503 with Retry-After for a while: the SDK must keep the events, not drop them.
     env.collector.script(...Array.from({ length: 6 }, () => ({ status: 503 as const, retryAfterSeconds: 1 })));

@@ -16,14 +16,20 @@ import {
 const suite = browserSuite();
 const options = (host: string) => ({ writeKey: "wk_browser", host, flushAt: 5, flushIntervalMs: 300 });
 
+/** The shop's home page open in two tabs of one browser context. */
+async function twoTabs() {
+  const env = await suite.env();
+  env.shop.page("/", shopPage({ title: "home", tracker: options(env.collector.url) }));
+  env.shop.page("/next", shopPage({ title: "next", tracker: options(env.collector.url) }));
+  const [one, two] = [await env.newPage(), await env.newPage()];
+  await openShopPage(one, `${env.shop.url}/`);
+  await openShopPage(two, `${env.shop.url}/`);
+  return { env, one, two };
+}
+
 describe("two tabs of the shop", () => {
   it("both tracking at once: every event of both tabs arrives exactly once", async () => {
-    const env = await suite.env();
-    env.shop.page("/", shopPage({ title: "home", tracker: options(env.collector.url) }));
-    env.shop.page("/next", shopPage({ title: "next", tracker: options(env.collector.url) }));
-    const [one, two] = [await env.newPage(), await env.newPage()];
-    await openShopPage(one, `${env.shop.url}/`);
-    await openShopPage(two, `${env.shop.url}/`);
+    const { env, one, two } = await twoTabs();
 
     for (let round = 0; round < 4; round++) {
       await trackEvents(one, { tab: "one", from: round * 7, count: 7 });
@@ -37,12 +43,7 @@ describe("two tabs of the shop", () => {
   });
 
   it("a queue filled by both tabs while offline is sent once when the browser comes back online", async () => {
-    const env = await suite.env();
-    env.shop.page("/", shopPage({ title: "home", tracker: options(env.collector.url) }));
-    env.shop.page("/next", shopPage({ title: "next", tracker: options(env.collector.url) }));
-    const [one, two] = [await env.newPage(), await env.newPage()];
-    await openShopPage(one, `${env.shop.url}/`);
-    await openShopPage(two, `${env.shop.url}/`);
+    const { env, one, two } = await twoTabs();
 
     await env.context.setOffline(true);
     await trackEvents(one, { tab: "one", count: 10 });
@@ -57,12 +58,7 @@ describe("two tabs of the shop", () => {
   });
 
   it("when the sending tab closes, the other tab delivers the rest exactly once", async () => {
-    const env = await suite.env();
-    env.shop.page("/", shopPage({ title: "home", tracker: options(env.collector.url) }));
-    env.shop.page("/next", shopPage({ title: "next", tracker: options(env.collector.url) }));
-    const [one, two] = [await env.newPage(), await env.newPage()];
-    await openShopPage(one, `${env.shop.url}/`);
-    await openShopPage(two, `${env.shop.url}/`);
+    const { env, one, two } = await twoTabs();
 
     await trackEvents(one, { tab: "one", count: 3 });
     await trackEvents(two, { tab: "two", count: 3 });
