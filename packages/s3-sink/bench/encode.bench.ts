@@ -19,6 +19,7 @@ import { execFileSync } from "node:child_process";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { PlanWorkspace } from "../src/columnar/storage-row-batch.js";
 import { planBatch } from "../src/core/batch-plan.js";
 import { createRecordDecoder } from "../src/core/decode.js";
 import type { MskEvent } from "../src/core/msk-event.js";
@@ -52,6 +53,8 @@ interface Pass {
 function encodeAll(events: readonly MskEvent[], fastPath: boolean): Pass {
   const decode = createRecordDecoder();
   const scanner = fastPath ? createRecordScanner() : undefined;
+  // As the handler does: one workspace, reused by every batch once the one before is encoded.
+  const workspace = new PlanWorkspace();
   const partitioning = { lateEventBoundMs: 7 * 86_400_000, futureEventBoundMs: 15 * 60_000 };
   const pass: Pass = { cpuMs: 0, wallMs: 0, planCpuMs: 0, parquetBytes: 0, objects: 0 };
   let rows = 0;
@@ -59,7 +62,13 @@ function encodeAll(events: readonly MskEvent[], fastPath: boolean): Pass {
   const cpu = cpuMs();
   for (const event of events) {
     const planStart = cpuMs();
-    const plans = planBatch(event, { decode, ...(scanner ? { scanner } : {}), prefix: "bench", partitioning });
+    const plans = planBatch(event, {
+      decode,
+      ...(scanner ? { scanner } : {}),
+      prefix: "bench",
+      partitioning,
+      workspace,
+    });
     pass.planCpuMs += cpuMs() - planStart;
     for (const plan of plans) {
       for (const object of plan.objects) {

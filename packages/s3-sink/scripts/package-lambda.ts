@@ -3,13 +3,16 @@
  *
  * One CommonJS file (index.js, handler "index.handler") with every dependency bundled and minified,
  * the AWS SDK included so the function runs the version tested here rather than whatever the runtime
- * ships, plus parquet-wasm's .wasm beside it: parquet-wasm's Node build reads
- * `${__dirname}/parquet_wasm_bg.wasm`, and in a CommonJS bundle __dirname is the bundle's folder.
+ * ships, plus zstd-napi under node_modules/: its native binding (ZSTD for the Parquet pages) cannot be
+ * bundled, so its small JS files and binding.node ship as they are. The binding is the one built on
+ * this machine, so build the zip on the Lambda's OS and architecture (Linux; x86_64 or arm64 to match
+ * the function); it links against glibc ≤ 2.34, which Amazon Linux 2023 (nodejs20.x/22.x) has.
  * The zip is deterministic (fixed timestamps, sorted entries) and checked against a size budget.
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
+import { arch, platform } from "node:os";
+import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { zipSync } from "fflate";
@@ -20,7 +23,8 @@ const require = createRequire(join(packageDir, "package.json"));
 /** Fails the build above this: a regression that doubles the zip should be a decision, not an accident. */
 export const ZIP_BUDGET_BYTES = 4 * 1024 * 1024;
 export const LAMBDA_HANDLER = "index.handler";
-const WASM_FILE = "parquet_wasm_bg.wasm";
+/** Native modules the bundle requires at run time, shipped as files. */
+const NATIVE_MODULES = ["zstd-napi"];
 /** 1980-01-01, the earliest time a zip entry can carry: the same inputs always give the same zip. */
 const FIXED_MTIME = new Date("1980-01-01T00:00:00Z");
 
@@ -43,17 +47,13 @@ export async function packageLambda(outDir = join(packageDir, "dist")): Promise<
     format: "cjs",
     minify: true,
     legalComments: "none",
-    // The Node build of parquet-wasm (the one that loads its .wasm from disk).
     conditions: ["node"],
     mainFields: ["module", "main"],
+    external: NATIVE_MODULES,
     logLevel: "warning",
   });
-  const wasmSource = join(dirname(require.resolve("parquet-wasm")), WASM_FILE);
-  const entries: Record<string, Uint8Array> = {
-    "index.js": readFileSync(join(stageDir, "index.js")),
-    [WASM_FILE]: readFileSync(wasmSource),
-  };
-  writeFileSync(join(stageDir, WASM_FILE), entries[WASM_FILE] as Uint8Array);
+  const entries: Record<string, Uint8Array> = { "index.js": readFileSync(join(stageDir, "index.js")) };
+  for (const name of NATIVE_MODULES) Object.assign(entries, nativeModuleFiles(name));
   const zip = zipSync(
     Object.fromEntries(
       Object.keys(entries)
@@ -71,12 +71,36 @@ export async function packageLambda(outDir = join(packageDir, "dist")): Promise<
   };
 }
 
+/** A native module's run-time files (package.json, JS, licences, the Release binding) as zip entries. */
+function nativeModuleFiles(name: string): Record<string, Uint8Array> {
+  const root = dirname(require.resolve(`${name}/package.json`));
+  const wanted = (path: string) =>
+    path === "package.json" ||
+    /^(LICENSE|NOTICE)/.test(path) ||
+    (path.endsWith(".js") && !path.startsWith("build/") && !path.startsWith("deps/")) ||
+    path === "build/Release/binding.node";
+  const files: Record<string, Uint8Array> = {};
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      const inModule = relative(root, path);
+      if (entry.isDirectory()) {
+        if (!["deps", "src", "node_modules"].includes(inModule)) walk(path);
+      } else if (wanted(inModule)) files[`node_modules/${name}/${inModule}`] = readFileSync(path);
+    }
+  };
+  walk(root);
+  if (!files[`node_modules/${name}/build/Release/binding.node`])
+    throw new Error(`${name} has no build/Release/binding.node: its install script did not build it`);
+  return files;
+}
+
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(2)} MiB`;
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const result = await packageLambda();
   console.log(
-    `${result.zipPath}: ${result.zipBytes} bytes (${mib(result.zipBytes)}; budget ${mib(ZIP_BUDGET_BYTES)}), handler ${LAMBDA_HANDLER}`,
+    `${result.zipPath}: ${result.zipBytes} bytes (${mib(result.zipBytes)}; budget ${mib(ZIP_BUDGET_BYTES)}), handler ${LAMBDA_HANDLER}, native code for ${platform()}-${arch()}`,
   );
   for (const [name, bytes] of Object.entries(result.files)) console.log(`  ${name}: ${bytes} bytes uncompressed`);
   if (result.zipBytes > ZIP_BUDGET_BYTES) {

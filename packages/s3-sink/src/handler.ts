@@ -1,3 +1,4 @@
+import { PlanWorkspace } from "./columnar/storage-row-batch.js";
 import type { SinkConfig } from "./config.js";
 import { type PlannedObject, planBatch, renderDeadLetters, type TopicPartitionPlan } from "./core/batch-plan.js";
 import { createRecordDecoder, type RecordDecoder } from "./core/decode.js";
@@ -5,7 +6,7 @@ import { batchItemIdentifier, type MskEvent, type SinkResponse } from "./core/ms
 import { createRecordScanner } from "./core/record-scanner.js";
 import { ObjectStoreError, SinkWriteError } from "./errors.js";
 import { jsonLogger, type Logger } from "./logger.js";
-import { encodeParquet, PARQUET_CONTENT_TYPE } from "./parquet/encode.js";
+import { encodeSinkFile, PARQUET_CONTENT_TYPE } from "./parquet/sink-file.js";
 import type { ObjectStore } from "./storage/object-store.js";
 
 export interface HandlerDependencies {
@@ -31,7 +32,7 @@ const encoder = new TextEncoder();
 
 function render(object: PlannedObject): { body: Uint8Array; contentType: string } {
   return object.kind === "data"
-    ? { body: encodeParquet(object.rows), contentType: PARQUET_CONTENT_TYPE }
+    ? { body: encodeSinkFile(object.rows), contentType: PARQUET_CONTENT_TYPE }
     : { body: encoder.encode(renderDeadLetters(object.deadLetters)), contentType: DEAD_LETTER_CONTENT_TYPE };
 }
 
@@ -39,7 +40,7 @@ function render(object: PlannedObject): { body: Uint8Array; contentType: string 
 async function settleWithConcurrency<T, R>(
   items: readonly T[],
   limit: number,
-  task: (item: T) => Promise<R>,
+  task: (item: T, index: number) => Promise<R>,
 ): Promise<PromiseSettledResult<R>[]> {
   const results: PromiseSettledResult<R>[] = new Array(items.length);
   let next = 0;
@@ -47,7 +48,7 @@ async function settleWithConcurrency<T, R>(
     while (next < items.length) {
       const index = next++;
       try {
-        results[index] = { status: "fulfilled", value: await task(items[index] as T) };
+        results[index] = { status: "fulfilled", value: await task(items[index] as T, index) };
       } catch (reason) {
         results[index] = { status: "rejected", reason };
       }
@@ -69,6 +70,7 @@ export function createHandler(dependencies: HandlerDependencies): SinkHandler {
   const logger = dependencies.logger ?? jsonLogger();
   const decode = dependencies.decode ?? createRecordDecoder();
   const scanner = dependencies.fastPath === false ? undefined : createRecordScanner();
+  const workspace = new PlanWorkspace();
 
   return async (event) => {
     const started = performance.now();
@@ -77,11 +79,15 @@ export function createHandler(dependencies: HandlerDependencies): SinkHandler {
       ...(scanner ? { scanner } : {}),
       prefix: config.prefix,
       partitioning: config.partitioning,
+      workspace,
     });
     const work = plans.flatMap((plan) => plan.objects.map((object) => ({ plan, object })));
+    // Every object is encoded before the first await: the rows live in the reused workspace, which
+    // the next call (even one overlapping this one's uploads) plans into.
+    const bodies = work.map(({ object }) => render(object));
 
-    const results = await settleWithConcurrency(work, config.putConcurrency, async ({ object }) => {
-      const { body, contentType } = render(object);
+    const results = await settleWithConcurrency(work, config.putConcurrency, async ({ object }, index) => {
+      const { body, contentType } = bodies[index] as { body: Uint8Array; contentType: string };
       await store.put(object.key, body, contentType);
       return body.byteLength;
     });

@@ -1,5 +1,5 @@
 import type { DeadLetter } from "@shop/event-schema";
-import { COLUMN_INDEX, StorageRowBatch } from "../columnar/storage-row-batch.js";
+import { COLUMN_INDEX, PlanWorkspace, type StorageRowBatch } from "../columnar/storage-row-batch.js";
 import type { PartitionBounds } from "../config.js";
 import type { RecordDecoder } from "./decode.js";
 import { type MskEvent, type MskRecord, recordsByTopicPartition, type TopicPartition } from "./msk-event.js";
@@ -31,6 +31,11 @@ export interface PlanOptions {
   readonly scanner?: RecordScanner;
   readonly prefix: string;
   readonly partitioning: PartitionBounds;
+  /**
+   * Memory to reuse (see PlanWorkspace): planning again with it voids the batches of the plan before.
+   * @default a new workspace per call
+   */
+  readonly workspace?: PlanWorkspace;
 }
 
 function bucketBy<T>(items: Iterable<T>, partitionOf: (item: T) => HourPartition) {
@@ -55,8 +60,14 @@ class RowsByHour {
   private lastHour = Number.NaN;
   private last: StorageRowBatch | undefined;
 
-  /** @param expectedRows the records of the topic-partition: the first hour's batch is sized for all. */
-  constructor(private readonly expectedRows: number) {}
+  /**
+   * @param expectedRows the records of the topic-partition: the first hour's batch is sized for all.
+   * @param workspace holds the decoded records every hour's batch points into, and their slots.
+   */
+  constructor(
+    private readonly expectedRows: number,
+    private readonly workspace: PlanWorkspace,
+  ) {}
 
   batchFor(hour: number): StorageRowBatch {
     // Consecutive records mostly share an hour: skip the map lookup for them.
@@ -64,7 +75,7 @@ class RowsByHour {
     let batch = this.groups.get(hour);
     if (!batch) {
       // Most batches fall in one hour; a second hour's batch starts small and grows.
-      batch = new StorageRowBatch(this.groups.size === 0 ? this.expectedRows : undefined);
+      batch = this.workspace.batch(this.groups.size === 0 ? this.expectedRows : 64);
       this.groups.set(hour, batch);
     }
     this.lastHour = hour;
@@ -83,16 +94,11 @@ class RowsByHour {
 const EVENT_TS = COLUMN_INDEX.event_ts;
 const RECEIVED_AT = COLUMN_INDEX.received_at;
 
-/** Holds one record's decoded bytes; grown as needed and reused, so decoding allocates nothing per record. */
-class RecordBytes {
-  buffer = Buffer.allocUnsafe(64 * 1024);
-
-  /** Base64 → bytes, with the same decoder as Buffer.from(value, "base64"); returns the byte length. */
-  decode(value: string): number {
-    const needed = (value.length * 3) >> 2;
-    if (needed > this.buffer.length) this.buffer = Buffer.allocUnsafe(Math.max(needed, this.buffer.length * 2));
-    return this.buffer.write(value, 0, "base64");
-  }
+/** Bytes the base64 values of `records` decode to, at most: sizes the arena once. */
+function decodedBytesOf(records: readonly MskRecord[]): number {
+  let n = 0;
+  for (const record of records) if (typeof record.value === "string") n += (record.value.length * 3) >> 2;
+  return n;
 }
 
 /**
@@ -106,13 +112,19 @@ class RecordBytes {
 export function planBatch(event: MskEvent, options: PlanOptions): TopicPartitionPlan[] {
   const plans: TopicPartitionPlan[] = [];
   const { scanner, partitioning } = options;
-  const bytes = new RecordBytes();
-  for (const { tp, records } of recordsByTopicPartition(event).values()) {
+  const workspace = options.workspace ?? new PlanWorkspace();
+  workspace.reset();
+  const { arena } = workspace;
+  const byTopicPartition = [...recordsByTopicPartition(event).values()];
+  // Records decode into the arena and stay there: the rows' strings are spans of it. The slack is for
+  // the strings of records that take the reference path and for upper-cased currencies.
+  arena.reserve(byTopicPartition.reduce((n, { records }) => n + decodedBytesOf(records), 0) * 1.1 + 4096);
+  for (const { tp, records } of byTopicPartition) {
     const first = records[0];
     const last = records[records.length - 1];
     if (!first || !last) continue;
     const range: OffsetRange = { ...tp, firstOffset: first.offset, lastOffset: last.offset };
-    const rows = new RowsByHour(records.length);
+    const rows = new RowsByHour(records.length, workspace);
     const deadLetters: DeadLetter[] = [];
     const slowPath = (record: MskRecord) => {
       const decoded = options.decode(record);
@@ -126,14 +138,14 @@ export function planBatch(event: MskEvent, options: PlanOptions): TopicPartition
         slowPath(record);
         continue;
       }
-      const length = bytes.decode(record.value);
-      if (!scanner.scan(bytes.buffer, 0, length)) {
+      const start = arena.appendBase64(record.value);
+      if (!scanner.scan(arena.bytes, start, arena.length)) {
         slowPath(record);
         continue;
       }
       const { num } = scanner.row;
       const hour = partitionHourOf(num[EVENT_TS] as number, num[RECEIVED_AT] as number, partitioning);
-      rows.batchFor(hour).appendScanned(bytes.buffer, scanner.row);
+      rows.batchFor(hour).appendScanned(arena.bytes, scanner.row);
     }
     const objects: PlannedObject[] = [
       ...rows.sorted().map(

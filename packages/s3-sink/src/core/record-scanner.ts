@@ -105,6 +105,13 @@ interface Shape {
   readonly required: number;
   /** The fields by name length (in bytes), for matching a key with one or two comparisons. */
   readonly byLength: ReadonlyArray<readonly CompiledField[] | undefined>;
+  /**
+   * A guess, learned as records go by: follows[0] is the index of the field that came first last
+   * time, follows[i + 1] the one that came after field i (-1: none yet). Producers write keys in one
+   * order, so the guess is mostly right and a key is matched in one pass over its bytes. Only a
+   * hint: a wrong guess falls back to the full match.
+   */
+  readonly follows: Int8Array;
 }
 
 /** A Field ready for matching. A class, so every field has one hidden class and lookups stay monomorphic. */
@@ -114,11 +121,14 @@ class CompiledField {
   readonly slot: number;
   readonly shape: Shape | undefined;
   readonly bytes: Uint8Array;
+  readonly bit: number;
   constructor(
     field: Field,
-    /** This field's bit in its object's "seen" mask: a second occurrence gives up. */
-    readonly bit: number,
+    /** This field's index in its shape. */
+    readonly index: number,
   ) {
+    /** This field's bit in its object's "seen" mask: a second occurrence gives up. */
+    this.bit = 1 << index;
     this.name = field.name;
     this.action = field.action;
     this.slot = field.slot;
@@ -148,7 +158,7 @@ const FNV_PRIME = 0x01000193;
 
 function shape(fields: readonly Field[], options: { closed?: boolean; jsonSlot?: number } = {}): Shape {
   if (fields.length > 30) throw new RangeError("a shape has at most 30 fields (one bit each)");
-  const compiled = fields.map((field, index) => new CompiledField(field, 1 << index));
+  const compiled = fields.map((field, index) => new CompiledField(field, index));
   const byLength: CompiledField[][] = [];
   for (const field of compiled) {
     const sameLength = byLength[field.bytes.length] ?? [];
@@ -161,6 +171,7 @@ function shape(fields: readonly Field[], options: { closed?: boolean; jsonSlot?:
     byLength,
     jsonSlot: options.jsonSlot ?? NO_SLOT,
     required: compiled.reduce((mask, f, i) => (fields[i]?.required ? mask | f.bit : mask), 0),
+    follows: new Int8Array(compiled.length + 1).fill(-1),
   };
 }
 
@@ -407,16 +418,18 @@ export class RecordScanner {
     const frame = this.keyTop;
     const src = this.src;
     const byLength = shape.byLength;
+    const follows = shape.follows;
     let seen = 0;
+    let previous = 0;
     this.pos++;
     if (src[this.pos] === Byte.CloseBrace) {
       this.pos++;
     } else {
       for (;;) {
         const from = this.keyStart();
-        const length = this.keyEnd(from);
-        let field: CompiledField | undefined;
-        const candidates = byLength[length];
+        let field = this.guessedKey(shape, follows[previous] as number, from);
+        const length = field === undefined ? this.keyEnd(from) : field.bytes.length;
+        const candidates = field === undefined ? byLength[length] : undefined;
         if (candidates !== undefined) {
           for (let f = 0; f < candidates.length; f++) {
             const candidate = candidates[f] as CompiledField;
@@ -437,6 +450,8 @@ export class RecordScanner {
           // JSON.parse keeps the last of repeated keys; rather than mirror that, give up.
           if ((seen & field.bit) !== 0) throw GIVE_UP;
           seen |= field.bit;
+          follows[previous] = field.index;
+          previous = field.index + 1;
           this.readField(field);
         }
         const c = src[this.pos++];
@@ -448,6 +463,22 @@ export class RecordScanner {
     if ((seen & shape.required) !== shape.required) throw GIVE_UP;
     this.keyTop = frame;
     this.depth--;
+  }
+
+  /**
+   * Whether the key at `from` is exactly the field `guess` (an index into the shape's fields, or -1):
+   * its name's bytes, then the closing quote and ":". On a match the position moves past the ":".
+   */
+  private guessedKey(shape: Shape, guess: number, from: number): CompiledField | undefined {
+    if (guess < 0) return undefined;
+    const field = shape.fields[guess] as CompiledField;
+    const name = field.bytes;
+    const n = name.length;
+    const src = this.src;
+    if (from + n + 1 >= this.end || src[from + n] !== Byte.Quote || src[from + n + 1] !== Byte.Colon) return undefined;
+    for (let i = 0; i < n; i++) if (src[from + i] !== name[i]) return undefined;
+    this.pos = from + n + 2;
+    return field;
   }
 
   /** At a key's opening quote: returns where its text starts. */

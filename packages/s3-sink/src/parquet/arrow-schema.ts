@@ -1,8 +1,9 @@
 import { type ColumnType, STORAGE_SCHEMA_VERSION, storageColumns } from "@shop/event-schema";
 import { Bool, type DataType, Field, Float64, Int32, Schema, TimestampMillisecond, Utf8 } from "apache-arrow";
 
-/** Schema-level metadata key recording which storage row layout a file holds. */
-export const STORAGE_SCHEMA_VERSION_KEY = "shop.storage_schema_version";
+import { STORAGE_SCHEMA_VERSION_KEY } from "./sink-file.js";
+
+export { STORAGE_SCHEMA_VERSION_KEY };
 
 /**
  * The contract's column types in Arrow. Timestamps carry the "UTC" zone so Parquet marks them

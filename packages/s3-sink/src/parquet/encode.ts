@@ -4,15 +4,16 @@ import * as parquet from "parquet-wasm";
 import { type StorageColumn, StorageRowBatch } from "../columnar/storage-row-batch.js";
 import { storageArrowSchema } from "./arrow-schema.js";
 import { columnData } from "./column-data.js";
+import { encodeSinkFile, STATISTICS_COLUMNS } from "./sink-file.js";
 
-export const PARQUET_CONTENT_TYPE = "application/vnd.apache.parquet";
+export { PARQUET_CONTENT_TYPE } from "./sink-file.js";
 
 /**
  * Two kinds of files, measured on bench rows (README, "Encoding"):
- * - "sink": written once per batch, on the hot path, and soon compacted. No dictionary encoding: under
- *   ZSTD it saved nothing (37.0 vs 37.4 bytes per event) and cost ~20% of the write time.
- * - "compacted": written once per hour partition and read many times: dictionaries on the columns
- *   whose values repeat, so engines filter and group them without decoding every string.
+ * - "sink": written once per batch, on the hot path, and soon compacted, by the sink's own writer
+ *   (sink-file.ts). No dictionary encoding: under ZSTD it saved nothing (37.0 vs 37.4 bytes per event).
+ * - "compacted": written once per hour partition and read many times, by parquet-wasm: dictionaries
+ *   on the columns whose values repeat, so engines filter and group them without decoding every string.
  * Both keep min/max statistics on the columns engines prune with (time, type, name, small codes);
  * on free text and ids they prune nothing and copy long strings into the footer.
  */
@@ -56,23 +57,6 @@ const DICTIONARY_COLUMNS: ReadonlySet<string> = new Set([
   "product_category",
   "currency",
 ]);
-/** Columns engines prune with. */
-const STATISTICS_COLUMNS: ReadonlySet<string> = new Set([
-  "event_type",
-  "event_name",
-  "event_ts",
-  "client_ts",
-  "sent_at",
-  "received_at",
-  "session_seq",
-  "is_bot",
-  "source_id",
-  "quantity",
-  "revenue",
-  "currency",
-  "schema_version",
-]);
-
 /**
  * The writer properties for storage rows; built per file because writeParquet consumes them.
  * Everything that decides the bytes is here, so the same rows always give the same file.
@@ -117,6 +101,8 @@ export function encodeParquet(
   options: ParquetEncodeOptions = {},
 ): Uint8Array {
   const batch = rows instanceof StorageRowBatch ? rows : StorageRowBatch.fromRows(rows);
+  if ((options.layout ?? "sink") === "sink" && options.maxRowGroupSize === undefined)
+    return encodeSinkFile(batch, options.metadata ? { metadata: options.metadata } : {});
   const ipc = tableToIPC(storageBatchToArrowTable(batch), "stream");
   // writeParquet takes ownership of the wasm table and the properties and frees them.
   return parquet.writeParquet(parquet.Table.fromIPCStream(ipc), storageWriterProperties(options));
