@@ -13,7 +13,11 @@
  * counts against it. The events stay few (two Lambda-sized batches, passed over many times): a Lambda
  * holds one batch, and hundreds of MB of test data would make the collector the bottleneck.
  *
- *   pnpm --filter @shop/s3-sink bench:encode [-- --events 20000 --batch 10000 --rounds 15]
+ * This machine's speed drifts: the same process runs 30–45% slower for seconds at a time, native code
+ * (zstd, base64) included. So the paths take turns — `--turns` processes each, interleaved — and
+ * every figure pools the passes of all of a path's processes.
+ *
+ *   pnpm --filter @shop/s3-sink bench:encode [-- --events 20000 --batch 10000 --rounds 10 --turns 3]
  */
 import { execFileSync } from "node:child_process";
 import os from "node:os";
@@ -24,14 +28,15 @@ import { planBatch } from "../src/core/batch-plan.js";
 import { createRecordDecoder } from "../src/core/decode.js";
 import type { MskEvent } from "../src/core/msk-event.js";
 import { createRecordScanner } from "../src/core/record-scanner.js";
-import { encodeParquet } from "../src/parquet/encode.js";
+import { encodeSinkFile } from "../src/parquet/sink-file.js";
 import { cpuMs, generateEvents, median, mskBatches } from "./events.js";
 
 const { values } = parseArgs({
   options: {
     events: { type: "string", default: "20000" },
     batch: { type: "string", default: "10000" },
-    rounds: { type: "string", default: "15" },
+    rounds: { type: "string", default: "10" },
+    turns: { type: "string", default: "3" },
     phase: { type: "string" },
   },
 });
@@ -49,12 +54,21 @@ interface Pass {
   objects: number;
 }
 
+/** What the handler makes once at cold start and keeps: the decoder, the scanner, the workspace. */
+interface SinkState {
+  readonly decode: ReturnType<typeof createRecordDecoder>;
+  readonly scanner: ReturnType<typeof createRecordScanner> | undefined;
+  readonly workspace: PlanWorkspace;
+}
+
+const sinkState = (fastPath: boolean): SinkState => ({
+  decode: createRecordDecoder(),
+  scanner: fastPath ? createRecordScanner() : undefined,
+  workspace: new PlanWorkspace(),
+});
+
 /** One pass over every batch: what the handler does before its S3 PUTs. */
-function encodeAll(events: readonly MskEvent[], fastPath: boolean): Pass {
-  const decode = createRecordDecoder();
-  const scanner = fastPath ? createRecordScanner() : undefined;
-  // As the handler does: one workspace, reused by every batch once the one before is encoded.
-  const workspace = new PlanWorkspace();
+function encodeAll(events: readonly MskEvent[], { decode, scanner, workspace }: SinkState): Pass {
   const partitioning = { lateEventBoundMs: 7 * 86_400_000, futureEventBoundMs: 15 * 60_000 };
   const pass: Pass = { cpuMs: 0, wallMs: 0, planCpuMs: 0, parquetBytes: 0, objects: 0 };
   let rows = 0;
@@ -74,7 +88,7 @@ function encodeAll(events: readonly MskEvent[], fastPath: boolean): Pass {
       for (const object of plan.objects) {
         if (object.kind !== "data")
           throw new Error(`unexpected dead letters: ${object.deadLetters[0]?.reason.message}`);
-        pass.parquetBytes += encodeParquet(object.rows).byteLength;
+        pass.parquetBytes += encodeSinkFile(object.rows).byteLength;
         pass.objects += 1;
         rows += object.rows.length;
       }
@@ -101,8 +115,9 @@ function measure(phase: Phase): Pass[] {
     return Array.from({ length: rounds }, pass);
   }
   const batches = mskBatches(texts, batchSize);
-  for (let i = 0; i < 2; i++) encodeAll(batches, phase === "fast");
-  return Array.from({ length: rounds }, () => encodeAll(batches, phase === "fast"));
+  const state = sinkState(phase === "fast");
+  for (let i = 0; i < 2; i++) encodeAll(batches, state);
+  return Array.from({ length: rounds }, () => encodeAll(batches, state));
 }
 
 if (values.phase) {
@@ -113,9 +128,14 @@ if (values.phase) {
     const out = execFileSync(process.execPath, args, { encoding: "utf8", maxBuffer: 16 << 20 });
     return JSON.parse(out.trim().split("\n").at(-1) ?? "[]") as Pass[];
   };
-  const parse = run("json-parse");
-  const fast = run("fast");
-  const reference = run("reference");
+  const parse: Pass[] = [];
+  const fast: Pass[] = [];
+  const reference: Pass[] = [];
+  for (let turn = 0; turn < Number(values.turns); turn++) {
+    parse.push(...run("json-parse"));
+    fast.push(...run("fast"));
+    reference.push(...run("reference"));
+  }
   const jsonBytes = generateEvents(eventCount).reduce((n, s) => n + Buffer.byteLength(s), 0);
 
   const perCpuSecond = (ms: number) => Math.round(eventCount / (ms / 1000));
@@ -130,6 +150,7 @@ if (values.phase) {
     events: eventCount,
     batchSize,
     rounds,
+    turns: Number(values.turns),
     loadAverage1m: +(os.loadavg()[0] ?? 0).toFixed(2),
     cpus: os.cpus().length,
     encodeEventsPerCpuSecond: encode,
