@@ -27,7 +27,7 @@ Options:
   --hour HH             the partition's hour, 0-23
   --prefix P            key prefix (default: $SINK_PREFIX, else none)
   --target-bytes N      input bytes per output file (default ${DEFAULT_TARGET_BYTES})
-  --row-group-rows N    rows per row group, also the rows held in memory (default 500000)
+  --row-group-rows N    rows per row group (default 500000); memory holds one row group, compressed
   --force               compact even if the hour may still receive objects
   --dry-run             print the plan, write nothing
   -h, --help            show this help

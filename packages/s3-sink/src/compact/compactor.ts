@@ -195,7 +195,8 @@ function* eventIds(table: Table): Iterable<string> {
 }
 
 /**
- * Writes every output, each a stream of row groups (at most `rowGroupRows` rows in memory), keeping
+ * Writes every output, each a stream of row batches (at most BATCH_ROWS rows in memory; the writer
+ * gathers them into row groups of `rowGroupRows`, holding only a row group's compressed pages), keeping
  * the first row of each event id in read order. Returns the distinct ids and the rows read.
  */
 async function writeOutputs(store: LakeStore, manifest: CompactionManifest, rowGroupRows: number, logger: Logger) {
@@ -212,6 +213,9 @@ async function writeOutputs(store: LakeStore, manifest: CompactionManifest, rowG
   return { ids, rowsRead };
 }
 
+/** Rows handed to the Parquet writer at a time: ~30 MB of slots and their strings. */
+const BATCH_ROWS = 65_536;
+
 async function* rowGroups(
   store: LakeStore,
   output: CompactionOutput,
@@ -219,7 +223,8 @@ async function* rowGroups(
   seen: Set<string>,
   onRead: (rows: number) => void,
 ): AsyncGenerator<StorageRowBatch> {
-  let batch = new StorageRowBatch(Math.min(rowGroupRows, 65_536));
+  const batchRows = Math.min(rowGroupRows, BATCH_ROWS);
+  let batch = new StorageRowBatch(batchRows);
   let yielded = false;
   for (const key of output.inputs) {
     const table = await readInput(store, key);
@@ -229,10 +234,10 @@ async function* rowGroups(
       if (seen.has(values.event_id)) continue;
       seen.add(values.event_id);
       batch.appendRow(values);
-      if (batch.length >= rowGroupRows) {
+      if (batch.length >= batchRows) {
         yield batch;
         yielded = true;
-        batch = new StorageRowBatch(Math.min(rowGroupRows, 65_536));
+        batch = new StorageRowBatch(batchRows);
       }
     }
   }

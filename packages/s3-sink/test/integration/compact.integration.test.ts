@@ -96,7 +96,7 @@ describe("compaction against the local S3 server", () => {
     expect(before.rows).toBe(600 + 70); // the re-cut batch duplicated 70 rows
     expect(before.ids).toEqual(expected);
 
-    const summary = await compactHour(store, { prefix, partition: HOUR, timing, now: LONG_AFTER });
+    const summary = await compactHour(store, { prefix, partition: HOUR, timing, now: LONG_AFTER, rowGroupRows: 250 });
     expect(summary).toMatchObject({ status: "compacted", rowsRead: 670, distinctEventIds: 600, duplicatesDropped: 70 });
 
     const after = await readHour(prefix);
@@ -111,6 +111,10 @@ describe("compaction against the local S3 server", () => {
     await withParquetFile(bytes, async (sql, path) => {
       const [counts] = await sql(`SELECT count(*)::INT AS n, count(DISTINCT event_id)::INT AS d FROM '${path}'`);
       expect(counts).toEqual({ n: 600, d: 600 });
+      const groups = await sql(
+        `SELECT row_group_id, max(row_group_num_rows)::INT AS rows FROM parquet_metadata('${path}') GROUP BY 1 ORDER BY 1`,
+      );
+      expect(groups.map((g) => g.rows)).toEqual([250, 250, 100]);
     });
 
     // Nothing left to merge: a re-run is a no-op.
