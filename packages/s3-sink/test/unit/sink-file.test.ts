@@ -82,7 +82,9 @@ afterAll(() => {
 
 /** Both files hold the same multiset of rows (EXCEPT ALL both ways, and equal counts). */
 async function expectSameRows(ours: string, reference: string) {
-  const [counts] = await sql(`SELECT (SELECT count(*) FROM '${ours}') AS a, (SELECT count(*) FROM '${reference}') AS b`);
+  const [counts] = await sql(
+    `SELECT (SELECT count(*) FROM '${ours}') AS a, (SELECT count(*) FROM '${reference}') AS b`,
+  );
   expect(counts?.a).toBe(counts?.b);
   const [diff] = await sql(
     `SELECT (SELECT count(*) FROM (FROM '${ours}' EXCEPT ALL FROM '${reference}')) AS extra,
@@ -99,12 +101,15 @@ describe("encodeSinkFile", () => {
     ["the same rows in many small pages", () => StorageRowBatch.fromRows(stressRows()), 1_000],
   ];
 
-  it.each(cases)("%s: DuckDB reads what parquet-wasm's writer wrote for the same rows", async (_, batchOf, pageBytes) => {
-    const batch = batchOf();
-    const reference = encodeParquet(batch.toRows(), { layout: "compacted" });
-    const ours = encodeSinkFile(batch, pageBytes ? { pageBytes } : {});
-    await expectSameRows(file(ours), file(reference));
-  });
+  it.each(cases)(
+    "%s: DuckDB reads what parquet-wasm's writer wrote for the same rows",
+    async (_, batchOf, pageBytes) => {
+      const batch = batchOf();
+      const reference = encodeParquet(batch.toRows(), { layout: "compacted" });
+      const ours = encodeSinkFile(batch, pageBytes ? { pageBytes } : {});
+      await expectSameRows(file(ours), file(reference));
+    },
+  );
 
   it.each(cases)("%s: arrow-rs (parquet-wasm) reads the rows back exactly", (_, batchOf, pageBytes) => {
     const batch = batchOf();
