@@ -148,6 +148,8 @@ export interface RowTable {
   readonly end: Int32Array;
   readonly num: Float64Array;
   readonly bytes: Uint8Array;
+  /** `bytes` as a DataView. */
+  readonly view: DataView;
 }
 
 /** Column-major slots with room for `from` rows per column → room for `to`, keeping `keep` rows. */
@@ -285,7 +287,9 @@ export class StorageRowBatch {
   /** The rows as the Parquet writer reads them (views; valid until the next append). */
   table(): RowTable {
     const { kind, start, end, num, capacity } = this.slots;
-    return { rows: this.length, stride: capacity, kind, start, end, num, bytes: this.arena.bytes };
+    const bytes = this.arena.bytes;
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    return { rows: this.length, stride: capacity, kind, start, end, num, bytes, view };
   }
 
   /** Arrow-shaped columns, in storageColumns order (gathered once; the batch is closed after). */

@@ -89,13 +89,18 @@ interface Statistics {
   readonly max?: Uint8Array;
 }
 
+const viewOf = (bytes: Uint8Array) => new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
 /** A growable byte buffer: one column's PLAIN values, or a page body. */
 class PageBuffer {
   bytes: Buffer;
+  /** The same bytes, for copying four at a time. */
+  view: DataView;
   length = 0;
 
   constructor(capacity: number) {
     this.bytes = Buffer.allocUnsafe(capacity);
+    this.view = viewOf(this.bytes);
   }
 
   /** Room for `extra` more bytes; returns the (possibly new) buffer. */
@@ -107,6 +112,7 @@ class PageBuffer {
       const bigger = Buffer.allocUnsafe(capacity);
       this.bytes.copy(bigger, 0, 0, this.length);
       this.bytes = bigger;
+      this.view = viewOf(bigger);
     }
     return this.bytes;
   }
@@ -182,10 +188,11 @@ class ColumnChunkWriter {
 
   /** PLAIN BYTE_ARRAY: each present value as a 4-byte length and its bytes, copied from the arena. */
   private appendStrings(from: number, to: number): void {
-    const { kind, start, end, stride, bytes: source } = this.table;
+    const { kind, start, end, stride, bytes: source, view: sourceView } = this.table;
     const base = this.column * stride;
     const values = this.values;
     let out = values.bytes;
+    let outView = values.view;
     let at = values.length;
     let nulls = 0;
     for (let slot = base + from; slot < base + to; slot++) {
@@ -199,14 +206,17 @@ class ColumnChunkWriter {
       if (at + 4 + length > out.length) {
         values.length = at;
         out = values.ensure(4 + length);
+        outView = values.view;
       }
-      out[at] = length & 0xff;
-      out[at + 1] = (length >>> 8) & 0xff;
-      out[at + 2] = (length >>> 16) & 0xff;
-      out[at + 3] = length >>> 24;
+      outView.setUint32(at, length, true);
       at += 4;
-      if (length < 64) for (let i = s; i < e; i++) out[at++] = source[i] as number;
-      else {
+      if (length < 128) {
+        // Four bytes at a time (DataView reads and writes unaligned words); set() with its subarray
+        // costs more than this below ~128 bytes.
+        let i = s;
+        for (; i + 4 <= e; i += 4, at += 4) outView.setUint32(at, sourceView.getUint32(i, true), true);
+        for (; i < e; i++) out[at++] = source[i] as number;
+      } else {
         out.set(source.subarray(s, e), at);
         at += length;
       }
