@@ -236,16 +236,17 @@ export class StorageRowBatch {
     const r = this.nextRow();
     const base = source === this.arena.bytes ? 0 : this.arena.appendBytes(source, 0, source.length);
     const { kind, start, end, num, capacity } = this.slots;
+    const { kind: rowKind, start: rowStart, end: rowEnd, num: rowNum } = row;
     for (let i = 0; i < STRING_COLUMNS.length; i++) {
       const c = STRING_COLUMNS[i] as number;
       const slot = c * capacity + r;
-      const k = row.kind[c] as number;
+      const k = rowKind[c] as number;
       kind[slot] = k;
       if (k === SlotKind.Span) {
-        start[slot] = (row.start[c] as number) + base;
-        end[slot] = (row.end[c] as number) + base;
+        start[slot] = (rowStart[c] as number) + base;
+        end[slot] = (rowEnd[c] as number) + base;
       } else if (k === SlotKind.SpanUpper) {
-        start[slot] = this.arena.appendUpperAscii((row.start[c] as number) + base, (row.end[c] as number) + base);
+        start[slot] = this.arena.appendUpperAscii((rowStart[c] as number) + base, (rowEnd[c] as number) + base);
         end[slot] = this.arena.length;
         kind[slot] = SlotKind.Span;
       }
@@ -253,8 +254,8 @@ export class StorageRowBatch {
     for (let i = 0; i < NUMBER_COLUMNS.length; i++) {
       const c = NUMBER_COLUMNS[i] as number;
       const slot = c * capacity + r;
-      kind[slot] = row.kind[c] as number;
-      num[slot] = row.num[c] as number;
+      kind[slot] = rowKind[c] as number;
+      num[slot] = rowNum[c] as number;
     }
     this.length += 1;
   }

@@ -217,7 +217,8 @@ class ColumnChunkWriter {
         for (; i + 4 <= e; i += 4, at += 4) outView.setUint32(at, sourceView.getUint32(i, true), true);
         for (; i < e; i++) out[at++] = source[i] as number;
       } else {
-        out.set(source.subarray(s, e), at);
+        // A plain Uint8Array view: Buffer#subarray goes through Buffer's own constructor.
+        out.set(new Uint8Array(source.buffer, source.byteOffset + s, length), at);
         at += length;
       }
     }
@@ -250,19 +251,26 @@ class ColumnChunkWriter {
     const base = this.column * stride;
     const values = this.values;
     const out = values.ensure(8 * (to - from));
+    const view = values.view;
     let at = values.length;
     let nulls = 0;
     switch (this.type) {
       case "int32":
         for (let slot = base + from; slot < base + to; slot++) {
           if (kind[slot] === SlotKind.Null) nulls++;
-          else at = out.writeInt32LE(num[slot] as number, at);
+          else {
+            view.setInt32(at, num[slot] as number, true);
+            at += 4;
+          }
         }
         break;
       case "double":
         for (let slot = base + from; slot < base + to; slot++) {
           if (kind[slot] === SlotKind.Null) nulls++;
-          else at = out.writeDoubleLE(num[slot] as number, at);
+          else {
+            view.setFloat64(at, num[slot] as number, true);
+            at += 8;
+          }
         }
         break;
       case "timestamp_ms":
@@ -274,8 +282,8 @@ class ColumnChunkWriter {
           // Two 32-bit halves: a BigInt per value costs more than the rest of the loop.
           const ms = Math.trunc(num[slot] as number);
           const high = Math.floor(ms / TWO_32);
-          out.writeUInt32LE(ms - high * TWO_32, at);
-          out.writeInt32LE(high, at + 4);
+          view.setUint32(at, ms - high * TWO_32, true);
+          view.setInt32(at + 4, high, true);
           at += 8;
         }
         break;
