@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { PlanWorkspace } from "../../src/columnar/storage-row-batch.js";
 import { type PlannedObject, planBatch, renderDeadLetters } from "../../src/core/batch-plan.js";
 import { createRecordDecoder } from "../../src/core/decode.js";
 import { createRecordScanner } from "../../src/core/record-scanner.js";
 import { encodeParquet } from "../../src/parquet/encode.js";
+import { encodeSinkFile } from "../../src/parquet/sink-file.js";
 import { collectFixture, validWireFixtures } from "../support/contract-fixtures.js";
 import { generateEvents } from "../support/generated-events.js";
 import { collectedRecord, mskEvent, mskRecord } from "../support/msk.js";
@@ -99,5 +101,27 @@ describe("planBatch", () => {
     const lines = renderDeadLetters(object.deadLetters).split("\n");
     expect(lines.at(-1)).toBe("");
     expect(lines.slice(0, -1).map((l) => JSON.parse(l).original)).toEqual(["x", "y"]);
+  });
+
+  it("reuses a workspace without a plan leaking into the next: the same event gives the same files again", () => {
+    const texts = generateEvents(1_500, "reuse");
+    const batchOf = (from: number, to: number, partition: number) =>
+      mskEvent(texts.slice(from, to).map((text, i) => mskRecord("t", partition, from + i, text)));
+    // Different sizes, hours and event mixes (307 is no multiple of the fixtures), so the second plan
+    // grows and overwrites what the first one used with rows of other shapes.
+    const small = batchOf(0, 307, 0);
+    const large = batchOf(307, 1_500, 1);
+    const files = (event: ReturnType<typeof mskEvent>, workspace?: PlanWorkspace) =>
+      planBatch(event, { ...options, ...(workspace ? { workspace } : {}) }).flatMap((plan) =>
+        plan.objects.map((object) =>
+          object.kind === "data" ? Buffer.from(encodeSinkFile(object.rows)).toString("base64") : object.key,
+        ),
+      );
+    const workspace = new PlanWorkspace();
+    const first = files(small, workspace);
+    const second = files(large, workspace);
+    expect(files(small, workspace)).toEqual(first);
+    expect(second).toEqual(files(large));
+    expect(first).toEqual(files(small));
   });
 });
