@@ -23,8 +23,8 @@ export interface ParquetEncodeOptions {
   /** @default "sink" */
   readonly layout?: ParquetLayout;
   /**
-   * Rows per row group. Engines split work by row group; one per file is right for the sizes a
-   * sink batch produces, and compaction (which writes bigger files) sets its own.
+   * Rows per row group, for the compacted layout (a sink file is always one row group: right for the
+   * sizes a batch produces). Engines split work by row group.
    * @default 1_000_000
    */
   readonly maxRowGroupSize?: number;
@@ -93,15 +93,16 @@ export function rowsToArrowTable(rows: readonly StorageRow[]): Table {
 }
 
 /**
- * Rows → Parquet bytes (ZSTD). Pure and deterministic: the same rows in the same order give the
- * same bytes, so a retried batch rewrites an identical object.
+ * Rows → Parquet bytes (ZSTD): the sink layout through the sink's writer, the compacted one through
+ * parquet-wasm. Pure and deterministic: the same rows in the same order give the same bytes, so a
+ * retried batch rewrites an identical object.
  */
 export function encodeParquet(
   rows: StorageRowBatch | readonly StorageRow[],
   options: ParquetEncodeOptions = {},
 ): Uint8Array {
   const batch = rows instanceof StorageRowBatch ? rows : StorageRowBatch.fromRows(rows);
-  if ((options.layout ?? "sink") === "sink" && options.maxRowGroupSize === undefined)
+  if ((options.layout ?? "sink") === "sink")
     return encodeSinkFile(batch, options.metadata ? { metadata: options.metadata } : {});
   const ipc = tableToIPC(storageBatchToArrowTable(batch), "stream");
   // writeParquet takes ownership of the wasm table and the properties and frees them.
