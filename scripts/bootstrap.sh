@@ -23,18 +23,25 @@ install_uv() {
   fi
 }
 
+# Debian packages, with sudo when not root. Usage: apt_install WHY PACKAGE...
+apt_install() {
+  local why="$1"
+  shift
+  command -v apt-get >/dev/null 2>&1 || die "$why: install Debian's $*"
+  local sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo"
+  log "installing $* (Debian packages)"
+  $sudo apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
 # Headers librdkafka links against when @confluentinc/kafka-javascript builds it from its bundled
 # sources (CKJS_LINKING=dynamic, set in lib.sh): its prebuilt binaries come from a host we cannot reach.
 LIBRDKAFKA_BUILD_DEPS=(libssl-dev zlib1g-dev libzstd-dev libsasl2-dev libcurl4-openssl-dev liblz4-dev)
 librdkafka_build_deps() {
   dpkg-query -W -f='${Status}\n' "${LIBRDKAFKA_BUILD_DEPS[@]}" 2>/dev/null | grep -c '^install ok installed$' \
     | grep -qx "${#LIBRDKAFKA_BUILD_DEPS[@]}" && return 0
-  command -v apt-get >/dev/null 2>&1 || die "the Kafka client's native build needs Debian's ${LIBRDKAFKA_BUILD_DEPS[*]}"
-  local sudo=""
-  [ "$(id -u)" = 0 ] || sudo="sudo"
-  log "installing librdkafka build dependencies (Debian packages)"
-  $sudo apt-get update -qq >/dev/null
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${LIBRDKAFKA_BUILD_DEPS[@]}" >/dev/null
+  apt_install "the Kafka client's native build needs librdkafka's build dependencies" "${LIBRDKAFKA_BUILD_DEPS[@]}"
 }
 
 node_deps() {
@@ -65,12 +72,7 @@ python_deps() {
 # Headless Chromium for the SDK's real-browser tests and benchmarks, from Debian (no browser downloads).
 browser_deps() {
   [ -x /usr/bin/chromium ] && return 0
-  command -v apt-get >/dev/null 2>&1 || die "Chromium is needed for the browser tests: install Debian's chromium package"
-  local sudo=""
-  [ "$(id -u)" = 0 ] || sudo="sudo"
-  log "installing chromium (Debian package)"
-  $sudo apt-get update -qq >/dev/null
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends chromium >/dev/null
+  apt_install "Chromium is needed for the browser tests" chromium
 }
 
 case "$what" in

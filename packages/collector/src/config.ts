@@ -1,5 +1,5 @@
-import { createEnvReader } from "./env-reader.js";
-import { crossCheckHttpSettings, type HttpSettings, readHttpSettings } from "./http/settings.js";
+import { createEnvReader, type Env } from "./env-reader.js";
+import { crossCheckHttpSettings, type HttpSettings, isOriginPattern, readHttpSettings } from "./http/settings.js";
 import { type PublisherSettings, readPublisherSettings } from "./publish/settings.js";
 
 /**
@@ -35,12 +35,10 @@ export class ConfigError extends Error {
   }
 }
 
-type Env = Record<string, string | undefined>;
-
 export function loadConfig(env: Env = process.env): CollectorConfig {
   const problems: string[] = [];
 
-  const { integer } = createEnvReader(env, problems);
+  const { integer, list } = createEnvReader(env, problems);
   const text = (name: string, fallback: string): string => env[name]?.trim() || fallback;
 
   const brokers = text("KAFKA_BROKERS", "127.0.0.1:19092")
@@ -52,24 +50,22 @@ export function loadConfig(env: Env = process.env): CollectorConfig {
   }
 
   const writeKeys = new Map<string, string>();
-  for (const entry of (env.COLLECTOR_WRITE_KEYS ?? "")
-    .split(",")
-    .map((e) => e.trim())
-    .filter(Boolean)) {
+  for (const entry of list("COLLECTOR_WRITE_KEYS")) {
     const [key, source] = entry.split("=");
     if (!key || !source) problems.push(`COLLECTOR_WRITE_KEYS entry "${entry}" must be key=sourceId`);
     else writeKeys.set(key, source);
   }
 
-  const trustProxyRaw = text("COLLECTOR_TRUST_PROXY", "");
-  const trustProxy = trustProxyRaw === "" ? false : trustProxyRaw.split(",").map((p) => p.trim());
+  // The same entries readHttpSettings checks.
+  const proxies = list("COLLECTOR_TRUST_PROXY");
+  const trustProxy = proxies.length === 0 ? false : proxies;
 
   const corsOrigins = text("COLLECTOR_CORS_ORIGINS", "*")
     .split(",")
     .map((o) => o.trim())
     .filter(Boolean);
   for (const origin of corsOrigins) {
-    if (origin !== "*" && !/^https?:\/\/[^/\s]+$/.test(origin)) {
+    if (!isOriginPattern(origin)) {
       problems.push(`COLLECTOR_CORS_ORIGINS entry "${origin}" must be * or scheme://host[:port]`);
     }
   }

@@ -17,7 +17,7 @@ async function main() {
     throw error;
   }
   const publisher = createPublisher(config.kafkaClient, publisherOptionsFrom(config));
-  const app = buildApp({ config, publisher, logger: { level: config.logLevel } });
+  const app = buildApp({ config, publisher, logger: true });
   app.addHook("onClose", async () => publisher.close());
 
   let closing = false;

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { afterEach } from "vitest";
 import { type BuildAppOptions, buildApp } from "../src/app.js";
-import { loadConfig } from "../src/config.js";
+import { ConfigError, loadConfig } from "../src/config.js";
 import { createCollectorMetrics } from "../src/metrics/collector-metrics.js";
 import { recordingPublisher } from "./recording-publisher.js";
 
@@ -24,3 +24,14 @@ export function setupApp(env: Record<string, string> = {}, options: Pick<BuildAp
 }
 
 export const basicAuth = (key: string) => `Basic ${Buffer.from(`${key}:`).toString("base64")}`;
+
+/** The problems loadConfig reports for `env` ([] when it accepts it). */
+export const problemsOf = (env: Record<string, string>): string[] => {
+  try {
+    loadConfig(env);
+    return [];
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+};

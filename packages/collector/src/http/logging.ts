@@ -5,7 +5,7 @@ import type { FastifyRequest } from "fastify";
  * IPs, write keys, cookies, and the identifying parts of an event (emails, traits). Our own serializer
  * below already leaves IPs and headers out; redaction is the net under it.
  */
-export const redactedLogPaths = [
+const redactedLogPaths = [
   "req.headers.authorization",
   "req.headers.cookie",
   'req.headers["x-write-key"]',

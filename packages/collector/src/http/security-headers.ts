@@ -5,7 +5,7 @@ import type { FastifyInstance } from "fastify";
  * frame, embed or cache it, and no referrer leaks from it. HSTS only when configured, because TLS
  * usually ends at a proxy that may set its own.
  */
-export function securityHeaders(hstsMaxAgeSeconds: number): Record<string, string> {
+function securityHeaders(hstsMaxAgeSeconds: number): Record<string, string> {
   return {
     "x-content-type-options": "nosniff",
     "x-frame-options": "DENY",

@@ -57,5 +57,3 @@ export function createTokenBuckets({ ratePerSecond, burst, maxBuckets, now = Dat
     },
   };
 }
-
-export type TokenBuckets = ReturnType<typeof createTokenBuckets>;

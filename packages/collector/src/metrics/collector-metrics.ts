@@ -1,4 +1,5 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import { LATENCY_BUCKETS_SECONDS as LATENCY_BUCKETS } from "../publish/accounting.js";
 import type { PublisherStats } from "../publish/publisher.js";
 
 export interface CollectorMetricsOptions {
@@ -7,8 +8,6 @@ export interface CollectorMetricsOptions {
   /** Node process metrics (CPU, memory, event-loop lag, GC); off in tests that build many apps. */
   processMetrics?: boolean;
 }
-
-const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 /**
  * The collector's Prometheus metrics, in a registry of their own (not prom-client's global one) so

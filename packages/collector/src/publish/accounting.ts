@@ -6,7 +6,7 @@ import {
 } from "./publisher.js";
 
 /** Upper bounds (seconds) of the publish latency histogram: a local acks=all round trip is a few ms. */
-export const PUBLISH_LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+export const LATENCY_BUCKETS_SECONDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 /**
  * The in-flight bound and the counters behind {@link PublisherStats}, shared by both clients. No I/O:
@@ -26,8 +26,8 @@ export class PublishAccounting {
   private timedOutPublishes = 0;
   private clientErrors = 0;
   private readonly latency: LatencyHistogram = {
-    bucketsSeconds: PUBLISH_LATENCY_BUCKETS,
-    counts: PUBLISH_LATENCY_BUCKETS.map(() => 0),
+    bucketsSeconds: LATENCY_BUCKETS_SECONDS,
+    counts: LATENCY_BUCKETS_SECONDS.map(() => 0),
     sumSeconds: 0,
     count: 0,
   };

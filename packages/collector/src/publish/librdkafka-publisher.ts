@@ -19,7 +19,7 @@ const METADATA_TIMEOUT_MS = 3000;
  * librdkafka's settings for the collector: the same guarantees as the kafkajs publisher. Topic-level
  * properties (acks) in the global configuration become every topic's defaults.
  */
-export function librdkafkaConfig(options: ResolvedPublisherOptions): ProducerGlobalConfig & ProducerTopicConfig {
+function librdkafkaConfig(options: ResolvedPublisherOptions): ProducerGlobalConfig & ProducerTopicConfig {
   return {
     "bootstrap.servers": options.brokers.join(","),
     "client.id": options.clientId,

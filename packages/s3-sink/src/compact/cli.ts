@@ -1,11 +1,9 @@
 #!/usr/bin/env node
-import { dirname } from "node:path";
-import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { positiveInt } from "../cli-args.js";
 import { normalizePrefix, resolveCompactionTiming, resolveS3ConnectionConfig, resolveSinkConfig } from "../config.js";
 import { SinkConfigError, SinkError } from "../errors.js";
-import { findStackEnv, withStackDefaults } from "../local/stack-env.js";
+import { commandEnv } from "../local/stack-env.js";
 import { jsonLogger } from "../logger.js";
 import { createS3Client, S3ObjectStore } from "../storage/object-store.js";
 import { compactHour } from "./compactor.js";
@@ -59,8 +57,7 @@ async function main(argv: string[]): Promise<number> {
   if (values.hour === undefined || !/^\d{1,2}$/.test(values.hour) || hour > 23)
     throw new SinkConfigError(`--hour must be 0-23; got "${values.hour ?? ""}"`);
 
-  const stackEnv = findStackEnv(process.cwd()) ?? findStackEnv(dirname(fileURLToPath(import.meta.url)));
-  const env = withStackDefaults(process.env, stackEnv);
+  const env = commandEnv(import.meta.url);
   const config = resolveSinkConfig(env);
   const timing = resolveCompactionTiming(env);
   const s3 = createS3Client(resolveS3ConnectionConfig(env));

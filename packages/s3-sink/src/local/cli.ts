@@ -1,6 +1,4 @@
 #!/usr/bin/env node
-import { dirname } from "node:path";
-import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { positiveInt } from "../cli-args.js";
 import { resolveS3ConnectionConfig, resolveSinkConfig } from "../config.js";
@@ -10,7 +8,7 @@ import { jsonLogger } from "../logger.js";
 import { createS3Client, S3ObjectStore } from "../storage/object-store.js";
 import { DEFAULT_FLUSH_THRESHOLDS, type FlushThresholds } from "./accumulator.js";
 import { runLocalSink } from "./runner.js";
-import { findStackEnv, withStackDefaults } from "./stack-env.js";
+import { commandEnv } from "./stack-env.js";
 
 const USAGE = `Usage: shop-s3-sink-local [options]
 
@@ -51,8 +49,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
 
-  const stackEnv = findStackEnv(process.cwd()) ?? findStackEnv(dirname(fileURLToPath(import.meta.url)));
-  const env = withStackDefaults(process.env, stackEnv);
+  const env = commandEnv(import.meta.url);
   const logger = jsonLogger();
   const config = resolveSinkConfig(env);
   const brokers = (env.KAFKA_BROKERS ?? "").split(",").filter((b) => b.trim() !== "");

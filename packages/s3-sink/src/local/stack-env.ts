@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 
 type Env = Record<string, string | undefined>;
 
@@ -43,4 +44,13 @@ export function withStackDefaults(env: Env, stackEnvPath: string | undefined): E
   derive("AWS_DEFAULT_REGION", merged.S3_REGION);
   derive("SINK_BUCKET", merged.S3_BUCKET);
   return merged;
+}
+
+/**
+ * A command's environment: the stack.env nearest the working directory (else the one above the
+ * command's own module, `moduleUrl`) under the process environment.
+ */
+export function commandEnv(moduleUrl: string): Env {
+  const stackEnv = findStackEnv(process.cwd()) ?? findStackEnv(dirname(fileURLToPath(moduleUrl)));
+  return withStackDefaults(process.env, stackEnv);
 }

@@ -87,11 +87,6 @@ export function storageBatchToArrowTable(batch: StorageRowBatch): Table {
   return new Table(schema, [new RecordBatch(schema, data)]);
 }
 
-/** Storage rows as one Arrow record batch (rows → columns, then as above). */
-export function rowsToArrowTable(rows: readonly StorageRow[]): Table {
-  return storageBatchToArrowTable(StorageRowBatch.fromRows(rows));
-}
-
 /**
  * Rows → Parquet bytes (ZSTD): the sink layout through the sink's writer, the compacted one through
  * parquet-wasm. Pure and deterministic: the same rows in the same order give the same bytes, so a

@@ -1,5 +1,6 @@
 import { type ColumnType, STORAGE_SCHEMA_VERSION, storageColumns } from "@shop/event-schema";
 import { type RowTable, SlotKind, type StorageRowBatch } from "../columnar/storage-row-batch.js";
+import { setEpochMs } from "./int64.js";
 import { thriftStruct } from "./thrift-compact.js";
 import { zstdCompress } from "./zstd.js";
 
@@ -73,16 +74,6 @@ const PHYSICAL_TYPE: Record<ColumnType, number> = {
   timestamp_ms: PhysicalType.INT64,
 };
 
-interface ChunkMeta {
-  readonly name: string;
-  readonly type: ColumnType;
-  readonly optional: boolean;
-  readonly dataPageOffset: number;
-  readonly compressedBytes: number;
-  readonly uncompressedBytes: number;
-  readonly statistics: Statistics | undefined;
-}
-
 interface Statistics {
   readonly nullCount: number;
   /** PLAIN-encoded min and max; absent when every value is null (or one is NaN). */
@@ -135,8 +126,6 @@ class PageBuffer {
  * memory and cost twice the rest of the writer.)
  */
 const BLOCK_ROWS = 256;
-const TWO_32 = 2 ** 32;
-
 function compareSpans(bytes: Uint8Array, aStart: number, aEnd: number, bStart: number, bEnd: number): number {
   const n = Math.min(aEnd - aStart, bEnd - bStart);
   for (let i = 0; i < n; i++) {
@@ -162,6 +151,8 @@ class ColumnChunkWriter {
   readonly parts: Uint8Array[] = [];
   compressedBytes = 0;
   uncompressedBytes = 0;
+  /** Where the first page starts in the file (set when the file is laid out). */
+  dataPageOffset = 0;
 
   constructor(
     private readonly table: RowTable,
@@ -246,58 +237,10 @@ class ColumnChunkWriter {
     }
   }
 
-  /** PLAIN numbers of the present rows: int32, int64 (epoch ms), double, or bit-packed booleans. */
+  /** PLAIN numbers of the present rows: int32, int64 (epoch ms), double, or booleans (packed at flush). */
   private appendNumbers(from: number, to: number): void {
-    const { kind, num, stride } = this.table;
-    const base = this.column * stride;
-    const values = this.values;
-    const out = values.ensure(8 * (to - from));
-    const view = values.view;
-    let at = values.length;
-    let nulls = 0;
-    switch (this.type) {
-      case "int32":
-        for (let slot = base + from; slot < base + to; slot++) {
-          if (kind[slot] === SlotKind.Null) nulls++;
-          else {
-            view.setInt32(at, num[slot] as number, true);
-            at += 4;
-          }
-        }
-        break;
-      case "double":
-        for (let slot = base + from; slot < base + to; slot++) {
-          if (kind[slot] === SlotKind.Null) nulls++;
-          else {
-            view.setFloat64(at, num[slot] as number, true);
-            at += 8;
-          }
-        }
-        break;
-      case "timestamp_ms":
-        for (let slot = base + from; slot < base + to; slot++) {
-          if (kind[slot] === SlotKind.Null) {
-            nulls++;
-            continue;
-          }
-          // Two 32-bit halves: a BigInt per value costs more than the rest of the loop.
-          const ms = Math.trunc(num[slot] as number);
-          const high = Math.floor(ms / TWO_32);
-          view.setUint32(at, ms - high * TWO_32, true);
-          view.setInt32(at + 4, high, true);
-          at += 8;
-        }
-        break;
-      case "boolean":
-        // One byte per value here; packed to bits when the page is written.
-        for (let slot = base + from; slot < base + to; slot++) {
-          if (kind[slot] === SlotKind.Null) nulls++;
-          else out[at++] = num[slot] === 1 ? 1 : 0;
-        }
-        break;
-    }
-    values.length = at;
-    this.pageNulls += nulls;
+    const base = this.column * this.table.stride;
+    this.pageNulls += plainNumbers(this.type, this.table, base + from, base + to, this.values);
     if (this.withStatistics) this.numberStatistics(base + from, base + to);
   }
 
@@ -384,21 +327,65 @@ class ColumnChunkWriter {
   }
 
   private plain(slot: number): Uint8Array {
-    const { start, end, num, bytes } = this.table;
+    const { start, end, bytes } = this.table;
     if (this.type === "string") return bytes.slice(start[slot] as number, end[slot] as number);
-    const v = num[slot] as number;
-    const out = Buffer.alloc(this.type === "int32" ? 4 : this.type === "boolean" ? 1 : 8);
-    if (this.type === "int32") out.writeInt32LE(v);
-    else if (this.type === "double") out.writeDoubleLE(v);
-    else if (this.type === "boolean") out[0] = v === 1 ? 1 : 0;
-    else {
-      const ms = Math.trunc(v);
-      const high = Math.floor(ms / TWO_32);
-      out.writeUInt32LE(ms - high * TWO_32, 0);
-      out.writeInt32LE(high, 4);
-    }
-    return out;
+    // One value, encoded as in a page (a boolean's one byte is its one packed bit).
+    const one = new PageBuffer(8);
+    plainNumbers(this.type, this.table, slot, slot + 1, one);
+    return one.bytes.slice(0, one.length);
   }
+}
+
+/**
+ * PLAIN values of the present slots [fromSlot, toSlot) of a number column appended to `values`:
+ * int32, int64 (epoch ms) and double little-endian; booleans one byte each, packed when a page is
+ * written. Returns the nulls it skipped.
+ */
+function plainNumbers(type: ColumnType, table: RowTable, fromSlot: number, toSlot: number, values: PageBuffer): number {
+  const { kind, num } = table;
+  const out = values.ensure(8 * (toSlot - fromSlot));
+  const view = values.view;
+  let at = values.length;
+  let nulls = 0;
+  switch (type) {
+    case "int32":
+      for (let slot = fromSlot; slot < toSlot; slot++) {
+        if (kind[slot] === SlotKind.Null) nulls++;
+        else {
+          view.setInt32(at, num[slot] as number, true);
+          at += 4;
+        }
+      }
+      break;
+    case "double":
+      for (let slot = fromSlot; slot < toSlot; slot++) {
+        if (kind[slot] === SlotKind.Null) nulls++;
+        else {
+          view.setFloat64(at, num[slot] as number, true);
+          at += 8;
+        }
+      }
+      break;
+    case "timestamp_ms":
+      for (let slot = fromSlot; slot < toSlot; slot++) {
+        if (kind[slot] === SlotKind.Null) nulls++;
+        else {
+          setEpochMs(view, at, num[slot] as number);
+          at += 8;
+        }
+      }
+      break;
+    case "boolean":
+      for (let slot = fromSlot; slot < toSlot; slot++) {
+        if (kind[slot] === SlotKind.Null) nulls++;
+        else out[at++] = num[slot] === 1 ? 1 : 0;
+      }
+      break;
+    case "string":
+      throw new TypeError("strings are not numbers");
+  }
+  values.length = at;
+  return nulls;
 }
 
 /** PLAIN booleans: one byte per value in `values` → bits, LSB first, appended to `page`. */
@@ -412,7 +399,7 @@ function packBits(values: PageBuffer, page: PageBuffer): void {
   page.length += bytes;
 }
 
-function footer(chunks: readonly ChunkMeta[], rows: number, metadata: ReadonlyMap<string, string>): Uint8Array {
+function footer(chunks: readonly ColumnChunkWriter[], rows: number, metadata: ReadonlyMap<string, string>): Uint8Array {
   return thriftStruct((w) => {
     w.i32(1, 1)
       .structList(2, [undefined, ...chunks], (s, chunk) => {
@@ -442,7 +429,7 @@ function footer(chunks: readonly ChunkMeta[], rows: number, metadata: ReadonlyMa
             .i64(6, chunk.uncompressedBytes)
             .i64(7, chunk.compressedBytes)
             .i64(9, chunk.dataPageOffset);
-          const stats = chunk.statistics;
+          const stats = chunk.statistics();
           if (stats)
             m.struct(12, (s) => {
               s.i64(3, stats.nullCount);
@@ -496,23 +483,14 @@ export function encodeSinkFile(batch: StorageRowBatch, options: SinkFileOptions 
   }
   const parts: Uint8Array[] = [MAGIC];
   let offset = MAGIC.length;
-  const chunks = writers.map((writer): ChunkMeta => {
+  for (const writer of writers) {
     writer.flushPage(rows, page);
-    const chunk: ChunkMeta = {
-      name: writer.name,
-      type: writer.type,
-      optional: writer.optional,
-      dataPageOffset: offset,
-      compressedBytes: writer.compressedBytes,
-      uncompressedBytes: writer.uncompressedBytes,
-      statistics: writer.statistics(),
-    };
+    writer.dataPageOffset = offset;
     parts.push(...writer.parts);
     offset += writer.compressedBytes;
-    return chunk;
-  });
+  }
   const metadata = new Map([[STORAGE_SCHEMA_VERSION_KEY, String(STORAGE_SCHEMA_VERSION)], ...(options.metadata ?? [])]);
-  const meta = footer(chunks, rows, metadata);
+  const meta = footer(writers, rows, metadata);
   const tail = Buffer.allocUnsafe(8);
   tail.writeUInt32LE(meta.length, 0);
   tail.set(MAGIC, 4);

@@ -8,7 +8,7 @@
  * id" on a stack.
  */
 
-export const ThriftType = {
+const ThriftType = {
   BoolTrue: 1,
   BoolFalse: 2,
   I32: 5,

@@ -39,7 +39,8 @@ export function createPageContext(): () => EventContext {
     }
     return {
       page: { url, path, referrer: previousUrl ?? document.referrer, title: document.title, search },
-      campaign,
+      // A copy per event: a beforeSend plugin may change it, and later events must not see that.
+      campaign: campaign && { ...campaign },
       locale,
       timezone,
       screen: { width: screen.width, height: screen.height, density: devicePixelRatio },
