@@ -3,6 +3,8 @@ import { type Static, Type } from "@sinclair/typebox";
 /**
  * What the collector publishes to Kafka: the client's event untouched (except the raw IP, which never
  * leaves the collector), wrapped with what the server learned about it. Sinks and Spark read this.
+ * `enrichment` is closed: a new enrichment field reaches the sink's readers before any collector
+ * sends it (deploy consumers first).
  */
 export const COLLECTED_EVENT_VERSION = 1;
 
@@ -19,6 +21,8 @@ export const Enrichment = Type.Object(
     os: Type.Optional(Type.String()),
     deviceType: Type.Optional(Type.String()),
     isBot: Type.Optional(Type.Boolean()),
+    /** ISO 3166-1 alpha-2 country of the client IP, looked up before the IP is anonymised. */
+    geoCountry: Type.Optional(Type.String()),
   },
   { additionalProperties: false },
 );

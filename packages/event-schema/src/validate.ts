@@ -1,6 +1,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import addFormatsPlugin from "ajv-formats";
-import { type EcommerceEventName, EcommerceEvents } from "./wire/ecommerce.js";
+import { findCardNumberInEvent } from "./privacy/card-numbers.js";
+import { type TypedTrackEventName, TypedTrackEvents } from "./wire/ecommerce.js";
 import { type EventType, eventSchemasByType, eventTypes, type WireEvent } from "./wire/events.js";
 
 // ajv-formats is CommonJS: under NodeNext its default import is the plugin function at run time.
@@ -8,7 +9,7 @@ const addFormats = addFormatsPlugin as unknown as typeof addFormatsPlugin.defaul
 
 /** Why an event was rejected: a stable code for metrics and dead letters, and a message for humans. */
 export interface EventRejection {
-  readonly code: "not_an_object" | "unknown_type" | "schema_violation";
+  readonly code: "not_an_object" | "unknown_type" | "schema_violation" | "pan_detected";
   readonly message: string;
   /** JSON pointer of the offending value, when there is one. */
   readonly path?: string;
@@ -46,17 +47,17 @@ function firstMeaningfulError(errors: ErrorObject[] | null | undefined): ErrorOb
 
 /**
  * Compiles the contract's validators once (at start-up: compiling is the slow part) and returns a
- * function that checks one event: its type's schema, then the E-commerce spec's properties for known
- * e-commerce event names.
+ * function that checks one event: its type's schema, then the typed properties of known track event
+ * names (E-commerce spec, payments, accounts), then that it carries no payment card number.
  */
 export function createEventValidator(): EventValidator {
   const ajv = new Ajv({ allErrors: false, strict: true, strictRequired: false, allowUnionTypes: true });
-  addFormats(ajv, ["date-time"]);
+  addFormats(ajv, ["date-time", "date"]);
   const byType = new Map<string, ValidateFunction>(
     eventTypes.map((type) => [type, ajv.compile(eventSchemasByType[type])]),
   );
-  const byEcommerceName = new Map<string, ValidateFunction>(
-    (Object.keys(EcommerceEvents) as EcommerceEventName[]).map((name) => [name, ajv.compile(EcommerceEvents[name])]),
+  const byTrackName = new Map<string, ValidateFunction>(
+    (Object.keys(TypedTrackEvents) as TypedTrackEventName[]).map((name) => [name, ajv.compile(TypedTrackEvents[name])]),
   );
 
   return (candidate) => {
@@ -80,7 +81,7 @@ export function createEventValidator(): EventValidator {
     }
     if ((type as EventType) === "track") {
       const name = (candidate as { event: string }).event;
-      const validateProperties = byEcommerceName.get(name);
+      const validateProperties = byTrackName.get(name);
       const properties = (candidate as { properties?: unknown }).properties ?? {};
       if (validateProperties && !validateProperties(properties)) {
         return {
@@ -91,6 +92,17 @@ export function createEventValidator(): EventValidator {
           },
         };
       }
+    }
+    const cardAt = findCardNumberInEvent(candidate as Record<string, unknown>);
+    if (cardAt !== undefined) {
+      return {
+        ok: false,
+        rejection: {
+          code: "pan_detected",
+          message: `${cardAt} holds a payment card number; card numbers are never stored (send the provider's card_fingerprint and card_bin instead)`,
+          path: cardAt,
+        },
+      };
     }
     return { ok: true, event: candidate as WireEvent };
   };

@@ -1,14 +1,6 @@
-import type { ColumnType, LakeTable } from "../storage/columns.js";
+import { columnTypes, type LakeTable } from "../storage/columns.js";
 import type { LakeTableName } from "../storage/tables.js";
 import { GENERATED_NOTICE } from "./header.js";
-
-const athenaType: Record<ColumnType, string> = {
-  string: "string",
-  int32: "int",
-  double: "double",
-  boolean: "boolean",
-  timestamp_ms: "timestamp",
-};
 
 const quote = (text: string) => text.replaceAll("'", "''");
 
@@ -62,9 +54,9 @@ function projectionProperties(name: string, projection: PartitionProjection): Ar
  */
 export function athenaTableDdl(table: LakeTable, settings: AthenaTableSettings): string {
   const columns = table.columns
-    .map((c) => `  \`${c.name}\` ${athenaType[c.type]} COMMENT '${quote(c.doc)}'`)
+    .map((c) => `  \`${c.name}\` ${columnTypes[c.type].athena} COMMENT '${quote(c.doc)}'`)
     .join(",\n");
-  const partitions = table.partitions.map((c) => `\`${c.name}\` ${athenaType[c.type]}`).join(", ");
+  const partitions = table.partitions.map((c) => `\`${c.name}\` ${columnTypes[c.type].athena}`).join(", ");
   const projections = table.partitions.flatMap((c) => {
     const projection = settings.projection[c.name];
     if (projection === undefined) throw new Error(`${table.name}: no partition projection for ${c.name}`);

@@ -17,7 +17,7 @@ export function collectFixture(fixture: WireFixture): CollectedEvent {
   return {
     v: COLLECTED_EVENT_VERSION,
     receivedAt: new Date(Date.parse(eventTs) + 250).toISOString(),
-    enrichment: { eventTs, sourceId: "fixture-source", ipAnonymized: "203.0.113.0" },
+    enrichment: { eventTs, sourceId: "fixture-source", ipAnonymized: "203.0.113.0", geoCountry: "BR" },
     event,
   };
 }

@@ -2,9 +2,22 @@ import { lakeTables } from "../storage/tables.js";
 import { athenaSettings, athenaTableDdl } from "./athena.js";
 import { storageRowsFor, storageRowsJsonl, type WireFixture } from "./fixtures.js";
 import { jsonSchemaFiles } from "./json-schema.js";
+import { lakeFixtureFiles } from "./lake-fixtures.js";
+import { pythonContractModule } from "./python.js";
 import { sparkPartitionColumns, sparkStructType } from "./spark.js";
+import { sqlFragments } from "./sql.js";
+
+export { athenaSettings, athenaTableDdl } from "./athena.js";
+export { GENERATED_NOTICE } from "./header.js";
+export { expectedMoney } from "./lake-fixtures.js";
+export { pythonContractModule } from "./python.js";
+export { sparkPartitionColumns, sparkStructType } from "./spark.js";
+export { sqlFragments } from "./sql.js";
 
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
+
+/** Where the Spark jobs import the contract from (a path relative to this package's root). */
+export const PYTHON_CONTRACT_PATH = "../processing-jobs/src/shop_jobs/contract.py";
 
 /**
  * Every generated file of the package, keyed by its path relative to the package root.
@@ -18,7 +31,10 @@ export function renderGeneratedFiles(validWireFixtures: WireFixture[]): Record<s
     files[`generated/spark/${table.name}.partitions.json`] = json(sparkPartitionColumns(table));
     files[`generated/athena/${table.name}.sql`] = athenaTableDdl(table, athenaSettings[table.name]);
   }
+  files["generated/sql/fragments.json"] = json(sqlFragments());
+  files[PYTHON_CONTRACT_PATH] = pythonContractModule();
   files["fixtures/storage/rows.jsonl"] = storageRowsJsonl(storageRowsFor(validWireFixtures));
+  Object.assign(files, lakeFixtureFiles(validWireFixtures));
   return files;
 }
 

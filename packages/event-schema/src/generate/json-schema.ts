@@ -1,5 +1,5 @@
 import { CollectedEvent, DeadLetter } from "../collected.js";
-import { EcommerceEvents } from "../wire/ecommerce.js";
+import { TypedTrackEvents } from "../wire/ecommerce.js";
 import { BatchEnvelope, eventSchemasByType, eventTypes } from "../wire/events.js";
 import { GENERATED_NOTICE } from "./header.js";
 
@@ -15,7 +15,7 @@ function plain(schema: object): Record<string, unknown> {
 export function wireEventJsonSchema(): Record<string, unknown> {
   const definitions: Record<string, unknown> = {};
   for (const type of eventTypes) definitions[`${type}Event`] = plain(eventSchemasByType[type]);
-  const ecommerceRules = Object.entries(EcommerceEvents).map(([name, schema]) => ({
+  const trackRules = Object.entries(TypedTrackEvents).map(([name, schema]) => ({
     if: { properties: { type: { const: "track" }, event: { const: name } }, required: ["type", "event"] },
     // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keyword, not a thenable.
     then: { properties: { properties: plain(schema) } },
@@ -26,7 +26,7 @@ export function wireEventJsonSchema(): Record<string, unknown> {
     title: "Shop Analytics wire event (Segment Tracking API v1 + E-commerce v2)",
     definitions,
     oneOf: eventTypes.map((type) => ({ $ref: `#/definitions/${type}Event` })),
-    allOf: ecommerceRules,
+    allOf: trackRules,
   };
 }
 

@@ -1,13 +1,5 @@
-import type { ColumnType, LakeTable } from "../storage/columns.js";
+import { columnTypes, type LakeTable } from "../storage/columns.js";
 import { GENERATED_NOTICE } from "./header.js";
-
-const sparkType: Record<ColumnType, string> = {
-  string: "string",
-  int32: "integer",
-  double: "double",
-  boolean: "boolean",
-  timestamp_ms: "timestamp",
-};
 
 /**
  * Spark's StructType JSON (what `StructType.json()` prints) of a table's file columns, read in PySpark with
@@ -19,7 +11,7 @@ export function sparkStructType(table: LakeTable): Record<string, unknown> {
     type: "struct",
     fields: table.columns.map((c) => ({
       name: c.name,
-      type: sparkType[c.type],
+      type: columnTypes[c.type].spark,
       nullable: c.nullable,
       metadata: { comment: c.doc },
     })),
@@ -28,5 +20,5 @@ export function sparkStructType(table: LakeTable): Record<string, unknown> {
 
 /** A table's partition columns in key order; their values come from the path, so Spark reads them nullable. */
 export function sparkPartitionColumns(table: LakeTable): Array<{ name: string; type: string }> {
-  return table.partitions.map((c) => ({ name: c.name, type: sparkType[c.type] }));
+  return table.partitions.map((c) => ({ name: c.name, type: columnTypes[c.type].spark }));
 }

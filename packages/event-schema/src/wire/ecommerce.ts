@@ -1,4 +1,5 @@
 import { type Static, type TObject, Type } from "@sinclair/typebox";
+import { AccountAndPaymentEvents, CurrencyCode, OrderPaymentFields } from "./payments.js";
 
 /**
  * Segment E-commerce Spec v2: event names and their typed properties.
@@ -7,7 +8,6 @@ import { type Static, type TObject, Type } from "@sinclair/typebox";
  */
 const open = { additionalProperties: true } as const;
 const Money = Type.Number();
-const Currency = Type.String({ pattern: "^[A-Za-z]{3}$" });
 const Id = Type.String({ minLength: 1, maxLength: 200 });
 
 export const Product = Type.Object(
@@ -45,7 +45,7 @@ const OrderTotals = {
   tax: Type.Optional(Money),
   discount: Type.Optional(Money),
   coupon: Type.Optional(Type.String({ maxLength: 200 })),
-  currency: Type.Optional(Currency),
+  currency: Type.Optional(CurrencyCode),
   products: Type.Optional(Products),
 };
 
@@ -94,7 +94,7 @@ export const EcommerceEvents = {
   "Checkout Step Completed": Type.Object(CheckoutStep, open),
   "Payment Info Entered": Type.Object({ ...CheckoutStep, order_id: Type.Optional(Id) }, open),
   "Order Updated": Type.Object(OrderTotals, open),
-  "Order Completed": Type.Object(OrderTotals, open),
+  "Order Completed": Type.Object({ ...OrderTotals, ...OrderPaymentFields }, open),
   "Order Refunded": Type.Object(OrderTotals, open),
   "Order Cancelled": Type.Object(OrderTotals, open),
   "Coupon Entered": Type.Object(Coupon, open),
@@ -111,3 +111,7 @@ export const EcommerceEvents = {
 export type EcommerceEventName = keyof typeof EcommerceEvents;
 export type EcommerceProperties = { [Name in EcommerceEventName]: Static<(typeof EcommerceEvents)[Name]> };
 export const ecommerceEventNames = Object.keys(EcommerceEvents) as EcommerceEventName[];
+
+/** Every track event name whose properties are typed: the E-commerce spec's, then payments and accounts. */
+export const TypedTrackEvents = { ...EcommerceEvents, ...AccountAndPaymentEvents } satisfies Record<string, TObject>;
+export type TypedTrackEventName = keyof typeof TypedTrackEvents;

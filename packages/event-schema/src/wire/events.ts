@@ -1,5 +1,6 @@
 import { type Static, type TObject, type TProperties, Type } from "@sinclair/typebox";
 import { EventContext } from "./context.js";
+import { UserTraits } from "./payments.js";
 
 /**
  * The wire format: Segment Tracking API v1, so any Segment-compatible client can send to our collector.
@@ -55,7 +56,7 @@ export const ScreenEvent = eventSchema(
   { name: Type.Optional(Type.String({ maxLength: 500 })), properties: Type.Optional(JsonObject) },
   "ScreenEvent",
 );
-export const IdentifyEvent = eventSchema("identify", { traits: Type.Optional(JsonObject) }, "IdentifyEvent");
+export const IdentifyEvent = eventSchema("identify", { traits: Type.Optional(UserTraits) }, "IdentifyEvent");
 export const GroupEvent = eventSchema(
   "group",
   { groupId: Identifier, traits: Type.Optional(JsonObject) },
