@@ -17,26 +17,36 @@
  * (zstd, base64) included. So the paths take turns — `--turns` processes each, interleaved — and
  * every figure pools the passes of all of a path's processes.
  *
- *   pnpm --filter @shop/s3-sink bench:encode [-- --events 20000 --batch 10000 --rounds 10 --turns 3]
+ * `--baseline <checkout>` adds the sink of an earlier version as one more path, interleaved with the
+ * rest and fed the same events: "before and after" in one run. bench/baseline.sh <git-ref> prepares
+ * such a checkout (a git worktree with its packages installed) and prints its path.
+ *
+ *   pnpm --filter @shop/s3-sink bench:encode [--events 20000 --batch 10000 --rounds 10 --turns 3]
+ *     [--baseline "$(bash packages/s3-sink/bench/baseline.sh <git-ref>)"]
  */
 import { execFileSync } from "node:child_process";
 import os from "node:os";
-import { fileURLToPath } from "node:url";
+import { join, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { PlanWorkspace } from "../src/columnar/storage-row-batch.js";
-import { planBatch } from "../src/core/batch-plan.js";
-import { createRecordDecoder } from "../src/core/decode.js";
+import * as batchModule from "../src/columnar/storage-row-batch.js";
+import * as planModule from "../src/core/batch-plan.js";
+import * as decodeModule from "../src/core/decode.js";
 import type { MskEvent } from "../src/core/msk-event.js";
-import { createRecordScanner } from "../src/core/record-scanner.js";
-import { encodeSinkFile } from "../src/parquet/sink-file.js";
+import * as scannerModule from "../src/core/record-scanner.js";
+import * as sinkFileModule from "../src/parquet/sink-file.js";
 import { cpuMs, generateEvents, median, mskBatches } from "./events.js";
 
+// pnpm passes a literal "--" through to the script.
+const args = process.argv.slice(2).filter((a) => a !== "--");
 const { values } = parseArgs({
+  args,
   options: {
     events: { type: "string", default: "20000" },
     batch: { type: "string", default: "10000" },
     rounds: { type: "string", default: "10" },
     turns: { type: "string", default: "3" },
+    baseline: { type: "string" },
     phase: { type: "string" },
   },
 });
@@ -44,7 +54,7 @@ const eventCount = Number(values.events);
 const batchSize = Number(values.batch);
 const rounds = Number(values.rounds);
 const TARGET_EVENTS_PER_CPU_SECOND = 100_000;
-type Phase = "fast" | "reference" | "json-parse";
+type Phase = "fast" | "reference" | "json-parse" | "baseline";
 
 interface Pass {
   cpuMs: number;
@@ -54,21 +64,50 @@ interface Pass {
   objects: number;
 }
 
-/** What the handler makes once at cold start and keeps: the decoder, the scanner, the workspace. */
-interface SinkState {
-  readonly decode: ReturnType<typeof createRecordDecoder>;
-  readonly scanner: ReturnType<typeof createRecordScanner> | undefined;
-  readonly workspace: PlanWorkspace;
+/** The sink's modules a pass uses: this checkout's, or an earlier version's (--baseline). */
+interface Sink {
+  readonly PlanWorkspace: typeof batchModule.PlanWorkspace;
+  readonly planBatch: typeof planModule.planBatch;
+  readonly createRecordDecoder: typeof decodeModule.createRecordDecoder;
+  readonly createRecordScanner: typeof scannerModule.createRecordScanner;
+  readonly encodeSinkFile: typeof sinkFileModule.encodeSinkFile;
 }
 
-const sinkState = (fastPath: boolean): SinkState => ({
-  decode: createRecordDecoder(),
-  scanner: fastPath ? createRecordScanner() : undefined,
-  workspace: new PlanWorkspace(),
+const thisSink: Sink = { ...batchModule, ...planModule, ...decodeModule, ...scannerModule, ...sinkFileModule };
+
+/** The same modules from another checkout of the repo (its own dependencies, its own contract). */
+async function sinkAt(checkout: string): Promise<Sink> {
+  const load = (file: string) => import(pathToFileURL(join(resolve(checkout), "packages/s3-sink/src", file)).href);
+  const [batch, plan, decode, scanner, sinkFile] = await Promise.all(
+    [
+      "columnar/storage-row-batch.ts",
+      "core/batch-plan.ts",
+      "core/decode.ts",
+      "core/record-scanner.ts",
+      "parquet/sink-file.ts",
+    ].map(load),
+  );
+  return { ...batch, ...plan, ...decode, ...scanner, ...sinkFile } as Sink;
+}
+
+/** What the handler makes once at cold start and keeps: the decoder, the scanner, the workspace. */
+interface SinkState {
+  readonly sink: Sink;
+  readonly decode: ReturnType<Sink["createRecordDecoder"]>;
+  readonly scanner: ReturnType<Sink["createRecordScanner"]> | undefined;
+  readonly workspace: InstanceType<Sink["PlanWorkspace"]>;
+}
+
+const sinkState = (sink: Sink, fastPath: boolean): SinkState => ({
+  sink,
+  decode: sink.createRecordDecoder(),
+  scanner: fastPath ? sink.createRecordScanner() : undefined,
+  workspace: new sink.PlanWorkspace(),
 });
 
 /** One pass over every batch: what the handler does before its S3 PUTs. */
-function encodeAll(events: readonly MskEvent[], { decode, scanner, workspace }: SinkState): Pass {
+function encodeAll(events: readonly MskEvent[], { sink, decode, scanner, workspace }: SinkState): Pass {
+  const { planBatch, encodeSinkFile } = sink;
   const partitioning = { lateEventBoundMs: 7 * 86_400_000, futureEventBoundMs: 15 * 60_000 };
   const pass: Pass = { cpuMs: 0, wallMs: 0, planCpuMs: 0, parquetBytes: 0, objects: 0 };
   let rows = 0;
@@ -102,7 +141,7 @@ function encodeAll(events: readonly MskEvent[], { decode, scanner, workspace }: 
 }
 
 /** Runs one path in this process: warm-up passes (JIT, wasm), then `rounds` measured passes. */
-function measure(phase: Phase): Pass[] {
+async function measure(phase: Phase): Promise<Pass[]> {
   const texts = generateEvents(eventCount);
   if (phase === "json-parse") {
     const pass = (): Pass => {
@@ -115,25 +154,28 @@ function measure(phase: Phase): Pass[] {
     return Array.from({ length: rounds }, pass);
   }
   const batches = mskBatches(texts, batchSize);
-  const state = sinkState(phase === "fast");
+  const sink = phase === "baseline" ? await sinkAt(values.baseline ?? "") : thisSink;
+  const state = sinkState(sink, phase !== "reference");
   for (let i = 0; i < 2; i++) encodeAll(batches, state);
   return Array.from({ length: rounds }, () => encodeAll(batches, state));
 }
 
 if (values.phase) {
-  process.stdout.write(`${JSON.stringify(measure(values.phase as Phase))}\n`);
+  process.stdout.write(`${JSON.stringify(await measure(values.phase as Phase))}\n`);
 } else {
   const run = (phase: Phase): Pass[] => {
-    const args = [...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2), "--phase", phase];
-    const out = execFileSync(process.execPath, args, { encoding: "utf8", maxBuffer: 16 << 20 });
+    const childArgs = [...process.execArgv, fileURLToPath(import.meta.url), ...args, "--phase", phase];
+    const out = execFileSync(process.execPath, childArgs, { encoding: "utf8", maxBuffer: 16 << 20 });
     return JSON.parse(out.trim().split("\n").at(-1) ?? "[]") as Pass[];
   };
   const parse: Pass[] = [];
   const fast: Pass[] = [];
   const reference: Pass[] = [];
+  const baseline: Pass[] = [];
   for (let turn = 0; turn < Number(values.turns); turn++) {
     parse.push(...run("json-parse"));
     fast.push(...run("fast"));
+    if (values.baseline) baseline.push(...run("baseline"));
     reference.push(...run("reference"));
   }
   const jsonBytes = generateEvents(eventCount).reduce((n, s) => n + Buffer.byteLength(s), 0);
@@ -159,6 +201,16 @@ if (values.phase) {
       median: encode.median >= TARGET_EVENTS_PER_CPU_SECOND,
       best: encode.best >= TARGET_EVENTS_PER_CPU_SECOND,
     },
+    ...(values.baseline
+      ? {
+          baselineCheckout: values.baseline,
+          baselineEncodeEventsPerCpuSecond: figure(baseline),
+          changeVsBaseline: {
+            median: `${((encode.median / figure(baseline).median - 1) * 100).toFixed(1)}%`,
+            best: `${((encode.best / figure(baseline).best - 1) * 100).toFixed(1)}%`,
+          },
+        }
+      : {}),
     baselineJsonParseEventsPerCpuSecond: figure(parse),
     baselineReferencePathEventsPerCpuSecond: figure(reference),
     encodeEventsPerWallSecond: Math.round(eventCount / (median(fast.map((p) => p.wallMs)) / 1000)),

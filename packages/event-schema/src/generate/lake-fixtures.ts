@@ -97,7 +97,7 @@ function copyRows(fixtures: readonly WireFixture[]): Array<{ copy: Copy; row: St
   return copies.map((copy) => {
     const fixture = fixtures.find((f) => f.name === copy.fixture);
     if (!fixture) throw new Error(`lake fixtures: no wire fixture named "${copy.fixture}"`);
-    const collected = collectFixture(structuredClone(fixture));
+    const collected = collectFixture(JSON.parse(JSON.stringify(fixture)) as WireFixture);
     if (copy.receivedAt) collected.receivedAt = copy.receivedAt;
     copy.edit?.(collected);
     return { copy, row: toStorageRow(collected) };

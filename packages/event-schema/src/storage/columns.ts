@@ -1,4 +1,4 @@
-import { type ColumnType, columnTypes } from "./column-types.js";
+import { type ColumnType, type ColumnTypeSpelling, columnTypes, type ParquetType } from "./column-types.js";
 import {
   type Coercion,
   type ColumnMapping,
@@ -8,7 +8,7 @@ import {
   storageMapping,
 } from "./mapping.js";
 
-export type { ColumnType };
+export type { ColumnType, ColumnTypeSpelling, ParquetType };
 export { columnTypes, STORAGE_SCHEMA_VERSION };
 
 /**

@@ -42,6 +42,8 @@ interface MappingBase {
   readonly required?: true;
   /** The sink writes min/max statistics for it: a column engines filter on (free text prunes nothing). */
   readonly prune?: true;
+  /** Few distinct values that repeat: dictionary-encoded in compacted files (on ids, URLs and JSON a dictionary overflows). */
+  readonly repeats?: true;
 }
 
 export interface PathColumnMapping extends MappingBase {
@@ -79,19 +81,24 @@ const path = <
 
 const required = { required: true, prune: true } as const;
 const prune = { prune: true } as const;
+const repeats = { repeats: true } as const;
+const pruneRepeats = { prune: true, repeats: true } as const;
 const g = eventGroups;
 
 export const storageMapping = [
   path("event_id", "string", ["event.messageId"], "Segment messageId; unique per event, the dedup key.", {
     required: true,
   }),
-  path("event_type", "string", ["event.type"], "track | page | screen | identify | group | alias.", required),
+  path("event_type", "string", ["event.type"], "track | page | screen | identify | group | alias.", {
+    ...required,
+    ...repeats,
+  }),
   path(
     "event_name",
     "string",
     ["event.event", "event.name"],
     "Track event name (e.g. Order Completed) or page/screen name.",
-    prune,
+    pruneRepeats,
   ),
   path("anonymous_id", "string", ["event.anonymousId"], "First-party anonymous id of the device/browser."),
   path("user_id", "string", ["event.userId"], "Known user id after identify."),
@@ -123,18 +130,18 @@ export const storageMapping = [
   path("page_referrer", "string", ["event.context.page.referrer"], "context.page.referrer."),
   path("page_title", "string", ["event.context.page.title"], "context.page.title."),
   path("page_search", "string", ["event.context.page.search"], "context.page.search (query string)."),
-  path("utm_source", "string", ["event.context.campaign.source"], "context.campaign.source."),
-  path("utm_medium", "string", ["event.context.campaign.medium"], "context.campaign.medium."),
-  path("utm_campaign", "string", ["event.context.campaign.name"], "context.campaign.name."),
-  path("utm_term", "string", ["event.context.campaign.term"], "context.campaign.term."),
-  path("utm_content", "string", ["event.context.campaign.content"], "context.campaign.content."),
-  path("locale", "string", ["event.context.locale"], "context.locale."),
-  path("timezone", "string", ["event.context.timezone"], "context.timezone."),
-  path("user_agent", "string", ["event.context.userAgent"], "context.userAgent."),
-  path("ua_browser", "string", ["enrichment.browser"], "Browser family parsed from the user agent."),
-  path("ua_browser_version", "string", ["enrichment.browserVersion"], "Browser major version."),
-  path("ua_os", "string", ["enrichment.os"], "Operating system family."),
-  path("ua_device_type", "string", ["enrichment.deviceType"], "desktop | mobile | tablet | bot | other."),
+  path("utm_source", "string", ["event.context.campaign.source"], "context.campaign.source.", repeats),
+  path("utm_medium", "string", ["event.context.campaign.medium"], "context.campaign.medium.", repeats),
+  path("utm_campaign", "string", ["event.context.campaign.name"], "context.campaign.name.", repeats),
+  path("utm_term", "string", ["event.context.campaign.term"], "context.campaign.term.", repeats),
+  path("utm_content", "string", ["event.context.campaign.content"], "context.campaign.content.", repeats),
+  path("locale", "string", ["event.context.locale"], "context.locale.", repeats),
+  path("timezone", "string", ["event.context.timezone"], "context.timezone.", repeats),
+  path("user_agent", "string", ["event.context.userAgent"], "context.userAgent.", repeats),
+  path("ua_browser", "string", ["enrichment.browser"], "Browser family parsed from the user agent.", repeats),
+  path("ua_browser_version", "string", ["enrichment.browserVersion"], "Browser major version.", repeats),
+  path("ua_os", "string", ["enrichment.os"], "Operating system family.", repeats),
+  path("ua_device_type", "string", ["enrichment.deviceType"], "desktop | mobile | tablet | bot | other.", repeats),
   path("is_bot", "boolean", ["enrichment.isBot"], "Crawler or bot by user agent.", prune),
   path(
     "ip_anonymized",
@@ -142,9 +149,9 @@ export const storageMapping = [
     ["enrichment.ipAnonymized"],
     "Client IP with the last IPv4 octet / IPv6 bits past /48 zeroed.",
   ),
-  path("library_name", "string", ["event.context.library.name"], "context.library.name."),
-  path("library_version", "string", ["event.context.library.version"], "context.library.version."),
-  path("source_id", "string", ["enrichment.sourceId"], "Source the write key belongs to.", prune),
+  path("library_name", "string", ["event.context.library.name"], "context.library.name.", repeats),
+  path("library_version", "string", ["event.context.library.version"], "context.library.version.", repeats),
+  path("source_id", "string", ["enrichment.sourceId"], "Source the write key belongs to.", pruneRepeats),
   path(
     "product_id",
     "string",
@@ -152,7 +159,7 @@ export const storageMapping = [
     "properties.product_id (product events, and any other that carries one).",
   ),
   path("product_sku", "string", ["event.properties.sku"], "properties.sku."),
-  path("product_category", "string", ["event.properties.category"], "properties.category."),
+  path("product_category", "string", ["event.properties.category"], "properties.category.", repeats),
   path("quantity", "int32", ["event.properties.quantity"], "properties.quantity.", prune),
   path(
     "order_id",
@@ -168,7 +175,7 @@ export const storageMapping = [
     "Net order revenue: properties.revenue (else total) of Order Completed, negative for Order Refunded; null on every other event, so SUM(revenue) is net revenue.",
     { when: { track: g.net_revenue.events }, negativeFor: g.refund.events, prune: true },
   ),
-  path("currency", "upper_code", ["event.properties.currency"], "ISO 4217 code, upper case.", prune),
+  path("currency", "upper_code", ["event.properties.currency"], "ISO 4217 code, upper case.", pruneRepeats),
   path("properties_json", "json_object", ["event.properties"], "The whole properties object as JSON text."),
   path("traits_json", "json_object", ["event.traits"], "The whole traits object as JSON text."),
   path("context_json", "json_object", ["event.context"], "The whole context object as JSON text (raw IP removed)."),
@@ -203,16 +210,18 @@ export const storageMapping = [
     "string",
     ["event.properties.payment_method"],
     "properties.payment_method: card, pix, boleto, wallet, …",
+    repeats,
   ),
   path(
     "payment_status",
     "string",
     ["event.properties.status"],
     "Payment Attempted's status: authorized | declined | error.",
-    { when: { track: g.payment.events } },
+    { when: { track: g.payment.events }, repeats: true },
   ),
   path("decline_code", "string", ["event.properties.decline_code"], "The payment provider's decline code.", {
     when: { track: g.payment.events },
+    repeats: true,
   }),
   path(
     "card_fingerprint",
@@ -221,24 +230,34 @@ export const storageMapping = [
     "The payment provider's opaque card token (never a card number).",
   ),
   path("card_bin", "string", ["event.properties.card_bin"], "First 6 (or 8) digits of the card: its issuer."),
-  path("card_country", "upper_code", ["event.properties.card_country"], "Card issuer's country, ISO 3166 alpha-2."),
+  path(
+    "card_country",
+    "upper_code",
+    ["event.properties.card_country"],
+    "Card issuer's country, ISO 3166 alpha-2.",
+    repeats,
+  ),
   path(
     "billing_country",
     "upper_code",
     ["event.properties.billing_country"],
     "Billing address country, ISO 3166 alpha-2.",
+    repeats,
   ),
   path(
     "shipping_country",
     "upper_code",
     ["event.properties.shipping_country"],
     "Shipping address country, ISO 3166 alpha-2.",
+    repeats,
   ),
   path("auth_method", "string", ["event.properties.method"], "How the shopper signed in or up (password, google, …).", {
     when: { track: g.sign_in.events },
+    repeats: true,
   }),
   path("auth_status", "string", ["event.properties.status"], "Signed In's status: success | failed.", {
     when: { track: g.sign_in.events },
+    repeats: true,
   }),
   path(
     "account_created_at",
@@ -252,6 +271,6 @@ export const storageMapping = [
     "string",
     ["enrichment.geoCountry"],
     "Country of the client IP (ISO 3166 alpha-2), looked up by the collector before anonymising it.",
-    prune,
+    pruneRepeats,
   ),
 ] as const satisfies StorageMapping;

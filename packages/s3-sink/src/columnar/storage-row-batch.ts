@@ -1,4 +1,5 @@
-import { type ColumnType, type StorageRow, storageColumns } from "@shop/event-schema";
+import type { ColumnType, StorageColumnName, StorageRow } from "@shop/event-schema";
+import { contractLayout, type StorageLayout } from "./layout.js";
 
 /**
  * The rows of one object, kept as the record scanner leaves them: per row and column a kind, a byte
@@ -28,7 +29,7 @@ export const SlotKind = {
 } as const;
 
 /**
- * One row as the record scanner leaves it: per storage column (by index in storageColumns), a kind,
+ * One row as the record scanner leaves it: per column (by index in the layout's columns), a kind,
  * a byte span of the source, or a number. Reused for every record: nothing is allocated per row.
  */
 export interface ScannedRow {
@@ -38,10 +39,8 @@ export interface ScannedRow {
   readonly num: Float64Array;
 }
 
-type ColumnName = (typeof storageColumns)[number]["name"];
-
-/** Index of each storage column in storageColumns (and so in the Arrow schema and the files). */
-export const COLUMN_INDEX = Object.fromEntries(storageColumns.map((c, i) => [c.name, i])) as Record<ColumnName, number>;
+/** Index of each of the contract's storage columns (and so in the Arrow schema and the files). */
+export const COLUMN_INDEX = contractLayout.index as Record<StorageColumnName, number>;
 
 /** A finished UTF-8 column: value i is `bytes[offsets[i]..offsets[i+1])`. */
 export interface Utf8Column {
@@ -64,7 +63,6 @@ export interface NumberColumn {
 export type StorageColumn = Utf8Column | NumberColumn;
 
 const INITIAL_ROWS = 64;
-const COLUMN_COUNT = storageColumns.length;
 const LOWER_A = 0x61;
 const LOWER_Z = 0x7a;
 
@@ -155,18 +153,15 @@ export interface RowTable {
 /** Column-major slots with room for `from` rows per column → room for `to`, keeping `keep` rows. */
 function regrown<T extends Uint8Array | Int32Array | Float64Array>(
   array: T,
+  columns: number,
   from: number,
   to: number,
   keep: number,
 ): T {
-  const bigger = new (array.constructor as new (n: number) => T)(COLUMN_COUNT * to);
-  if (keep > 0) for (let c = 0; c < COLUMN_COUNT; c++) bigger.set(array.subarray(c * from, c * from + keep), c * to);
+  const bigger = new (array.constructor as new (n: number) => T)(columns * to);
+  if (keep > 0) for (let c = 0; c < columns; c++) bigger.set(array.subarray(c * from, c * from + keep), c * to);
   return bigger;
 }
-
-const isString = storageColumns.map((c) => c.type === "string");
-const STRING_COLUMNS = Int32Array.from(storageColumns.flatMap((c, i) => (c.type === "string" ? [i] : [])));
-const NUMBER_COLUMNS = Int32Array.from(storageColumns.flatMap((c, i) => (c.type === "string" ? [] : [i])));
 
 /** Column-major slot arrays with room for `capacity` rows; reusable (see PlanWorkspace). */
 export class SlotTable {
@@ -175,8 +170,11 @@ export class SlotTable {
   end: Int32Array;
   num: Float64Array;
 
-  constructor(public capacity: number) {
-    const slots = capacity * COLUMN_COUNT;
+  constructor(
+    public capacity: number,
+    readonly columns: number,
+  ) {
+    const slots = capacity * columns;
     this.kind = new Uint8Array(slots);
     this.start = new Int32Array(slots);
     this.end = new Int32Array(slots);
@@ -188,10 +186,11 @@ export class SlotTable {
     if (rows <= this.capacity) return;
     let capacity = this.capacity * 2;
     while (capacity < rows) capacity *= 2;
-    this.kind = regrown(this.kind, this.capacity, capacity, keep);
-    this.start = regrown(this.start, this.capacity, capacity, keep);
-    this.end = regrown(this.end, this.capacity, capacity, keep);
-    this.num = regrown(this.num, this.capacity, capacity, keep);
+    const n = this.columns;
+    this.kind = regrown(this.kind, n, this.capacity, capacity, keep);
+    this.start = regrown(this.start, n, this.capacity, capacity, keep);
+    this.end = regrown(this.end, n, this.capacity, capacity, keep);
+    this.num = regrown(this.num, n, this.capacity, capacity, keep);
     this.capacity = capacity;
   }
 }
@@ -205,18 +204,21 @@ export class StorageRowBatch {
    * @param expectedRows sizes the slot arrays (they grow past it); e.g. the records of a batch.
    * @param arena where string values live; shared with the other batches of a topic-partition.
    * @param slots reused slot arrays (PlanWorkspace); their old contents are ignored.
+   * @param layout the columns (the contract's unless a test maps more).
    */
   constructor(
     expectedRows = INITIAL_ROWS,
     readonly arena: ByteArena = new ByteArena(),
     slots?: SlotTable,
+    readonly layout: StorageLayout = contractLayout,
   ) {
-    this.slots = slots ?? new SlotTable(Math.max(8, expectedRows));
+    this.slots = slots ?? new SlotTable(Math.max(8, expectedRows), layout.columns.length);
+    if (this.slots.columns !== layout.columns.length) throw new Error("slot table and layout disagree on columns");
     this.slots.grow(expectedRows, 0);
   }
 
-  static fromRows(rows: Iterable<StorageRow>): StorageRowBatch {
-    const batch = new StorageRowBatch();
+  static fromRows(rows: Iterable<StorageRow | Record<string, unknown>>, layout = contractLayout): StorageRowBatch {
+    const batch = new StorageRowBatch(INITIAL_ROWS, new ByteArena(), undefined, layout);
     for (const row of rows) batch.appendRow(row);
     return batch;
   }
@@ -237,8 +239,9 @@ export class StorageRowBatch {
     const base = source === this.arena.bytes ? 0 : this.arena.appendBytes(source, 0, source.length);
     const { kind, start, end, num, capacity } = this.slots;
     const { kind: rowKind, start: rowStart, end: rowEnd, num: rowNum } = row;
-    for (let i = 0; i < STRING_COLUMNS.length; i++) {
-      const c = STRING_COLUMNS[i] as number;
+    const { stringColumns, numberColumns } = this.layout;
+    for (let i = 0; i < stringColumns.length; i++) {
+      const c = stringColumns[i] as number;
       const slot = c * capacity + r;
       const k = rowKind[c] as number;
       kind[slot] = k;
@@ -251,8 +254,8 @@ export class StorageRowBatch {
         kind[slot] = SlotKind.Span;
       }
     }
-    for (let i = 0; i < NUMBER_COLUMNS.length; i++) {
-      const c = NUMBER_COLUMNS[i] as number;
+    for (let i = 0; i < numberColumns.length; i++) {
+      const c = numberColumns[i] as number;
       const slot = c * capacity + r;
       kind[slot] = rowKind[c] as number;
       num[slot] = rowNum[c] as number;
@@ -260,12 +263,13 @@ export class StorageRowBatch {
     this.length += 1;
   }
 
-  /** A row from the contract's mapping (toStorageRow) or read back from a file. */
-  appendRow(row: StorageRow): void {
+  /** A row from the contract's mapping (toStorageRow) or read back from a file; absent columns are null. */
+  appendRow(row: StorageRow | Record<string, unknown>): void {
     const r = this.nextRow();
-    const values = row as unknown as Record<string, unknown>;
+    const values = row as Record<string, unknown>;
     const { kind, start, end, num, capacity } = this.slots;
-    storageColumns.forEach((column, c) => {
+    const { isString } = this.layout;
+    this.layout.columns.forEach((column, c) => {
       const slot = c * capacity + r;
       const value = values[column.name];
       if (value === null || value === undefined) kind[slot] = SlotKind.Null;
@@ -293,10 +297,10 @@ export class StorageRowBatch {
     return { rows: this.length, stride: capacity, kind, start, end, num, bytes, view };
   }
 
-  /** Arrow-shaped columns, in storageColumns order (gathered once; the batch is closed after). */
+  /** Arrow-shaped columns, in the layout's order (gathered once; the batch is closed after). */
   columns(): readonly StorageColumn[] {
-    this.finished ??= storageColumns.map((column, c) =>
-      isString[c] ? this.utf8Column(c) : this.numberColumn(c, column.type as NumberColumn["type"]),
+    this.finished ??= this.layout.columns.map((column, c) =>
+      column.type === "string" ? this.utf8Column(c) : this.numberColumn(c, column.type as NumberColumn["type"]),
     );
     return this.finished;
   }
@@ -352,7 +356,7 @@ export class StorageRowBatch {
     const rows: StorageRow[] = [];
     for (let r = 0; r < this.length; r++) {
       const row: Record<string, unknown> = {};
-      storageColumns.forEach((c, i) => {
+      this.layout.columns.forEach((c, i) => {
         row[c.name] = valueAt(columns[i] as StorageColumn, r);
       });
       rows.push(row as StorageRow);
@@ -361,8 +365,8 @@ export class StorageRowBatch {
   }
 
   /** One string column's values, e.g. the event ids of a batch. */
-  stringValues(name: ColumnName): Array<string | null> {
-    const column = this.columns()[COLUMN_INDEX[name]] as StorageColumn;
+  stringValues(name: StorageColumnName): Array<string | null> {
+    const column = this.columns()[this.layout.index[name] as number] as StorageColumn;
     if (column.type !== "string") throw new TypeError(`${name} is not a string column`);
     return Array.from({ length: this.length }, (_, r) => valueAt(column, r) as string | null);
   }
@@ -395,6 +399,8 @@ export class PlanWorkspace {
   private readonly tables: SlotTable[] = [];
   private used = 0;
 
+  constructor(readonly layout: StorageLayout = contractLayout) {}
+
   /** Starts over: the arena is emptied and every slot table is free again. */
   reset(): void {
     this.arena.clear();
@@ -405,10 +411,10 @@ export class PlanWorkspace {
   batch(expectedRows: number): StorageRowBatch {
     let slots = this.tables[this.used];
     if (slots === undefined) {
-      slots = new SlotTable(Math.max(8, expectedRows));
+      slots = new SlotTable(Math.max(8, expectedRows), this.layout.columns.length);
       this.tables.push(slots);
     }
     this.used++;
-    return new StorageRowBatch(expectedRows, this.arena, slots);
+    return new StorageRowBatch(expectedRows, this.arena, slots, this.layout);
   }
 }

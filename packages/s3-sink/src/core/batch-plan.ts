@@ -1,5 +1,5 @@
 import type { DeadLetter } from "@shop/event-schema";
-import { COLUMN_INDEX, PlanWorkspace, type StorageRowBatch } from "../columnar/storage-row-batch.js";
+import { PlanWorkspace, type StorageRowBatch } from "../columnar/storage-row-batch.js";
 import type { PartitionBounds } from "../config.js";
 import type { RecordDecoder } from "./decode.js";
 import { type MskEvent, type MskRecord, recordsByTopicPartition, type TopicPartition } from "./msk-event.js";
@@ -27,7 +27,7 @@ export interface TopicPartitionPlan {
 export interface PlanOptions {
   /** The reference path: every record the scanner gives up on, and every record when it is absent. */
   readonly decode: RecordDecoder;
-  /** The fast path (see record-scanner.ts); without it every record takes `decode`. */
+  /** The fast path (see record-scanner.ts), for the workspace's layout; without it every record takes `decode`. */
   readonly scanner?: RecordScanner;
   readonly prefix: string;
   readonly partitioning: PartitionBounds;
@@ -91,9 +91,6 @@ class RowsByHour {
   }
 }
 
-const EVENT_TS = COLUMN_INDEX.event_ts;
-const RECEIVED_AT = COLUMN_INDEX.received_at;
-
 /** Bytes the base64 values of `records` decode to, at most: sizes the arena once. */
 function decodedBytesOf(records: readonly MskRecord[]): number {
   let n = 0;
@@ -114,7 +111,9 @@ export function planBatch(event: MskEvent, options: PlanOptions): TopicPartition
   const { scanner, partitioning } = options;
   const workspace = options.workspace ?? new PlanWorkspace();
   workspace.reset();
-  const { arena } = workspace;
+  const { arena, layout } = workspace;
+  const eventTs = layout.index.event_ts as number;
+  const receivedAt = layout.index.received_at as number;
   const byTopicPartition = [...recordsByTopicPartition(event).values()];
   // Records decode into the arena and stay there: the rows' strings are spans of it. The slack is for
   // the strings of records that take the reference path and for upper-cased currencies.
@@ -144,7 +143,7 @@ export function planBatch(event: MskEvent, options: PlanOptions): TopicPartition
         continue;
       }
       const { num } = scanner.row;
-      const hour = partitionHourOf(num[EVENT_TS] as number, num[RECEIVED_AT] as number, partitioning);
+      const hour = partitionHourOf(num[eventTs] as number, num[receivedAt] as number, partitioning);
       rows.batchFor(hour).appendScanned(arena.bytes, scanner.row);
     }
     const objects: PlannedObject[] = [

@@ -1,6 +1,7 @@
 import {
   COLLECTED_EVENT_VERSION,
   CollectedEvent,
+  compileStorageRow,
   type DeadLetter,
   StorageMappingError,
   type StorageRow,
@@ -8,6 +9,7 @@ import {
 } from "@shop/event-schema";
 import { FormatRegistry } from "@sinclair/typebox";
 import { TypeCompiler } from "@sinclair/typebox/compiler";
+import { contractLayout, type StorageLayout } from "../columnar/layout.js";
 import type { MskRecord } from "./msk-event.js";
 
 /** Why a record became a dead letter; stable, so dashboards and replays can group by it. */
@@ -49,12 +51,15 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
 
 /**
  * Compiles the contract's CollectedEvent check once and returns a pure function from one Kafka
- * record to either its storage row or a dead letter. It never throws for bad input: one malformed
- * record must not hold back the rest of the batch.
+ * record to either its storage row (by the layout's mapping: the contract's unless a test maps more)
+ * or a dead letter. It never throws for bad input: one malformed record must not hold back the rest
+ * of the batch.
  */
-export function createRecordDecoder(): RecordDecoder {
+export function createRecordDecoder(layout: StorageLayout = contractLayout): RecordDecoder {
   ensureDateTimeFormat();
   const check = TypeCompiler.Compile(CollectedEvent);
+  const toRow =
+    layout === contractLayout ? toStorageRow : (compileStorageRow(layout.mapping) as (c: CollectedEvent) => StorageRow);
 
   const reject = (record: MskRecord, rejection: Rejection, original: unknown, parsed?: unknown): DecodedRecord => {
     const parsedObject = isObject(parsed) ? parsed : undefined;
@@ -113,7 +118,7 @@ export function createRecordDecoder(): RecordDecoder {
       );
     }
     try {
-      return { ok: true, record, row: toStorageRow(parsed) };
+      return { ok: true, record, row: toRow(parsed) };
     } catch (error) {
       const rejection: Rejection =
         error instanceof StorageMappingError

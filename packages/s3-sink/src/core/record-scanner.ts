@@ -1,6 +1,7 @@
 import { isUtf8 } from "node:buffer";
-import { STORAGE_SCHEMA_VERSION, storageColumns } from "@shop/event-schema";
-import { COLUMN_INDEX as C, type ScannedRow, SlotKind } from "../columnar/storage-row-batch.js";
+import { type Coercion, CollectedEvent, isConstant, pathKeys } from "@shop/event-schema";
+import { contractLayout, type StorageLayout } from "../columnar/layout.js";
+import { type ScannedRow, SlotKind } from "../columnar/storage-row-batch.js";
 
 /**
  * The sink's fast path: one pass over a Kafka record's bytes that fills the storage row's columns
@@ -8,14 +9,21 @@ import { COLUMN_INDEX as C, type ScannedRow, SlotKind } from "../columnar/storag
  * per event than the whole sink may spend (100,000 events per CPU-second), so the common record is
  * scanned instead of parsed.
  *
+ * What it reads is compiled from two pieces of data, never written here by hand: the contract's
+ * storage mapping (which paths fill which columns, how they are coerced, which events fill them,
+ * derived rules) and the contract's CollectedEvent schema (which keys must be there, which objects
+ * are closed, which values must be strings, booleans or timestamps). toStorageRow interprets the same
+ * mapping on parsed objects; a new column is a change in the mapping alone.
+ *
  * The rule that keeps it correct: it returns true only when its row is exactly the row the reference
  * path (TextDecoder → JSON.parse → the contract's CollectedEvent check → toStorageRow) would give.
  * It accepts the compact JSON that JSON.stringify writes, which is what the collector publishes, and
  * gives up (returns false, and the caller runs the reference path) on anything else it cannot prove
  * equal: whitespace, escapes, exponents or long numbers, duplicate keys, keys that look like array
  * indexes, timestamps in another form, an unknown top-level or enrichment key, invalid UTF-8, deep
- * nesting. Giving up is always safe; it only costs time. test/unit/record-scanner.test.ts holds the
- * two paths equal on the contract fixtures, on generated events and on thousands of mutated records.
+ * nesting, a required column left empty. Giving up is always safe; it only costs time.
+ * test/unit/record-scanner.test.ts holds the two paths equal on the contract fixtures, on generated
+ * events, on property-based events and on thousands of mutated records.
  *
  * Why the JSON columns can be copied as raw bytes: toStorageRow writes JSON.stringify(context) etc.,
  * and for input that JSON.stringify could have written (no whitespace, no escapes, numbers in their
@@ -25,6 +33,14 @@ import { COLUMN_INDEX as C, type ScannedRow, SlotKind } from "../columnar/storag
 
 /** Thrown (never as an Error: no stack trace to build) to abandon the scan. */
 const GIVE_UP = Object.freeze({ giveUp: true });
+
+/** Raised at compile time when a mapping asks for something the scanner cannot mirror exactly. */
+export class ScannerCompileError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ScannerCompileError";
+  }
+}
 
 enum Byte {
   Quote = 0x22,
@@ -58,49 +74,43 @@ enum Value {
   Array,
 }
 
-/** What to do with a key's value. */
-enum Action {
-  /** toStorageRow's str(): a string, or a number as String(n); anything else null */
-  Str,
-  /** the contract check types it as a string: anything else gives up */
-  StrictStr,
-  /** messageId: a non-empty string */
-  NonEmptyStr,
-  /** toStorageRow's int32() */
-  Int32,
-  /** toStorageRow's finite() */
-  Finite,
-  /** an optional timestamp (epochMs(value, field, false)) */
-  OptionalTimestamp,
-  /** a date-time the contract check validates */
-  StrictTimestamp,
-  /** enrichment.isBot: a boolean */
-  StrictBool,
-  /** `v`: the literal 1 */
-  VersionOne,
-  /** a nested object whose fields are scanned; anything else counts as absent (asObject(x) ?? {}) */
-  Object,
-  /** a nested object the contract check requires to be an object */
-  StrictObject,
+/** What the CollectedEvent schema demands of a key's value (anything else: the check rejects it, so give up). */
+enum Check {
+  None,
+  String,
+  NonEmptyString,
+  /** a date-time string: the scanner reads only the one form it can prove, and gives up on others */
+  DateTime,
+  Boolean,
+  /** a number literal (`v: 1`) */
+  Const,
 }
 
-interface Field {
-  readonly name: string;
-  readonly action: Action;
-  /** The slot the value goes to: a storage column index, or one of the TEMP slots below. */
-  readonly slot: number;
-  /** The contract check requires the key. */
-  readonly required?: boolean;
-  /** For Object actions: the object's own fields. */
-  readonly shape?: Shape;
+/** The mapping's coercions as the scanner applies them at a key (upper_code upper-cases later). */
+enum Take {
+  /** a string, or a number as its text (String(n) of a shortest-form number is its text) */
+  Str,
+  Int32,
+  Double,
+  Timestamp,
+  Boolean,
 }
+
+const TAKE: Record<Exclude<Coercion, "json_object">, Take> = {
+  string: Take.Str,
+  upper_code: Take.Str,
+  int32: Take.Int32,
+  double: Take.Double,
+  timestamp: Take.Timestamp,
+  boolean: Take.Boolean,
+};
+
+const NO_SLOT = -1;
 
 interface Shape {
   /** Keys not listed: skipped (and checked) when open, give up when closed (additionalProperties: false). */
   readonly closed: boolean;
   readonly fields: readonly CompiledField[];
-  /** Where the object's JSON text goes, for properties_json, traits_json and context_json. */
-  readonly jsonSlot: number;
   /** Mask of the required fields' bits. */
   readonly required: number;
   /** The fields by name length (in bytes), for matching a key with one or two comparisons. */
@@ -114,64 +124,265 @@ interface Shape {
   readonly follows: Int8Array;
 }
 
-/** A Field ready for matching. A class, so every field has one hidden class and lookups stay monomorphic. */
+/** A key's plan, mutable only while compiling. */
+interface FieldPlan {
+  check: Check;
+  constant: number;
+  required: boolean;
+  /** The schema requires an object here. */
+  objectRequired: boolean;
+  closed: boolean;
+  /** Where the object's JSON text goes (json_object), or NO_SLOT. */
+  jsonSlot: number;
+  targets: Array<{ slot: number; take: Take }>;
+  children: Map<string, FieldPlan>;
+}
+
+/** A key ready for matching. A class, so every field has one hidden class and lookups stay monomorphic. */
 class CompiledField {
-  readonly name: string;
-  readonly action: Action;
-  readonly slot: number;
-  readonly shape: Shape | undefined;
   readonly bytes: Uint8Array;
+  /** This field's bit in its object's "seen" mask: a second occurrence gives up. */
   readonly bit: number;
+  readonly check: Check;
+  readonly constant: number;
+  /** An object is expected here: its fields are read (shape) and/or its text copied (jsonSlot). */
+  readonly isObject: boolean;
+  readonly objectRequired: boolean;
+  readonly jsonSlot: number;
+  readonly shape: Shape | undefined;
+  readonly slots: Int32Array;
+  readonly takes: Uint8Array;
   constructor(
-    field: Field,
+    readonly name: string,
+    plan: FieldPlan,
     /** This field's index in its shape. */
     readonly index: number,
   ) {
-    /** This field's bit in its object's "seen" mask: a second occurrence gives up. */
+    this.bytes = Buffer.from(name, "latin1");
     this.bit = 1 << index;
-    this.name = field.name;
-    this.action = field.action;
-    this.slot = field.slot;
-    this.shape = field.shape;
-    this.bytes = Buffer.from(field.name, "latin1");
+    this.check = plan.check;
+    this.constant = plan.constant;
+    this.objectRequired = plan.objectRequired;
+    this.jsonSlot = plan.jsonSlot;
+    this.isObject = plan.objectRequired || plan.jsonSlot !== NO_SLOT || plan.children.size > 0;
+    this.shape = this.isObject ? compileShape(plan) : undefined;
+    this.slots = Int32Array.from(plan.targets.map((t) => t.slot));
+    this.takes = Uint8Array.from(plan.targets.map((t) => t.take));
+    if (this.isObject && plan.targets.length > 0) {
+      throw new ScannerCompileError(`"${name}" is read both as an object and as a value`);
+    }
   }
 }
 
-const COLUMN_COUNT = storageColumns.length;
-/** Values toStorageRow combines before they become columns. */
-const TEMP = {
-  eventEvent: COLUMN_COUNT,
-  eventName: COLUMN_COUNT + 1,
-  timestamp: COLUMN_COUNT + 2,
-  originalTimestamp: COLUMN_COUNT + 3,
-  revenue: COLUMN_COUNT + 4,
-  total: COLUMN_COUNT + 5,
-  currency: COLUMN_COUNT + 6,
-} as const;
-const SLOT_COUNT = COLUMN_COUNT + 7;
-const NO_SLOT = -1;
-/** A slot kind beyond SlotKind: the key was there but its value maps to null (so `??` does not fall through). */
-const PRESENT_NULL = 4;
-
-const FNV_OFFSET = 0x811c9dc5 | 0;
-const FNV_PRIME = 0x01000193;
-
-function shape(fields: readonly Field[], options: { closed?: boolean; jsonSlot?: number } = {}): Shape {
-  if (fields.length > 30) throw new RangeError("a shape has at most 30 fields (one bit each)");
-  const compiled = fields.map((field, index) => new CompiledField(field, index));
+function compileShape(plan: FieldPlan): Shape {
+  if (plan.children.size > 30) throw new ScannerCompileError("an object has at most 30 known keys (one bit each)");
+  const fields = [...plan.children].map(([name, child], index) => new CompiledField(name, child, index));
   const byLength: CompiledField[][] = [];
-  for (const field of compiled) {
+  for (const field of fields) {
     const sameLength = byLength[field.bytes.length] ?? [];
     sameLength.push(field);
     byLength[field.bytes.length] = sameLength;
   }
   return {
-    closed: options.closed ?? false,
-    fields: compiled,
+    closed: plan.closed,
+    fields,
     byLength,
-    jsonSlot: options.jsonSlot ?? NO_SLOT,
-    required: compiled.reduce((mask, f, i) => (fields[i]?.required ? mask | f.bit : mask), 0),
-    follows: new Int8Array(compiled.length + 1).fill(-1),
+    required: [...plan.children.values()].reduce((mask, c, i) => (c.required ? mask | (1 << i) : mask), 0),
+    follows: new Int8Array(fields.length + 1).fill(-1),
+  };
+}
+
+const emptyPlan = (): FieldPlan => ({
+  check: Check.None,
+  constant: 0,
+  required: false,
+  objectRequired: false,
+  closed: false,
+  jsonSlot: NO_SLOT,
+  targets: [],
+  children: new Map(),
+});
+
+const SCHEMA_KEYWORDS = new Set([
+  "type",
+  "properties",
+  "required",
+  "additionalProperties",
+  "format",
+  "minLength",
+  "const",
+  "$id",
+]);
+
+/**
+ * The CollectedEvent schema as key plans: what the reference path's check demands, which the scanner
+ * must enforce (give up) where it would reject. A keyword it cannot check on bytes (a pattern, a
+ * union) fails here, at compile time, rather than letting the two paths disagree.
+ */
+function planFromSchema(schema: Record<string, unknown>, plan: FieldPlan, at: string): void {
+  for (const key of Object.keys(schema)) {
+    if (!SCHEMA_KEYWORDS.has(key)) throw new ScannerCompileError(`${at}: the scanner cannot check "${key}"`);
+  }
+  if ("const" in schema) {
+    if (typeof schema.const !== "number") throw new ScannerCompileError(`${at}: only number constants`);
+    plan.check = Check.Const;
+    plan.constant = schema.const;
+    return;
+  }
+  switch (schema.type) {
+    case "object": {
+      plan.objectRequired = true;
+      plan.closed = schema.additionalProperties === false;
+      const required = new Set((schema.required as string[] | undefined) ?? []);
+      for (const [key, child] of Object.entries((schema.properties as Record<string, object>) ?? {})) {
+        const childPlan = emptyPlan();
+        childPlan.required = required.has(key);
+        planFromSchema(child as Record<string, unknown>, childPlan, `${at}.${key}`);
+        plan.children.set(key, childPlan);
+      }
+      return;
+    }
+    case "string":
+      if (schema.format !== undefined && schema.format !== "date-time")
+        throw new ScannerCompileError(`${at}: the scanner cannot check format ${String(schema.format)}`);
+      if (schema.minLength !== undefined && schema.minLength !== 1)
+        throw new ScannerCompileError(`${at}: only minLength 1`);
+      plan.check =
+        schema.format === "date-time" ? Check.DateTime : schema.minLength === 1 ? Check.NonEmptyString : Check.String;
+      return;
+    case "boolean":
+      plan.check = Check.Boolean;
+      return;
+    case undefined:
+      return; // Type.Unknown: anything goes
+    default:
+      throw new ScannerCompileError(`${at}: the scanner cannot check type ${String(schema.type)}`);
+  }
+}
+
+/** A finished column that needs work after the scan: fallbacks, event filters, derived rules. */
+interface Finish {
+  readonly column: number;
+  /** Temp slots of its paths, in order (the first non-null wins); empty when its path writes the column. */
+  readonly temps: Int32Array;
+  readonly upper: boolean;
+  /** Flags by event type id / track name id (see EventIds); undefined: every event. */
+  readonly types: Uint8Array | undefined;
+  readonly names: Uint8Array | undefined;
+  readonly negativeNames: Uint8Array | undefined;
+}
+
+/** The event types and track names filters mention, as byte strings numbered for flag lookups. */
+class EventIds {
+  readonly list: string[] = [];
+  id(name: string): number {
+    let id = this.list.indexOf(name);
+    if (id < 0) id = this.list.push(name) - 1;
+    return id;
+  }
+  flags(names: readonly string[] | undefined): Uint8Array | undefined {
+    if (names === undefined) return undefined;
+    const ids = names.map((n) => this.id(n));
+    const flags = new Uint8Array(256);
+    for (const id of ids) flags[id] = 1;
+    return flags;
+  }
+  bytes(): Uint8Array[] {
+    return this.list.map((n) => Buffer.from(n, "utf8"));
+  }
+}
+
+/** A layout compiled for scanning: the root shape, slot counts and the finishing steps. */
+interface ScanProgram {
+  readonly root: Shape;
+  readonly slotCount: number;
+  readonly columnCount: number;
+  /** Columns whose value is fixed by the mapping, and their values. */
+  readonly constants: ReadonlyArray<readonly [number, number]>;
+  readonly required: Int32Array;
+  /** Unfiltered columns first: filters read event_type and event_name, which are among them. */
+  readonly finishes: readonly Finish[];
+  readonly typeColumn: number;
+  readonly nameColumn: number;
+  readonly typeNames: readonly Uint8Array[];
+  readonly trackNames: readonly Uint8Array[];
+}
+
+const TRACK = Buffer.from("track", "latin1");
+
+export function compileScanProgram(layout: StorageLayout): ScanProgram {
+  const root = emptyPlan();
+  planFromSchema(CollectedEvent as unknown as Record<string, unknown>, root, "CollectedEvent");
+  const columnCount = layout.columns.length;
+  let nextTemp = columnCount;
+  const types = new EventIds();
+  const names = new EventIds();
+  const finishes: Finish[] = [];
+  const constants: Array<[number, number]> = [];
+  const required: number[] = [];
+
+  layout.mapping.forEach((column, c) => {
+    if (column.required) required.push(c);
+    if (isConstant(column)) {
+      constants.push([c, column.constant]);
+      return;
+    }
+    const temps: number[] = [];
+    column.from.forEach((path) => {
+      const keys = pathKeys(path);
+      let plan = root;
+      keys.forEach((key, depth) => {
+        let child = plan.children.get(key);
+        if (child === undefined) {
+          if (plan.closed)
+            throw new ScannerCompileError(`${path}: "${key}" is not in the closed CollectedEvent object`);
+          child = emptyPlan();
+          plan.children.set(key, child);
+        }
+        if (depth < keys.length - 1 && child.check !== Check.None)
+          throw new ScannerCompileError(`${path}: "${key}" is not an object in the CollectedEvent schema`);
+        plan = child;
+      });
+      if (column.as === "json_object") {
+        if (column.from.length !== 1) throw new ScannerCompileError(`${column.name}: a JSON column has one path`);
+        if (plan.jsonSlot !== NO_SLOT) throw new ScannerCompileError(`${path}: copied into two columns`);
+        plan.jsonSlot = c;
+        return;
+      }
+      const slot = column.from.length === 1 ? c : nextTemp++;
+      if (slot !== c) temps.push(slot);
+      plan.targets.push({ slot, take: TAKE[column.as] });
+    });
+    const filtered = column.when !== undefined;
+    if (temps.length > 0 || filtered || column.as === "upper_code" || column.negativeFor) {
+      finishes.push({
+        column: c,
+        temps: Int32Array.from(temps),
+        upper: column.as === "upper_code",
+        types: filtered ? (types.flags(column.when?.types) ?? new Uint8Array(256)) : undefined,
+        names: filtered ? (names.flags(column.when?.track) ?? new Uint8Array(256)) : undefined,
+        negativeNames: names.flags(column.negativeFor),
+      });
+    }
+  });
+  if (types.list.length > 255 || names.list.length > 255)
+    throw new ScannerCompileError("too many event names in filters");
+  const typeColumn = layout.index.event_type;
+  const nameColumn = layout.index.event_name;
+  if (typeColumn === undefined || nameColumn === undefined) throw new ScannerCompileError("no event_type/event_name");
+  const readsEvent = (f: Finish) => Number(f.types !== undefined || f.negativeNames !== undefined);
+  finishes.sort((a, b) => readsEvent(a) - readsEvent(b));
+  return {
+    root: compileShape(root),
+    slotCount: nextTemp,
+    columnCount,
+    constants,
+    required: Int32Array.from(required),
+    finishes,
+    typeColumn,
+    nameColumn,
+    typeNames: types.bytes(),
+    trackNames: names.bytes(),
   };
 }
 
@@ -181,107 +392,8 @@ for (let b = 0; b < 0x20; b++) STRING_BYTE[b] = 2;
 STRING_BYTE[Byte.Backslash] = 2;
 STRING_BYTE[Byte.Quote] = 1;
 
-const field = (name: string, action: Action, slot: number, required = false): Field => ({
-  name,
-  action,
-  slot,
-  required,
-});
-const str = (name: string, slot: number): Field => field(name, Action.Str, slot);
-const nested = (name: string, of: Shape, action = Action.Object): Field => ({
-  name,
-  action,
-  slot: of.jsonSlot,
-  required: action === Action.StrictObject,
-  shape: of,
-});
-
-/** The CollectedEvent as the contract check and toStorageRow read it, mirrored field by field. */
-const PAGE = shape([
-  str("url", C.page_url),
-  str("path", C.page_path),
-  str("referrer", C.page_referrer),
-  str("title", C.page_title),
-  str("search", C.page_search),
-]);
-const CAMPAIGN = shape([
-  str("source", C.utm_source),
-  str("medium", C.utm_medium),
-  str("name", C.utm_campaign),
-  str("term", C.utm_term),
-  str("content", C.utm_content),
-]);
-const LIBRARY = shape([str("name", C.library_name), str("version", C.library_version)]);
-const SESSION = shape([str("id", C.session_id), field("seq", Action.Int32, C.session_seq)]);
-const CONTEXT = shape(
-  [
-    nested("page", PAGE),
-    nested("campaign", CAMPAIGN),
-    nested("library", LIBRARY),
-    nested("session", SESSION),
-    str("locale", C.locale),
-    str("timezone", C.timezone),
-    str("userAgent", C.user_agent),
-  ],
-  { jsonSlot: C.context_json },
-);
-const PROPERTIES = shape(
-  [
-    str("product_id", C.product_id),
-    str("sku", C.product_sku),
-    str("category", C.product_category),
-    field("quantity", Action.Int32, C.quantity),
-    str("order_id", C.order_id),
-    str("checkout_id", C.checkout_id),
-    field("revenue", Action.Finite, TEMP.revenue),
-    field("total", Action.Finite, TEMP.total),
-    str("currency", TEMP.currency),
-  ],
-  { jsonSlot: C.properties_json },
-);
-const TRAITS = shape([], { jsonSlot: C.traits_json });
-const EVENT = shape([
-  field("type", Action.StrictStr, C.event_type, true),
-  field("messageId", Action.NonEmptyStr, C.event_id, true),
-  str("event", TEMP.eventEvent),
-  str("name", TEMP.eventName),
-  str("anonymousId", C.anonymous_id),
-  str("userId", C.user_id),
-  field("timestamp", Action.OptionalTimestamp, TEMP.timestamp),
-  field("originalTimestamp", Action.OptionalTimestamp, TEMP.originalTimestamp),
-  field("sentAt", Action.OptionalTimestamp, C.sent_at),
-  nested("context", CONTEXT),
-  nested("properties", PROPERTIES),
-  nested("traits", TRAITS),
-]);
-const ENRICHMENT = shape(
-  [
-    field("eventTs", Action.StrictTimestamp, C.event_ts, true),
-    field("sourceId", Action.StrictStr, C.source_id),
-    field("ipAnonymized", Action.StrictStr, C.ip_anonymized),
-    field("browser", Action.StrictStr, C.ua_browser),
-    field("browserVersion", Action.StrictStr, C.ua_browser_version),
-    field("os", Action.StrictStr, C.ua_os),
-    field("deviceType", Action.StrictStr, C.ua_device_type),
-    field("isBot", Action.StrictBool, C.is_bot),
-  ],
-  { closed: true },
-);
-const ROOT = shape(
-  [
-    field("v", Action.VersionOne, NO_SLOT, true),
-    field("receivedAt", Action.StrictTimestamp, C.received_at, true),
-    nested("enrichment", ENRICHMENT, Action.StrictObject),
-    nested("event", EVENT, Action.StrictObject),
-  ],
-  { closed: true },
-);
-
-/** The contract's revenue rule: these event names carry revenue; a refund counts negative. */
-const ORDER_EVENTS = ["Order Completed", "Order Refunded", "Order Cancelled", "Order Updated", "Checkout Started"].map(
-  (name) => Buffer.from(name, "latin1"),
-);
-const ORDER_REFUNDED = 1;
+const FNV_OFFSET = 0x811c9dc5 | 0;
+const FNV_PRIME = 0x01000193;
 
 const MAX_DEPTH = 64;
 const MAX_OPEN_KEYS = 1024;
@@ -289,13 +401,15 @@ const MAX_OPEN_KEYS = 1024;
 const MAX_NUMBER_DIGITS = 15;
 const POWERS_OF_TEN = Array.from({ length: MAX_NUMBER_DIGITS + 1 }, (_, i) => 10 ** i);
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const LOWEST_NON_ASCII = 0x80;
 
 /**
- * Creates a scanner with its own scratch state (reused across records; not safe to share between
- * concurrent scans, which JavaScript does not do within one thread anyway).
+ * Creates a scanner for a layout (the contract's by default) with its own scratch state, reused
+ * across records; not safe to share between concurrent scans, which JavaScript does not do within one
+ * thread anyway.
  */
-export function createRecordScanner(): RecordScanner {
-  return new RecordScanner();
+export function createRecordScanner(layout: StorageLayout = contractLayout): RecordScanner {
+  return new RecordScanner(compileScanProgram(layout));
 }
 
 export class RecordScanner {
@@ -315,17 +429,26 @@ export class RecordScanner {
   private valueEnd = 0;
   private valueNumber = 0;
   private valueIsInteger = false;
-  private readonly kind = new Uint8Array(SLOT_COUNT);
-  private readonly start = new Int32Array(SLOT_COUNT);
-  private readonly stop = new Int32Array(SLOT_COUNT);
-  private readonly num = new Float64Array(SLOT_COUNT);
+  private readonly kind: Uint8Array;
+  private readonly start: Int32Array;
+  private readonly stop: Int32Array;
+  private readonly num: Float64Array;
   /** The row handed out: views of the slots that are storage columns. */
-  readonly row: ScannedRow = {
-    kind: this.kind.subarray(0, COLUMN_COUNT),
-    start: this.start.subarray(0, COLUMN_COUNT),
-    end: this.stop.subarray(0, COLUMN_COUNT),
-    num: this.num.subarray(0, COLUMN_COUNT),
-  };
+  readonly row: ScannedRow;
+
+  constructor(private readonly program: ScanProgram) {
+    this.kind = new Uint8Array(program.slotCount);
+    this.start = new Int32Array(program.slotCount);
+    this.stop = new Int32Array(program.slotCount);
+    this.num = new Float64Array(program.slotCount);
+    const n = program.columnCount;
+    this.row = {
+      kind: this.kind.subarray(0, n),
+      start: this.start.subarray(0, n),
+      end: this.stop.subarray(0, n),
+      num: this.num.subarray(0, n),
+    };
+  }
 
   /**
    * Scans the record text in `source[start..end)`. True: `this.row` holds exactly the storage row
@@ -342,7 +465,7 @@ export class RecordScanner {
     this.kind.fill(SlotKind.Null);
     try {
       if (source[start] !== Byte.OpenBrace) return false;
-      this.object(ROOT);
+      this.object(this.program.root);
       if (this.pos !== end) return false;
     } catch (error) {
       if (error === GIVE_UP) return false;
@@ -353,63 +476,78 @@ export class RecordScanner {
     return this.finishRow();
   }
 
-  /** What toStorageRow derives from several fields; false where only the reference path can tell. */
+  /** What the mapping derives after the scan; false where only the reference path can tell. */
   private finishRow(): boolean {
-    const { kind, start, stop, num } = this;
-    // event_name: str(event.event) ?? str(event.name)
-    const nameSlot = kind[TEMP.eventEvent] === SlotKind.Span ? TEMP.eventEvent : TEMP.eventName;
-    if (kind[nameSlot] === SlotKind.Span) {
-      kind[C.event_name] = SlotKind.Span;
-      start[C.event_name] = start[nameSlot] as number;
-      stop[C.event_name] = stop[nameSlot] as number;
-    }
-    // client_ts: epochMs(event.timestamp ?? event.originalTimestamp)
-    const tsSlot = kind[TEMP.timestamp] === SlotKind.Null ? TEMP.originalTimestamp : TEMP.timestamp;
-    if (kind[tsSlot] === SlotKind.Number) {
-      kind[C.client_ts] = SlotKind.Number;
-      num[C.client_ts] = num[tsSlot] as number;
-    }
-    // sent_at may be PRESENT_NULL; columns know only null
-    if (kind[C.sent_at] === PRESENT_NULL) kind[C.sent_at] = SlotKind.Null;
-    // revenue: for order events, finite(revenue) ?? finite(total), negative for a refund
-    const order = kind[C.event_name] === SlotKind.Span ? this.orderEvent(start[C.event_name], stop[C.event_name]) : -1;
-    if (order >= 0) {
-      const amountSlot =
-        kind[TEMP.revenue] === SlotKind.Number
-          ? TEMP.revenue
-          : kind[TEMP.total] === SlotKind.Number
-            ? TEMP.total
-            : NO_SLOT;
-      if (amountSlot !== NO_SLOT) {
-        const amount = num[amountSlot] as number;
-        kind[C.revenue] = SlotKind.Number;
-        num[C.revenue] = order === ORDER_REFUNDED ? -Math.abs(amount) : amount;
+    const { kind, start, stop, num, program } = this;
+    const { finishes } = program;
+    let typeId = -2;
+    let nameId = -1;
+    for (let f = 0; f < finishes.length; f++) {
+      const finish = finishes[f] as Finish;
+      const c = finish.column;
+      // Fallbacks: the first path whose value survived its coercion.
+      const temps = finish.temps;
+      for (let t = 0; t < temps.length; t++) {
+        const slot = temps[t] as number;
+        if (kind[slot] === SlotKind.Null) continue;
+        kind[c] = kind[slot] as number;
+        start[c] = start[slot] as number;
+        stop[c] = stop[slot] as number;
+        num[c] = num[slot] as number;
+        break;
+      }
+      if (kind[c] === SlotKind.Null) continue;
+      if (finish.types !== undefined || finish.negativeNames !== undefined) {
+        if (typeId === -2) {
+          typeId = this.eventId(program.typeColumn, program.typeNames);
+          if (this.isTrack()) nameId = this.eventId(program.nameColumn, program.trackNames);
+        }
+        if (
+          finish.types !== undefined &&
+          !(typeId >= 0 && finish.types[typeId] === 1) &&
+          !(nameId >= 0 && (finish.names as Uint8Array)[nameId] === 1)
+        ) {
+          kind[c] = SlotKind.Null;
+          continue;
+        }
+        if (finish.negativeNames !== undefined && nameId >= 0 && finish.negativeNames[nameId] === 1)
+          num[c] = -Math.abs(num[c] as number);
+      }
+      // str(x).toUpperCase() is the same as upper-casing bytes only for ASCII.
+      if (finish.upper && kind[c] === SlotKind.Span) {
+        for (let i = start[c] as number; i < (stop[c] as number); i++) {
+          if ((this.src[i] as number) >= LOWEST_NON_ASCII) return false;
+        }
+        kind[c] = SlotKind.SpanUpper;
       }
     }
-    // currency: str(currency)?.toUpperCase(); upper-casing bytes is the same only for ASCII
-    if (kind[TEMP.currency] === SlotKind.Span) {
-      for (let i = start[TEMP.currency] as number; i < (stop[TEMP.currency] as number); i++) {
-        if ((this.src[i] as number) >= 0x80) return false;
-      }
-      kind[C.currency] = SlotKind.SpanUpper;
-      start[C.currency] = start[TEMP.currency] as number;
-      stop[C.currency] = stop[TEMP.currency] as number;
+    for (const [c, value] of program.constants) {
+      kind[c] = SlotKind.Number;
+      num[c] = value;
     }
-    kind[C.schema_version] = SlotKind.Number;
-    num[C.schema_version] = STORAGE_SCHEMA_VERSION;
+    const required = program.required;
+    for (let i = 0; i < required.length; i++) if (kind[required[i] as number] === SlotKind.Null) return false;
     return true;
   }
 
-  private orderEvent(from = 0, to = 0): number {
-    const n = to - from;
-    for (let e = 0; e < ORDER_EVENTS.length; e++) {
-      const name = ORDER_EVENTS[e] as Uint8Array;
-      if (name.length !== n) continue;
-      let i = 0;
-      while (i < n && this.src[from + i] === name[i]) i++;
-      if (i === n) return e;
-    }
+  private isTrack(): boolean {
+    const c = this.program.typeColumn;
+    return this.kind[c] === SlotKind.Span && this.spanEquals(c, TRACK);
+  }
+
+  /** The index in `names` of the string in column `c`, or -1. */
+  private eventId(c: number, names: readonly Uint8Array[]): number {
+    if (this.kind[c] !== SlotKind.Span) return -1;
+    for (let i = 0; i < names.length; i++) if (this.spanEquals(c, names[i] as Uint8Array)) return i;
     return -1;
+  }
+
+  private spanEquals(c: number, bytes: Uint8Array): boolean {
+    const from = this.start[c] as number;
+    const n = (this.stop[c] as number) - from;
+    if (n !== bytes.length) return false;
+    for (let i = 0; i < n; i++) if (this.src[from + i] !== bytes[i]) return false;
+    return true;
   }
 
   /** Scans an object with known fields; the position is at its "{". */
@@ -521,15 +659,15 @@ export class RecordScanner {
   }
 
   private readField(field: CompiledField): void {
-    const slot = field.slot;
-    if (field.action === Action.Object || field.action === Action.StrictObject) {
+    if (field.isObject) {
       if (this.src[this.pos] !== Byte.OpenBrace) {
-        if (field.action === Action.StrictObject) throw GIVE_UP;
+        if (field.objectRequired) throw GIVE_UP;
         // asObject(x) ?? {}: its fields are null, and so is its JSON column.
         this.skipValue();
         return;
       }
       const from = this.pos;
+      const slot = field.jsonSlot;
       if (slot === NO_SLOT) this.object(field.shape as Shape);
       else {
         this.copying++;
@@ -540,45 +678,56 @@ export class RecordScanner {
       return;
     }
     const type = this.value();
-    switch (field.action) {
-      case Action.Str:
-        if (type === Value.String || type === Value.Number) this.setSpan(slot, this.valueStart, this.valueEnd);
-        return;
-      case Action.StrictStr:
+    let ms = Number.NaN;
+    switch (field.check) {
+      case Check.None:
+        break;
+      case Check.String:
         if (type !== Value.String) throw GIVE_UP;
-        this.setSpan(slot, this.valueStart, this.valueEnd);
-        return;
-      case Action.NonEmptyStr:
+        break;
+      case Check.NonEmptyString:
         if (type !== Value.String || this.valueEnd === this.valueStart) throw GIVE_UP;
-        this.setSpan(slot, this.valueStart, this.valueEnd);
-        return;
-      case Action.Int32:
-        if (
-          type === Value.Number &&
-          this.valueIsInteger &&
-          this.valueNumber >= -(2 ** 31) &&
-          this.valueNumber < 2 ** 31
-        )
-          this.setNumber(slot, this.valueNumber);
-        return;
-      case Action.Finite:
-        if (type === Value.Number) this.setNumber(slot, this.valueNumber);
-        return;
-      case Action.OptionalTimestamp:
-        if (type === Value.String) this.setNumber(slot, this.timestamp());
-        else if (type !== Value.Null) this.kind[slot] = PRESENT_NULL;
-        return;
-      case Action.StrictTimestamp:
+        break;
+      case Check.DateTime:
         if (type !== Value.String) throw GIVE_UP;
-        this.setNumber(slot, this.timestamp());
-        return;
-      case Action.StrictBool:
+        ms = this.timestamp();
+        break;
+      case Check.Boolean:
         if (type !== Value.True && type !== Value.False) throw GIVE_UP;
-        this.setNumber(slot, type === Value.True ? 1 : 0);
-        return;
-      case Action.VersionOne:
-        if (type !== Value.Number || this.valueNumber !== 1 || this.valueEnd - this.valueStart !== 1) throw GIVE_UP;
-        return;
+        break;
+      case Check.Const:
+        if (type !== Value.Number || this.valueNumber !== field.constant) throw GIVE_UP;
+        break;
+    }
+    const { slots, takes } = field;
+    for (let t = 0; t < slots.length; t++) {
+      const slot = slots[t] as number;
+      switch (takes[t] as Take) {
+        case Take.Str:
+          if (type === Value.String || type === Value.Number) this.setSpan(slot, this.valueStart, this.valueEnd);
+          break;
+        case Take.Int32:
+          if (
+            type === Value.Number &&
+            this.valueIsInteger &&
+            this.valueNumber >= -(2 ** 31) &&
+            this.valueNumber < 2 ** 31
+          )
+            this.setNumber(slot, this.valueNumber);
+          break;
+        case Take.Double:
+          if (type === Value.Number) this.setNumber(slot, this.valueNumber);
+          break;
+        case Take.Timestamp:
+          if (type === Value.String) {
+            if (Number.isNaN(ms)) ms = this.timestamp();
+            this.setNumber(slot, ms);
+          }
+          break;
+        case Take.Boolean:
+          if (type === Value.True || type === Value.False) this.setNumber(slot, type === Value.True ? 1 : 0);
+          break;
+      }
     }
   }
 

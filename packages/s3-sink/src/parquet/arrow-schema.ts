@@ -1,37 +1,30 @@
-import { type ColumnType, STORAGE_SCHEMA_VERSION, storageColumns } from "@shop/event-schema";
+import { type ColumnDefinition, type ColumnType, columnTypes, STORAGE_SCHEMA_VERSION } from "@shop/event-schema";
 import { Bool, type DataType, Field, Float64, Int32, Schema, TimestampMillisecond, Utf8 } from "apache-arrow";
-
+import { contractLayout } from "../columnar/layout.js";
 import { STORAGE_SCHEMA_VERSION_KEY } from "./sink-file.js";
 
 export { STORAGE_SCHEMA_VERSION_KEY };
 
-/**
- * The contract's column types in Arrow. Timestamps carry the "UTC" zone so Parquet marks them
- * isAdjustedToUTC and Spark/Athena read them as instants, not wall-clock times.
- */
-export function arrowTypeOf(type: ColumnType): DataType {
-  switch (type) {
-    case "string":
-      return new Utf8();
-    case "int32":
-      return new Int32();
-    case "double":
-      return new Float64();
-    case "boolean":
-      return new Bool();
-    case "timestamp_ms":
-      return new TimestampMillisecond("UTC");
-  }
-}
+/** The contract's Arrow spelling of each column type, as apache-arrow classes. */
+const arrowTypes: Record<(typeof columnTypes)[ColumnType]["arrow"], () => DataType> = {
+  Utf8: () => new Utf8(),
+  Int32: () => new Int32(),
+  Float64: () => new Float64(),
+  Bool: () => new Bool(),
+  // "UTC" makes Parquet mark timestamps isAdjustedToUTC, so Spark and Athena read instants.
+  "TimestampMillisecond(UTC)": () => new TimestampMillisecond("UTC"),
+};
+
+export const arrowTypeOf = (type: ColumnType): DataType => arrowTypes[columnTypes[type].arrow]();
 
 /**
- * Built from `storageColumns` alone: the order, names and nullability of the Parquet files follow it.
- * Column docs stay out: they would be copied into every file's footer (~4.7 KB of 14 KB for a small
- * file) and the Athena DDL and Spark schema already carry them.
+ * Built from the layout's columns alone: the order, names and nullability of the Parquet files follow
+ * it. Column docs stay out: they would be copied into every file's footer (~4.7 KB of 14 KB for a
+ * small file) and the Athena DDL and Spark schema already carry them.
  */
-export function storageArrowSchema(): Schema {
+export function storageArrowSchema(columns: readonly ColumnDefinition[] = contractLayout.columns): Schema {
   return new Schema(
-    storageColumns.map((c) => new Field(c.name, arrowTypeOf(c.type), c.nullable)),
+    columns.map((c) => new Field(c.name, arrowTypeOf(c.type), c.nullable)),
     new Map([[STORAGE_SCHEMA_VERSION_KEY, String(STORAGE_SCHEMA_VERSION)]]),
   );
 }

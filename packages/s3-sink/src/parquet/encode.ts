@@ -1,10 +1,11 @@
-import { type StorageRow, storageColumns } from "@shop/event-schema";
+import type { StorageRow } from "@shop/event-schema";
 import { makeData, RecordBatch, Struct, Table, tableFromIPC, tableToIPC } from "apache-arrow";
 import * as parquet from "parquet-wasm";
+import { contractLayout, type StorageLayout } from "../columnar/layout.js";
 import { type StorageColumn, StorageRowBatch } from "../columnar/storage-row-batch.js";
 import { storageArrowSchema } from "./arrow-schema.js";
 import { columnData } from "./column-data.js";
-import { encodeSinkFile, STATISTICS_COLUMNS } from "./sink-file.js";
+import { encodeSinkFile } from "./sink-file.js";
 
 export { PARQUET_CONTENT_TYPE } from "./sink-file.js";
 
@@ -32,53 +33,35 @@ export interface ParquetEncodeOptions {
   readonly metadata?: ReadonlyMap<string, string>;
 }
 
-const schema = storageArrowSchema();
-const structType = new Struct(schema.fields);
+const contractSchema = storageArrowSchema();
 
-/** Columns whose values repeat (compacted files only). On ids, URLs and JSON the writer would build a dictionary, overflow it and fall back to plain. */
-const DICTIONARY_COLUMNS: ReadonlySet<string> = new Set([
-  "event_type",
-  "event_name",
-  "utm_source",
-  "utm_medium",
-  "utm_campaign",
-  "utm_term",
-  "utm_content",
-  "locale",
-  "timezone",
-  "user_agent",
-  "ua_browser",
-  "ua_browser_version",
-  "ua_os",
-  "ua_device_type",
-  "library_name",
-  "library_version",
-  "source_id",
-  "product_category",
-  "currency",
-]);
 /**
  * The writer properties for storage rows; built per file because writeParquet consumes them.
  * Everything that decides the bytes is here, so the same rows always give the same file.
  */
-export function storageWriterProperties(options: ParquetEncodeOptions = {}): parquet.WriterProperties {
+export function storageWriterProperties(
+  options: ParquetEncodeOptions = {},
+  layout: StorageLayout = contractLayout,
+): parquet.WriterProperties {
   let builder = new parquet.WriterPropertiesBuilder()
     .setCompression(parquet.Compression.ZSTD)
     .setMaxRowGroupSize(options.maxRowGroupSize ?? 1_000_000)
     .setDictionaryEnabled(false)
     .setStatisticsEnabled(parquet.EnabledStatistics.None);
   const dictionaries = (options.layout ?? "sink") === "compacted";
-  for (const { name } of storageColumns) {
-    if (dictionaries && DICTIONARY_COLUMNS.has(name)) builder = builder.setColumnDictionaryEnabled(name, true);
-    if (STATISTICS_COLUMNS.has(name))
+  for (const { name } of layout.columns) {
+    if (dictionaries && layout.dictionary.has(name)) builder = builder.setColumnDictionaryEnabled(name, true);
+    if (layout.statistics.has(name))
       builder = builder.setColumnStatisticsEnabled(name, parquet.EnabledStatistics.Chunk);
   }
   if (options.metadata && options.metadata.size > 0) builder = builder.setKeyValueMetadata(new Map(options.metadata));
   return builder.build();
 }
 
-/** A batch's columns as one Arrow record batch, typed by the contract's schema (not inferred from values). */
+/** A batch's columns as one Arrow record batch, typed by its layout's schema (not inferred from values). */
 export function storageBatchToArrowTable(batch: StorageRowBatch): Table {
+  const schema = batch.layout === contractLayout ? contractSchema : storageArrowSchema(batch.layout.columns);
+  const structType = new Struct(schema.fields);
   const columns = batch.columns();
   const children = schema.fields.map((field, index) =>
     columnData(field.type, columns[index] as StorageColumn, batch.length),
@@ -101,7 +84,7 @@ export function encodeParquet(
     return encodeSinkFile(batch, options.metadata ? { metadata: options.metadata } : {});
   const ipc = tableToIPC(storageBatchToArrowTable(batch), "stream");
   // writeParquet takes ownership of the wasm table and the properties and frees them.
-  return parquet.writeParquet(parquet.Table.fromIPCStream(ipc), storageWriterProperties(options));
+  return parquet.writeParquet(parquet.Table.fromIPCStream(ipc), storageWriterProperties(options, batch.layout));
 }
 
 /** Parquet bytes → Arrow table; the read side of encodeParquet, for tests, compaction and tools. */

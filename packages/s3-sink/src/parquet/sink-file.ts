@@ -1,4 +1,11 @@
-import { type ColumnType, STORAGE_SCHEMA_VERSION, storageColumns } from "@shop/event-schema";
+import {
+  type ColumnDefinition,
+  type ColumnType,
+  columnTypes,
+  type ParquetType,
+  STORAGE_SCHEMA_VERSION,
+} from "@shop/event-schema";
+import { contractLayout } from "../columnar/layout.js";
 import { type RowTable, SlotKind, type StorageRowBatch } from "../columnar/storage-row-batch.js";
 import { setEpochMs } from "./int64.js";
 import { thriftStruct } from "./thrift-compact.js";
@@ -30,22 +37,8 @@ export const PARQUET_CONTENT_TYPE = "application/vnd.apache.parquet";
 /** Footer key holding which storage row layout a file has (also set by the compaction writer). */
 export const STORAGE_SCHEMA_VERSION_KEY = "shop.storage_schema_version";
 
-/** Columns engines prune with: they get min/max statistics. On free text and ids, statistics prune nothing. */
-export const STATISTICS_COLUMNS: ReadonlySet<string> = new Set([
-  "event_type",
-  "event_name",
-  "event_ts",
-  "client_ts",
-  "sent_at",
-  "received_at",
-  "session_seq",
-  "is_bot",
-  "source_id",
-  "quantity",
-  "revenue",
-  "currency",
-  "schema_version",
-]);
+/** Columns engines prune with (the mapping's `prune`): they get min/max statistics. */
+export const STATISTICS_COLUMNS: ReadonlySet<string> = contractLayout.statistics;
 
 export interface SinkFileOptions {
   /** Extra key-value metadata for the footer. */
@@ -66,13 +59,9 @@ const Encoding = { PLAIN: 0, RLE: 3 } as const;
 const CODEC_ZSTD = 6;
 const PAGE_TYPE_DATA = 0;
 
-const PHYSICAL_TYPE: Record<ColumnType, number> = {
-  string: PhysicalType.BYTE_ARRAY,
-  int32: PhysicalType.INT32,
-  double: PhysicalType.DOUBLE,
-  boolean: PhysicalType.BOOLEAN,
-  timestamp_ms: PhysicalType.INT64,
-};
+/** The contract's Parquet type of a column (physical + logical), in parquet.thrift's numbers. */
+const physicalType = (type: ColumnType): number => PhysicalType[columnTypes[type].parquet.physical];
+const logicalType = (type: ColumnType): ParquetType["logical"] => (columnTypes[type].parquet as ParquetType).logical;
 
 interface Statistics {
   readonly nullCount: number;
@@ -159,13 +148,14 @@ class ColumnChunkWriter {
     private readonly column: number,
     /** This column's values of the current page (scratch memory, emptied here). */
     private readonly values: PageBuffer,
+    descriptor: ColumnDefinition,
+    withStatistics: boolean,
   ) {
     values.length = 0;
-    const descriptor = storageColumns[column] as (typeof storageColumns)[number];
     this.name = descriptor.name;
     this.type = descriptor.type;
     this.optional = descriptor.nullable;
-    this.withStatistics = STATISTICS_COLUMNS.has(descriptor.name);
+    this.withStatistics = withStatistics;
   }
 
   get pendingBytes(): number {
@@ -407,13 +397,15 @@ function footer(chunks: readonly ColumnChunkWriter[], rows: number, metadata: Re
           s.binary(4, "schema").i32(5, chunks.length);
           return;
         }
-        s.i32(1, PHYSICAL_TYPE[chunk.type])
+        s.i32(1, physicalType(chunk.type))
           .i32(3, chunk.optional ? Repetition.OPTIONAL : Repetition.REQUIRED)
           .binary(4, chunk.name);
-        if (chunk.type === "string") s.i32(6, ConvertedType.UTF8).struct(10, (l) => l.struct(1, () => {}));
-        if (chunk.type === "timestamp_ms")
+        const logical = logicalType(chunk.type);
+        // Both the converted type (old readers) and the logical type; MILLIS is TimeUnit's field 1.
+        if (logical?.type === "STRING") s.i32(6, ConvertedType.UTF8).struct(10, (l) => l.struct(1, () => {}));
+        if (logical?.type === "TIMESTAMP")
           s.i32(6, ConvertedType.TIMESTAMP_MILLIS).struct(10, (l) =>
-            l.struct(8, (t) => t.bool(1, true).struct(2, (unit) => unit.struct(1, () => {}))),
+            l.struct(8, (t) => t.bool(1, logical.adjustedToUtc).struct(2, (unit) => unit.struct(1, () => {}))),
           );
       })
       .i64(3, rows);
@@ -421,7 +413,7 @@ function footer(chunks: readonly ColumnChunkWriter[], rows: number, metadata: Re
     w.structList(4, rowGroups, (g, columns) => {
       g.structList(1, columns, (c, chunk) => {
         c.i64(2, chunk.dataPageOffset).struct(3, (m) => {
-          m.i32(1, PHYSICAL_TYPE[chunk.type])
+          m.i32(1, physicalType(chunk.type))
             .i32List(2, chunk.optional ? [Encoding.PLAIN, Encoding.RLE] : [Encoding.PLAIN])
             .stringList(3, [chunk.name])
             .i32(4, CODEC_ZSTD)
@@ -461,8 +453,13 @@ function footer(chunks: readonly ColumnChunkWriter[], rows: number, metadata: Re
  */
 const scratch = {
   page: new PageBuffer(64 * 1024),
-  values: storageColumns.map(() => new PageBuffer(16 * 1024)),
+  values: [] as PageBuffer[],
 };
+
+function scratchValues(columns: number): PageBuffer[] {
+  while (scratch.values.length < columns) scratch.values.push(new PageBuffer(16 * 1024));
+  return scratch.values;
+}
 
 /**
  * A batch as one Parquet file (ZSTD). Pure and deterministic: the same rows in the same order give
@@ -472,7 +469,11 @@ export function encodeSinkFile(batch: StorageRowBatch, options: SinkFileOptions 
   const table = batch.table();
   const rows = table.rows;
   const pageBytes = options.pageBytes ?? DEFAULT_PAGE_BYTES;
-  const writers = storageColumns.map((_, c) => new ColumnChunkWriter(table, c, scratch.values[c] as PageBuffer));
+  const { columns, statistics } = batch.layout;
+  const values = scratchValues(columns.length);
+  const writers = columns.map(
+    (column, c) => new ColumnChunkWriter(table, c, values[c] as PageBuffer, column, statistics.has(column.name)),
+  );
   const { page } = scratch;
   for (let from = 0; from < rows; from += BLOCK_ROWS) {
     const to = Math.min(rows, from + BLOCK_ROWS);
