@@ -1,4 +1,4 @@
-import { type StorageRow, storageColumns } from "@shop/event-schema";
+import { compareCopies, eventsDedupRule, type StorageRow, storageColumns } from "@shop/event-schema";
 import type { Table } from "apache-arrow";
 import { tableToIPC } from "apache-arrow";
 import * as parquet from "parquet-wasm";
@@ -51,7 +51,7 @@ export interface CompactionSummary {
   readonly rowsRead?: number;
   /** Distinct event ids: the rows the outputs hold. */
   readonly distinctEventIds: number;
-  /** Rows whose event id an earlier input already had: overlapping retries, client re-sends. */
+  /** Copies of an event id that lost to another under the contract's dedup rule: overlapping retries, client re-sends. */
   readonly duplicatesDropped?: number;
 }
 
@@ -60,7 +60,9 @@ const KNOWN_COLUMNS = new Set<string>(storageColumns.map((c) => c.name));
 
 /**
  * Merges an hour partition's Parquet objects into ~targetBytes files with one row per distinct event
- * id, verifying what it wrote before deleting anything; safe to re-run after a crash at any step.
+ * id — the copy the contract's dedup rule keeps (eventsDedupRule: first received, then a total order
+ * on the other columns), as the views and Spark keep it — verifying what it wrote before deleting
+ * anything; safe to re-run after a crash at any step.
  * See plan.ts for the protocol and the rule on when an hour may be compacted.
  */
 export async function compactHour(store: LakeStore, options: CompactOptions): Promise<CompactionSummary> {
@@ -194,46 +196,101 @@ function* eventIds(table: Table): Iterable<string> {
   for (const id of column) yield String(id);
 }
 
+/** Where the winning copy of an event id is: an input (by manifest order) and a row in it. */
+interface Winner {
+  readonly receivedAt: number;
+  readonly input: number;
+  readonly row: number;
+}
+
+const rowAt = (table: Table, index: number) => table.get(index)?.toJSON() as unknown as StorageRow;
+
+/**
+ * Pass 1: the winning copy of every event id of the hour, by the contract's rule. Most copies differ
+ * in received_at and are settled by it; copies received in the same millisecond (a redelivered
+ * record, two tabs) are compared column by column, which needs the earlier winner's row again: the
+ * last few inputs stay decoded, since overlapping retries sit next to each other in read order.
+ */
+async function chooseWinners(store: LakeStore, inputs: readonly string[]) {
+  const winners = new Map<string, Winner>();
+  const recent = new Map<number, Table>();
+  const tableOf = async (input: number): Promise<Table> => {
+    let table = recent.get(input);
+    if (table === undefined) {
+      table = await readInput(store, inputs[input] as string);
+      recent.set(input, table);
+      if (recent.size > RECENT_TABLES) recent.delete(recent.keys().next().value as number);
+    }
+    return table;
+  };
+  let rowsRead = 0;
+  for (let input = 0; input < inputs.length; input++) {
+    const table = await tableOf(input);
+    rowsRead += table.numRows;
+    const ids = table.getChild("event_id");
+    const received = table.getChild("received_at");
+    if (!ids || !received) throw new CompactionInputError(inputs[input] as string, "has no event_id or received_at");
+    for (let row = 0; row < table.numRows; row++) {
+      const id = String(ids.get(row));
+      const receivedAt = Number(received.get(row));
+      const best = winners.get(id);
+      if (best !== undefined) {
+        if (receivedAt > best.receivedAt) continue;
+        if (receivedAt === best.receivedAt) {
+          const bestRow = rowAt(await tableOf(best.input), best.row);
+          if (compareCopies(eventsDedupRule, rowAt(table, row), bestRow) >= 0) continue;
+        }
+      }
+      winners.set(id, { receivedAt, input, row });
+    }
+  }
+  return { winners, rowsRead };
+}
+
+/** Decoded inputs kept for comparing same-millisecond copies. */
+const RECENT_TABLES = 4;
+
 /**
  * Writes every output, each a stream of row batches (at most BATCH_ROWS rows in memory; the writer
  * gathers them into row groups of `rowGroupRows`, holding only a row group's compressed pages), keeping
- * the first row of each event id in read order. Returns the distinct ids and the rows read.
+ * the winning copy of each event id. Returns the distinct ids and the rows read.
  */
 async function writeOutputs(store: LakeStore, manifest: CompactionManifest, rowGroupRows: number, logger: Logger) {
-  const ids = new Set<string>();
-  let rowsRead = 0;
+  const inputs = manifest.inputs.map((i) => i.key);
+  const { winners, rowsRead } = await chooseWinners(store, inputs);
+  const inputIndex = new Map(inputs.map((key, i) => [key, i]));
   for (const output of manifest.outputs) {
-    const groups = rowGroups(store, output, rowGroupRows, ids, (n) => {
-      rowsRead += n;
-    });
+    const groups = rowGroups(store, output, rowGroupRows, winners, inputIndex);
     const bytes = await encodeStream(groups, rowGroupRows, output);
     await store.put(output.key, bytes, PARQUET_CONTENT_TYPE);
     logger.info("compaction: wrote", { key: output.key, bytes: bytes.byteLength });
   }
-  return { ids, rowsRead };
+  return { ids: new Set(winners.keys()), rowsRead };
 }
 
 /** Rows handed to the Parquet writer at a time: ~30 MB of slots and their strings. */
 const BATCH_ROWS = 65_536;
 
+/** Pass 2: an output's inputs, keeping the rows that won. */
 async function* rowGroups(
   store: LakeStore,
   output: CompactionOutput,
   rowGroupRows: number,
-  seen: Set<string>,
-  onRead: (rows: number) => void,
+  winners: ReadonlyMap<string, Winner>,
+  inputIndex: ReadonlyMap<string, number>,
 ): AsyncGenerator<StorageRowBatch> {
   const batchRows = Math.min(rowGroupRows, BATCH_ROWS);
   let batch = new StorageRowBatch(batchRows);
   let yielded = false;
   for (const key of output.inputs) {
+    const input = inputIndex.get(key);
     const table = await readInput(store, key);
-    onRead(table.numRows);
-    for (const row of table) {
-      const values = row.toJSON() as unknown as StorageRow;
-      if (seen.has(values.event_id)) continue;
-      seen.add(values.event_id);
-      batch.appendRow(values);
+    let row = 0;
+    for (const values of table) {
+      const winner = winners.get(String(values?.event_id));
+      if (winner !== undefined && winner.input === input && winner.row === row)
+        batch.appendRow(values?.toJSON() as unknown as StorageRow);
+      row++;
       if (batch.length >= batchRows) {
         yield batch;
         yielded = true;
@@ -241,7 +298,7 @@ async function* rowGroups(
       }
     }
   }
-  // An output whose rows all came earlier still gets a (valid, empty) file: the manifest names it.
+  // An output whose rows all won elsewhere still gets a (valid, empty) file: the manifest names it.
   if (batch.length > 0 || !yielded) yield batch;
 }
 

@@ -6,12 +6,15 @@ import { compactHour } from "../../src/compact/compactor.js";
 import { isCompactedKey, manifestKey, partitionFolder } from "../../src/compact/plan.js";
 import { resolveSinkConfig } from "../../src/config.js";
 import type { MskRecord } from "../../src/core/msk-event.js";
+import { dataObjectKey } from "../../src/core/object-key.js";
+import { hourPartitionOf } from "../../src/core/partition.js";
 import { CompactionTooEarlyError } from "../../src/errors.js";
 import { createHandler } from "../../src/handler.js";
 import { silentLogger } from "../../src/logger.js";
-import { decodeParquet } from "../../src/parquet/encode.js";
+import { decodeParquet, encodeParquet, PARQUET_CONTENT_TYPE } from "../../src/parquet/encode.js";
 import { type LakeStore, S3ObjectStore } from "../../src/storage/object-store.js";
 import { runToEnd } from "../support/child-process.js";
+import { lakeFixture } from "../support/contract-fixtures.js";
 import { withParquetFile } from "../support/duckdb.js";
 import { generateEvents } from "../support/generated-events.js";
 import { mskEvent } from "../support/msk.js";
@@ -242,5 +245,45 @@ describe("compaction against the local S3 server", () => {
     const after = await readHour(prefix);
     expect(after.rows).toBe(120);
     expect(after.ids).toEqual(expected);
+  });
+
+  it("keeps the copy the contract's dedup rule picks, as the views and Spark do (shared lake fixture)", async () => {
+    const prefix = uniqueId("sink-it/compact-dedup");
+    // Every copy in an object of its own, in the fixture's file order: "first row read" would pick wrongly.
+    const hours = new Map<string, ReturnType<typeof hourPartitionOf>>();
+    for (const [offset, row] of lakeFixture.copies.entries()) {
+      const partition = hourPartitionOf(row.event_ts);
+      hours.set(`${partition.dt}/${partition.hour}`, partition);
+      const key = dataObjectKey(prefix, partition, {
+        topic: "events.raw",
+        partition: 0,
+        firstOffset: offset,
+        lastOffset: offset,
+      });
+      await store.put(key, encodeParquet([row]), PARQUET_CONTENT_TYPE);
+    }
+    const kept: Record<string, unknown>[] = [];
+    for (const partition of hours.values()) {
+      await compactHour(store, { prefix, partition, timing, now: LONG_AFTER });
+      for (const { key } of await store.list(partitionFolder(prefix, partition))) {
+        const table = decodeParquet((await store.get(key)) as Uint8Array);
+        for (const row of table) kept.push(row?.toJSON() as Record<string, unknown>);
+      }
+    }
+    const byId = (a: Record<string, unknown>, b: Record<string, unknown>) =>
+      String(a.event_id) < String(b.event_id) ? -1 : 1;
+    expect(kept.sort(byId)).toEqual(lakeFixture.winners.map((r) => ({ ...r })).sort(byId));
+    // Money over what compaction kept: SUM(revenue) is net revenue, checkout and payment amounts apart.
+    const sum = (column: string) =>
+      Math.round(kept.reduce((n, r) => n + ((r[column] as number | null) ?? 0), 0) * 100) / 100;
+    expect({
+      net_revenue: sum("revenue"),
+      checkout_value: sum("checkout_value"),
+      payment_amount: sum("payment_amount"),
+    }).toEqual({
+      net_revenue: lakeFixture.expected.money.BRL?.net_revenue,
+      checkout_value: lakeFixture.expected.money.BRL?.checkout_value,
+      payment_amount: lakeFixture.expected.money.BRL?.payment_amount,
+    });
   });
 });

@@ -21,19 +21,35 @@ export const validWireFixtures: WireFixture[] = JSON.parse(readFileSync(validPat
 
 const timestampColumns = new Set<string>(storageColumns.filter((c) => c.type === "timestamp_ms").map((c) => c.name));
 
-/** fixtures/storage/rows.jsonl (ISO timestamps) as StorageRow values (epoch ms), in fixture order. */
-export const expectedFixtureRows: StorageRow[] = readFileSync(rowsPath, "utf8")
-  .split("\n")
-  .filter((line) => line.trim() !== "")
-  .map(
-    (line) =>
-      Object.fromEntries(
-        Object.entries(JSON.parse(line) as Record<string, unknown>).map(([k, v]) => [
-          k,
-          timestampColumns.has(k) && typeof v === "string" ? Date.parse(v) : v,
-        ]),
-      ) as StorageRow,
-  );
+/** Storage rows as JSON Lines (ISO timestamps) → StorageRow values (epoch ms), in file order. */
+const readRows = (path: string): StorageRow[] =>
+  readFileSync(path, "utf8")
+    .split("\n")
+    .filter((line) => line.trim() !== "")
+    .map(
+      (line) =>
+        Object.fromEntries(
+          Object.entries(JSON.parse(line) as Record<string, unknown>).map(([k, v]) => [
+            k,
+            timestampColumns.has(k) && typeof v === "string" ? Date.parse(v) : v,
+          ]),
+        ) as StorageRow,
+    );
+
+/** fixtures/storage/rows.jsonl: the storage row of every valid wire fixture, in fixture order. */
+export const expectedFixtureRows: StorageRow[] = readRows(rowsPath);
+
+/**
+ * fixtures/lake/: the same events delivered several times (redelivered and conflicting copies, in file
+ * order), the rows every reader of the lake must keep, and the money figures over them.
+ */
+export const lakeFixture = {
+  copies: readRows(require.resolve("@shop/event-schema/fixtures/lake/copies.jsonl")),
+  winners: readRows(require.resolve("@shop/event-schema/fixtures/lake/winners.jsonl")),
+  expected: JSON.parse(readFileSync(require.resolve("@shop/event-schema/fixtures/lake/expected.json"), "utf8")) as {
+    money: Record<string, Record<string, number>>;
+  },
+};
 
 export { collectFixture };
 
