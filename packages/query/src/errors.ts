@@ -6,6 +6,7 @@ export type QueryErrorCode =
   | "CONFIG_INVALID"
   | "DDL_INPUT_INVALID"
   | "DDL_TEMPLATE_INVALID"
+  | "SQL_FRAGMENT_INVALID"
   | "SQL_INVALID"
   | "SQL_NOT_ALLOWED"
   | "SQL_FAILED"
@@ -47,6 +48,13 @@ export class DdlInputError extends ShopQueryError {
 export class DdlTemplateError extends ShopQueryError {
   constructor(message: string) {
     super("DDL_TEMPLATE_INVALID", message);
+  }
+}
+
+/** A view names a contract SQL fragment that does not exist, or views read each other in a cycle. */
+export class SqlFragmentError extends ShopQueryError {
+  constructor(message: string) {
+    super("SQL_FRAGMENT_INVALID", message);
   }
 }
 

@@ -1,43 +1,37 @@
 import {
   type ColumnType,
+  columnTypes,
   eventsLakeTable,
   type LakeTable,
   type LakeTableName,
   sessionsLakeTable,
 } from "@shop/event-schema";
 
-/** Column types the lake tables use, mapped to DuckDB's spelling below (Athena DDL comes from the contract). */
-export type SqlType = "string" | "int32" | "int64" | "double" | "boolean" | "timestamp";
-
+/** A lake column as the query layer sees it: the contract's name and type (spellings from its type table). */
 export interface TableColumn {
   readonly name: string;
-  readonly type: SqlType;
+  readonly type: ColumnType;
   readonly doc?: string;
 }
 
 /** The lake's tables, as the contract names them. */
 export type TableName = LakeTableName;
 
-export interface TableDefinition {
-  readonly name: TableName;
+export interface TableDefinition<Name extends string = TableName> {
+  readonly name: Name;
   /** Columns stored inside the Parquet files, in file order. */
   readonly columns: readonly TableColumn[];
   /** Hive-style partition columns, in key order (`dt=…/hour=…/`), never inside the files. */
   readonly partitions: readonly TableColumn[];
 }
 
-const fromContract: Record<ColumnType, SqlType> = {
-  string: "string",
-  int32: "int32",
-  double: "double",
-  boolean: "boolean",
-  timestamp_ms: "timestamp",
-};
-
-const fromContractTable = (table: LakeTable & { readonly name: TableName }): TableDefinition => ({
+/** A lake table of the contract as the query layer reads it (a test may pass a table of its own). */
+export const fromContractTable = <Name extends string = TableName>(
+  table: LakeTable & { readonly name: Name },
+): TableDefinition<Name> => ({
   name: table.name,
-  columns: table.columns.map((c) => ({ name: c.name, type: fromContract[c.type], doc: c.doc })),
-  partitions: table.partitions.map((c) => ({ name: c.name, type: fromContract[c.type], doc: c.doc })),
+  columns: table.columns.map((c) => ({ name: c.name, type: c.type, doc: c.doc })),
+  partitions: table.partitions.map((c) => ({ name: c.name, type: c.type, doc: c.doc })),
 });
 
 /** Written by the S3 sink: the contract's storage row, partitioned by dt and hour. */
@@ -57,12 +51,5 @@ export const partitionValuePattern: Readonly<Record<string, RegExp>> = {
   hour: /^(?:[01]\d|2[0-3])$/,
 };
 
-/** DuckDB types that give the same results as Athena's declared types (naive UTC timestamps). */
-export const duckDbType: Record<SqlType, string> = {
-  string: "VARCHAR",
-  int32: "INTEGER",
-  int64: "BIGINT",
-  double: "DOUBLE",
-  boolean: "BOOLEAN",
-  timestamp: "TIMESTAMP",
-};
+/** DuckDB's type that gives the same results as Athena's declared type (the contract's type table). */
+export const duckDbType = (type: ColumnType): string => columnTypes[type].duckdb;

@@ -42,10 +42,10 @@ describe("shop-query against the real S3 server", () => {
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({
       eventsByType: [
-        { event_type: "track", events: 5 },
+        { event_type: "track", events: 9 },
+        { event_type: "identify", events: 2 },
         { event_type: "alias", events: 1 },
         { event_type: "group", events: 1 },
-        { event_type: "identify", events: 1 },
         { event_type: "page", events: 1 },
         { event_type: "screen", events: 1 },
       ],
@@ -55,14 +55,14 @@ describe("shop-query against the real S3 server", () => {
       lastEventAt: "2026-11-29T00:00:00.000Z",
     });
     expect(result.stderr).toMatch(
-      /^synced s3:\/\/shop-analytics-local\/test-[0-9a-f-]+\/: events 5 file\(s\) \(\d+ downloaded, \d+ cached, 0 removed\), sessions 1 file\(s\)/,
+      /^synced s3:\/\/shop-analytics-local\/test-[0-9a-f-]+\/: events 7 file\(s\) \(\d+ downloaded, \d+ cached, 0 removed\), sessions 1 file\(s\)/,
     );
   });
 
   it("summary prints tables", async () => {
     const result = await cli(["summary"]);
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain("track            5");
+    expect(result.stdout).toContain("track            9");
     expect(result.stdout).toContain("BRL            1  179.80   -89.90  89.90");
   });
 
@@ -95,6 +95,6 @@ describe("shop-query against the real S3 server", () => {
         },
       },
     );
-    expect(JSON.parse(stdout)).toEqual([{ events: 10 }]);
+    expect(JSON.parse(stdout)).toEqual([{ events: 15 }]);
   }, 30_000);
 });

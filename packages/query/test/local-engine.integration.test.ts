@@ -86,17 +86,17 @@ afterAll(async () => {
 
 describe("createLocalEngine over the real S3 server", () => {
   it("syncs only the Parquet data files, skipping _SUCCESS, .crc, _temporary and other objects", () => {
-    expect(eventsReport()).toMatchObject({ partitions: 2, objects: 5, downloaded: 5, unchanged: 0, removed: 0 });
+    expect(eventsReport()).toMatchObject({ partitions: 2, objects: 7, downloaded: 7, unchanged: 0, removed: 0 });
     expect(sessionsReport()).toMatchObject({ partitions: 2, objects: 2, downloaded: 2, unchanged: 0, removed: 0 });
   });
 
   it("summarize gives the exact numbers of the uploaded data", async () => {
     expect(await summarize(engine)).toEqual({
       eventsByType: [
-        { event_type: "track", events: 5 },
+        { event_type: "track", events: 9 },
+        { event_type: "identify", events: 2 },
         { event_type: "alias", events: 1 },
         { event_type: "group", events: 1 },
-        { event_type: "identify", events: 1 },
         { event_type: "page", events: 1 },
         { event_type: "screen", events: 1 },
       ],
@@ -121,7 +121,9 @@ describe("createLocalEngine over the real S3 server", () => {
       await engine.query("SELECT dt, hour, count(*) AS n FROM events GROUP BY dt, hour ORDER BY dt, hour"),
     ).toEqual([
       { dt: "2026-11-28", hour: 0, n: 2 },
-      { dt: "2026-11-28", hour: 10, n: 5 },
+      { dt: "2026-11-28", hour: 9, n: 1 },
+      { dt: "2026-11-28", hour: 10, n: 7 },
+      { dt: "2026-11-28", hour: 11, n: 2 },
       { dt: "2026-11-28", hour: 12, n: 1 },
       { dt: "2026-11-28", hour: 23, n: 1 },
       { dt: "2026-11-29", hour: 0, n: 1 },
@@ -143,15 +145,15 @@ describe("refresh", () => {
     await upload([file]);
     const report = await engine.refresh();
     expect(report.tables.find((t) => t.table === "events")).toMatchObject({
-      objects: 6,
+      objects: 8,
       downloaded: 1,
-      unchanged: 5,
+      unchanged: 7,
       removed: 0,
     });
     expect(report.tables.find((t) => t.table === "sessions")).toMatchObject({ downloaded: 0, unchanged: 2 });
     const after = statSync(cachedPath("events/dt=2026-11-28/hour=10/batch-1.parquet"));
     expect([after.ino, after.mtimeMs]).toEqual([before.ino, before.mtimeMs]);
-    expect(await count("events")).toBe(12);
+    expect(await count("events")).toBe(17);
     expect(await engine.query("SELECT * FROM daily_funnel WHERE event_date = DATE '2026-11-29'")).toEqual([
       {
         event_date: "2026-11-29",
@@ -167,7 +169,7 @@ describe("refresh", () => {
   it("downloads nothing when nothing changed", async () => {
     const report = await engine.refresh();
     expect(report.tables.map((t) => [t.table, t.downloaded, t.unchanged, t.removed])).toEqual([
-      ["events", 0, 6, 0],
+      ["events", 0, 8, 0],
       ["sessions", 0, 2, 0],
     ]);
   });
@@ -183,9 +185,9 @@ describe("refresh", () => {
     await upload([file]);
     expect((await engine.refresh()).tables.find((t) => t.table === "events")).toMatchObject({
       downloaded: 1,
-      unchanged: 5,
+      unchanged: 7,
     });
-    expect(await count("events")).toBe(13);
+    expect(await count("events")).toBe(18);
   });
 
   it("drops files whose objects are gone, as when Spark rewrites a sessions partition", async () => {

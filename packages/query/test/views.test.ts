@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DuckDbEngine, openDuckDbEngine } from "../src/engine/local/duckdb-engine.js";
 import { viewSources } from "../src/sql-files.js";
 import { type LakeFile, session, writeEventPartitions, writeSessionPartition } from "./support/dataset.js";
-import { contractEventRows } from "./support/parquet.js";
+import { contractEventRows, lakeFixture } from "./support/parquet.js";
 
 // The contract's fixture rows (every storage column), plus a second delivery of the order under another
 // file and timestamp encoding: the views must count it once.
@@ -125,8 +125,13 @@ describe("table views", () => {
 });
 
 describe("views of sql/views", () => {
-  it("are the three documented ones", () => {
-    expect(viewSources().map((v) => v.name)).toEqual(["daily_funnel", "daily_revenue", "events_by_type"]);
+  it("are the documented ones, each after the views it reads", () => {
+    expect(viewSources().map((v) => v.name)).toEqual([
+      "unique_events",
+      "daily_funnel",
+      "daily_revenue",
+      "events_by_type",
+    ]);
   });
 
   it("events_by_type counts each event once per UTC day and type", async () => {
@@ -134,9 +139,9 @@ describe("views of sql/views", () => {
     expect(result).toEqual([
       { event_date: "2026-11-28", event_type: "alias", events: 1 },
       { event_date: "2026-11-28", event_type: "group", events: 1 },
-      { event_date: "2026-11-28", event_type: "identify", events: 1 },
+      { event_date: "2026-11-28", event_type: "identify", events: 2 },
       { event_date: "2026-11-28", event_type: "page", events: 1 },
-      { event_date: "2026-11-28", event_type: "track", events: 5 },
+      { event_date: "2026-11-28", event_type: "track", events: 9 },
       { event_date: "2026-11-29", event_type: "screen", events: 1 },
     ]);
   });
@@ -148,7 +153,7 @@ describe("views of sql/views", () => {
         event_date: "2026-11-28",
         product_views: 1,
         product_adds: 1,
-        checkouts: 0,
+        checkouts: 1,
         orders: 1,
         view_to_order_rate: 1,
       },
@@ -165,5 +170,54 @@ describe("views of sql/views", () => {
     expect(brl?.gross_revenue).toBeCloseTo(179.8, 9);
     expect(brl?.refunds).toBeCloseTo(-89.9, 9);
     expect(brl?.net_revenue).toBeCloseTo(89.9, 9);
+  });
+});
+
+describe("the shared lake fixture (the same answers as the sink's compaction and Spark)", () => {
+  const fixture = lakeFixture();
+  let lakeDir: string;
+  let lakeEngine: DuckDbEngine;
+
+  beforeAll(async () => {
+    lakeDir = mkdtempSync(join(tmpdir(), "shop-query-lake-"));
+    // Every copy in a file of its own, in the fixture's order: no engine may keep "the first it reads".
+    const files: LakeFile[] = [];
+    for (const [i, copy] of fixture.copies.entries()) {
+      files.push(...(await writeEventPartitions(lakeDir, [copy], `copy-${String(i).padStart(2, "0")}`)));
+    }
+    lakeEngine = await openDuckDbEngine({ dataDir: lakeDir });
+    await lakeEngine.bindTables({ events: files.map((f) => f.path), sessions: [] });
+  });
+
+  afterAll(async () => {
+    await lakeEngine?.close();
+    rmSync(lakeDir, { recursive: true, force: true });
+  });
+
+  it("unique_events keeps exactly the copies the contract's dedup rule keeps", async () => {
+    const columns = storageColumns.map((c) => `"${c.name}"`).join(", ");
+    const kept = await lakeEngine.query(`SELECT ${columns} FROM unique_events ORDER BY event_id`);
+    expect(fixture.copies.length).toBeGreaterThan(kept.length);
+    expect(kept).toEqual(fixture.winners);
+  });
+
+  it("daily_revenue: SUM(revenue) is net revenue; checkout and payment amounts never count as revenue", async () => {
+    const [brl] = await lakeEngine.query<Record<string, number>>(
+      "SELECT sum(orders) AS orders, sum(gross_revenue) AS gross_revenue, sum(refunds) AS refunds, sum(net_revenue) AS net_revenue FROM daily_revenue WHERE currency = 'BRL'",
+    );
+    const [amounts] = await lakeEngine.query<Record<string, number>>(
+      "SELECT sum(checkout_value) AS checkout_value, sum(payment_amount) AS payment_amount, sum(revenue) AS revenue FROM unique_events WHERE currency = 'BRL'",
+    );
+    const expected = fixture.expected.money.BRL ?? {};
+    const round = (n: number | undefined) => Math.round((n ?? Number.NaN) * 100) / 100;
+    expect({
+      orders: brl?.orders,
+      gross_revenue: round(brl?.gross_revenue),
+      refunds: round(brl?.refunds),
+      net_revenue: round(brl?.net_revenue),
+      checkout_value: round(amounts?.checkout_value),
+      payment_amount: round(amounts?.payment_amount),
+    }).toEqual(expected);
+    expect(round(amounts?.revenue)).toBe(expected.net_revenue);
   });
 });

@@ -14,6 +14,7 @@ const exitCodeFor: Record<QueryErrorCode, number> = {
   CONFIG_INVALID: exitCodes.usage,
   DDL_INPUT_INVALID: exitCodes.usage,
   DDL_TEMPLATE_INVALID: exitCodes.internal,
+  SQL_FRAGMENT_INVALID: exitCodes.internal,
   SQL_INVALID: exitCodes.sql,
   SQL_NOT_ALLOWED: exitCodes.sql,
   SQL_FAILED: exitCodes.sql,

@@ -1,7 +1,8 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { DuckDBInstance } from "@duckdb/node-api";
-import { eventsTable, type SqlType, type TableColumn } from "../../src/tables.js";
+import type { ColumnType } from "@shop/event-schema";
+import { eventsTable, type TableColumn } from "../../src/tables.js";
 
 /**
  * Test data as the writers produce it: Parquet (ZSTD) written by DuckDB's COPY from JSON rows, with
@@ -9,16 +10,15 @@ import { eventsTable, type SqlType, type TableColumn } from "../../src/tables.js
  */
 export type TimestampFlavor = "naive-millis" | "utc-adjusted";
 
-const writerType = (type: SqlType, flavor: TimestampFlavor): string =>
+const writerType = (type: ColumnType, flavor: TimestampFlavor): string =>
   ({
     string: "VARCHAR",
     int32: "INTEGER",
-    int64: "BIGINT",
     double: "DOUBLE",
     boolean: "BOOLEAN",
     // The sink writes TIMESTAMP(MILLIS) flagged adjusted-to-UTC; DuckDB writes that flag only for
     // TIMESTAMPTZ (in micros), so the two flavors bracket what real writers do.
-    timestamp: flavor === "naive-millis" ? "TIMESTAMP_MS" : "TIMESTAMPTZ",
+    timestamp_ms: flavor === "naive-millis" ? "TIMESTAMP_MS" : "TIMESTAMPTZ",
   })[type];
 
 export interface WriteOptions {
@@ -35,12 +35,15 @@ export async function writeParquet(
 ): Promise<void> {
   const flavor = options.timestamps ?? "naive-millis";
   const spec: [string, string][] = [
-    ...columns.map((c): [string, string] => [c.name, c.type === "timestamp" ? "VARCHAR" : writerType(c.type, flavor)]),
+    ...columns.map((c): [string, string] => [
+      c.name,
+      c.type === "timestamp_ms" ? "VARCHAR" : writerType(c.type, flavor),
+    ]),
     ...Object.entries(options.extraColumns ?? {}),
   ];
   const casts = [
     ...columns.map((c) =>
-      c.type === "timestamp"
+      c.type === "timestamp_ms"
         ? `CAST(CAST("${c.name}" AS TIMESTAMPTZ) AS ${writerType(c.type, flavor)}) AS "${c.name}"`
         : `"${c.name}"`,
     ),
@@ -65,15 +68,28 @@ export async function writeParquet(
 
 export type EventRow = Record<string, unknown> & { event_id: string; event_ts: string };
 
-/** The contract's storage fixture rows (every column, ISO timestamps), as the sink would store them. */
-export function contractEventRows(): EventRow[] {
-  const require = createRequire(import.meta.url);
-  const text = readFileSync(require.resolve("@shop/event-schema/fixtures/storage/rows.jsonl"), "utf8");
-  return text
+const require = createRequire(import.meta.url);
+
+const readRows = (fixture: string): EventRow[] =>
+  readFileSync(require.resolve(`@shop/event-schema/fixtures/${fixture}`), "utf8")
     .split("\n")
     .filter((line) => line.trim() !== "")
     .map((line) => JSON.parse(line) as EventRow);
-}
+
+/** The contract's storage fixture rows (every column, ISO timestamps), as the sink would store them. */
+export const contractEventRows = (): EventRow[] => readRows("storage/rows.jsonl");
+
+/**
+ * The contract's shared lake fixture: the same events delivered several times (copies, in file order),
+ * the rows every reader must keep (winners) and the money figures over them.
+ */
+export const lakeFixture = () => ({
+  copies: readRows("lake/copies.jsonl"),
+  winners: readRows("lake/winners.jsonl"),
+  expected: JSON.parse(readFileSync(require.resolve("@shop/event-schema/fixtures/lake/expected.json"), "utf8")) as {
+    money: Record<string, Record<string, number>>;
+  },
+});
 
 export const writeEvents = (file: string, rows: readonly Record<string, unknown>[], options?: WriteOptions) =>
   writeParquet(file, eventsTable.columns, rows, options);

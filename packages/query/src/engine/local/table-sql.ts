@@ -20,21 +20,21 @@ export function describeFilesSql(files: readonly string[]): string {
  * With no files, the view is empty but keeps its columns and types, as a table over an empty prefix does.
  */
 export function tableViewSql(
-  table: TableDefinition,
+  table: TableDefinition<string>,
   files: readonly string[],
   presentColumns: ReadonlySet<string>,
 ): string {
   const dataColumns = table.columns.map((c) => {
-    const type = duckDbType[c.type];
+    const type = duckDbType(c.type);
     const source = files.length > 0 && presentColumns.has(c.name) ? quoteIdent(c.name) : "NULL";
     return `CAST(${source} AS ${type}) AS ${quoteIdent(c.name)}`;
   });
   const partitionColumns = table.partitions.map((c) =>
-    files.length > 0 ? quoteIdent(c.name) : `CAST(NULL AS ${duckDbType[c.type]}) AS ${quoteIdent(c.name)}`,
+    files.length > 0 ? quoteIdent(c.name) : `CAST(NULL AS ${duckDbType(c.type)}) AS ${quoteIdent(c.name)}`,
   );
   const select = [...dataColumns, ...partitionColumns].join(",\n  ");
   if (files.length === 0) return `CREATE OR REPLACE VIEW ${quoteIdent(table.name)} AS SELECT\n  ${select}\nWHERE false`;
-  const hiveTypes = table.partitions.map((c) => `${quoteString(c.name)}: ${duckDbType[c.type]}`).join(", ");
+  const hiveTypes = table.partitions.map((c) => `${quoteString(c.name)}: ${duckDbType(c.type)}`).join(", ");
   return `CREATE OR REPLACE VIEW ${quoteIdent(table.name)} AS SELECT
   ${select}
 FROM read_parquet(
