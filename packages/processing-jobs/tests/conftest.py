@@ -6,6 +6,7 @@ built with the s3a jars and settings, so the integration tests reach the local S
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import time
@@ -17,8 +18,9 @@ from typing import Any
 
 import pytest
 from pyspark.sql import DataFrame, SparkSession
-from support import PACKAGE_DIR, STORAGE_ROWS, stack_env
+from support import LAKE_COPIES, LAKE_WINNERS, PACKAGE_DIR, STORAGE_ROWS, stack_env
 
+from shop_jobs.contract import STORAGE_SCHEMA_VERSION
 from shop_jobs.lake import add_partition_columns
 from shop_jobs.schema import TableSchema, find_schema_dir, load_event_schema, load_sessions_schema
 from shop_jobs.spark_session import get_spark, s3a_jars_dir
@@ -74,12 +76,57 @@ def schema_dir() -> Path:
     return find_schema_dir()
 
 
+JsonlReader = Callable[[Path], DataFrame]
+
+# The contract's fixtures write instants as ISO-8601 in UTC with milliseconds and a Z. Spelled out, so
+# that any other form fails the read instead of being guessed at (FAILFAST).
+ISO_UTC_MILLIS = "yyyy-MM-dd'T'HH:mm:ss.SSSXXX"
+
+
 @pytest.fixture(scope="session")
-def storage_rows(spark: SparkSession, event_schema: TableSchema) -> DataFrame:
-    """The shared fixture rows (packages/event-schema/fixtures/storage/rows.jsonl), read with the generated
-    schema and given the dt/hour partition columns the S3 sink would put in their path."""
-    rows = spark.read.schema(event_schema.data).option("mode", "FAILFAST").json(str(STORAGE_ROWS))
-    return add_partition_columns(rows)
+def read_jsonl(spark: SparkSession, event_schema: TableSchema) -> JsonlReader:
+    """read_jsonl(path) -> the storage rows of a contract fixture file (one JSON object per line), read with
+    the generated schema and given the dt/hour partition columns the S3 sink would put in their path.
+
+    Spark's reader would drop a key the schema lacks and null a column the file lacks, so every line is
+    first checked to hold exactly the events table's columns.
+    """
+    columns = set(event_schema.data.fieldNames())
+
+    def read(path: Path) -> DataFrame:
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            keys = set(json.loads(line))
+            assert keys == columns, (
+                f"{path}:{number}: not the events columns: extra {sorted(keys - columns)}, "
+                f"missing {sorted(columns - keys)}"
+            )
+        rows = (
+            spark.read.schema(event_schema.data)
+            .option("mode", "FAILFAST")
+            .option("timestampFormat", ISO_UTC_MILLIS)
+            .json(str(path))
+        )
+        return add_partition_columns(rows)
+
+    return read
+
+
+@pytest.fixture(scope="session")
+def storage_rows(read_jsonl: JsonlReader) -> DataFrame:
+    """The shared fixture rows (packages/event-schema/fixtures/storage/rows.jsonl)."""
+    return read_jsonl(STORAGE_ROWS)
+
+
+@pytest.fixture(scope="session")
+def lake_copies(read_jsonl: JsonlReader) -> DataFrame:
+    """Several deliveries of the same events (packages/event-schema/fixtures/lake/copies.jsonl)."""
+    return read_jsonl(LAKE_COPIES)
+
+
+@pytest.fixture(scope="session")
+def lake_winners(read_jsonl: JsonlReader) -> DataFrame:
+    """The copy of each event every reader keeps (packages/event-schema/fixtures/lake/winners.jsonl)."""
+    return read_jsonl(LAKE_WINNERS)
 
 
 EventFactory = Callable[..., DataFrame]
@@ -90,7 +137,7 @@ def make_events(spark: SparkSession, event_schema: TableSchema) -> EventFactory:
     """make_events(dict, ...) -> storage rows in the generated schema (unset columns null, dt/hour added).
 
     Each dict needs event_id, anonymous_id and event_ts; event_type defaults to "track", received_at to
-    event_ts, schema_version to 1.
+    event_ts, schema_version to the contract's (STORAGE_SCHEMA_VERSION).
     """
 
     def build(*events: dict[str, Any]) -> DataFrame:
@@ -100,7 +147,7 @@ def make_events(spark: SparkSession, event_schema: TableSchema) -> EventFactory:
             unknown = set(event) - set(names)
             assert not unknown, f"not storage columns: {sorted(unknown)}"
             row = dict.fromkeys(names)
-            row.update(event_type="track", received_at=event["event_ts"], schema_version=1)
+            row.update(event_type="track", received_at=event["event_ts"], schema_version=STORAGE_SCHEMA_VERSION)
             row.update(event)
             rows.append(tuple(row[name] for name in names))
         return add_partition_columns(spark.createDataFrame(rows, event_schema.data))

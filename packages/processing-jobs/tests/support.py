@@ -6,9 +6,30 @@ import hashlib
 from datetime import UTC, datetime
 from pathlib import Path
 
+from shop_jobs.contract import ORDER_COMPLETED, PRODUCT_VIEWED
+
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
-REPO_ROOT = PACKAGE_DIR.parents[1]
-STORAGE_ROWS = REPO_ROOT / "packages" / "event-schema" / "fixtures" / "storage" / "rows.jsonl"
+_CONTRACT_FIXTURES = Path("packages", "event-schema", "fixtures")
+
+
+def _repo_root() -> Path:
+    """The checkout this file is in: the first folder above it holding the contract's fixtures (found the
+    way shop_jobs.schema finds the generated schema, so a moved package still finds them)."""
+    for parent in Path(__file__).resolve().parents:
+        if (parent / _CONTRACT_FIXTURES).is_dir():
+            return parent
+    raise FileNotFoundError(f"no {_CONTRACT_FIXTURES} above {Path(__file__).parent}")
+
+
+REPO_ROOT = _repo_root()
+FIXTURES = REPO_ROOT / _CONTRACT_FIXTURES
+# One storage row per wire fixture.
+STORAGE_ROWS = FIXTURES / "storage" / "rows.jsonl"
+# Deliveries of the same events (copies), the rows every reader keeps (winners, by event_id), and the
+# labels and money figures over the winners (expected).
+LAKE_COPIES = FIXTURES / "lake" / "copies.jsonl"
+LAKE_WINNERS = FIXTURES / "lake" / "winners.jsonl"
+LAKE_EXPECTED = FIXTURES / "lake" / "expected.json"
 
 
 def stack_env() -> dict[str, str]:
@@ -45,13 +66,13 @@ JOB_EVENTS = [
     # DAY's shopper, with the order delivered twice.
     {"event_id": "s1", "anonymous_id": "shopper", "event_type": "page", "page_path": "/", "utm_source": "news",
      "utm_medium": "email", "utm_campaign": "bf", "event_ts": utc(2026, 11, 28, 10, 0)},
-    {"event_id": "s2", "anonymous_id": "shopper", "event_name": "Product Viewed", "product_id": "p1",
+    {"event_id": "s2", "anonymous_id": "shopper", "event_name": PRODUCT_VIEWED, "product_id": "p1",
      "event_ts": utc(2026, 11, 28, 10, 1)},
     {"event_id": "s3", "anonymous_id": "shopper", "event_type": "identify", "user_id": "u-1",
      "event_ts": utc(2026, 11, 28, 10, 2)},
-    {"event_id": "s4", "anonymous_id": "shopper", "event_name": "Order Completed", "revenue": 42.5,
+    {"event_id": "s4", "anonymous_id": "shopper", "event_name": ORDER_COMPLETED, "revenue": 42.5,
      "event_ts": utc(2026, 11, 28, 10, 5)},
-    {"event_id": "s4", "anonymous_id": "shopper", "event_name": "Order Completed", "revenue": 42.5,
+    {"event_id": "s4", "anonymous_id": "shopper", "event_name": ORDER_COMPLETED, "revenue": 42.5,
      "event_ts": utc(2026, 11, 28, 10, 5), "received_at": utc(2026, 11, 28, 10, 9)},
     # Starts late on DAY and ends after midnight: DAY's session, finished from the next day's first hours.
     {"event_id": "l1", "anonymous_id": "late", "event_type": "page", "page_path": "/late",
@@ -125,17 +146,19 @@ def expected_day_sessions() -> list[dict]:
 def storage_fixture_sessions() -> list[dict]:
     """The sessions of the shared storage fixture rows (packages/event-schema/fixtures/storage/rows.jsonl).
 
-    Rows without an anonymous_id (the refund, group and alias calls by user-7) are in no session.
+    Rows without an anonymous_id (the refund, payment attempt, group, alias and shipping-address calls
+    by user-7 and user-8) are in no session.
     """
     return [
-        # page → Product Viewed → Product Added → identify → Order Completed, five minutes.
+        # page → Product Viewed → Product Added → identify → Checkout Started → Order Completed, five
+        # minutes. The checkout's 179.8 is in checkout_value, not revenue: the order is counted once.
         session(
             anonymous_id="anon-fixture-1",
             first_event_id="0190f7a0-0001-7000-8000-000000000001",
             user_id="user-7",
             session_start=utc(2026, 11, 28, 10, 0),
             session_end=utc(2026, 11, 28, 10, 5),
-            event_count=5,
+            event_count=6,
             page_views=1,
             product_views=1,
             orders=1,
@@ -158,5 +181,45 @@ def storage_fixture_sessions() -> list[dict]:
             session_start=utc(2026, 11, 29, 0, 0),
             page_views=1,
             is_bounce=True,
+        ),
+        # A sign-in on another device: a track call that names its user.
+        session(
+            anonymous_id="anon-fixture-4",
+            first_event_id="0190f7a0-0001-7000-8000-000000000013",
+            user_id="user-7",
+            session_start=utc(2026, 11, 28, 9, 58),
+        ),
+        # An identify alone (with the account's created_at trait): a session of one, no bounce.
+        session(
+            anonymous_id="anon-fixture-5",
+            first_event_id="0190f7a0-0001-7000-8000-000000000014",
+            user_id="user-8",
+            session_start=utc(2026, 11, 28, 11, 0),
+        ),
+    ]
+
+
+def lake_copies_sessions() -> list[dict]:
+    """The sessions of the lake fixture's copies (packages/event-schema/fixtures/lake/copies.jsonl), whatever
+    copies arrive: only anon-fixture-1 browses (the refund and payment attempt carry no anonymous_id).
+
+    The order comes in three copies and the Checkout Started event names the same 179.8 (in
+    checkout_value), yet the revenue is the order's, once. The order copy received later has another
+    event_ts (10:05:00.100): had it won, the session would end 100 ms later.
+    """
+    return [
+        session(
+            anonymous_id="anon-fixture-1",
+            first_event_id="0190f7a0-0001-7000-8000-000000000002",
+            user_id="user-7",
+            session_start=utc(2026, 11, 28, 10, 1),
+            session_end=utc(2026, 11, 28, 10, 5),
+            # Product Viewed, Product Added, Checkout Started, Order Completed.
+            event_count=4,
+            product_views=1,
+            orders=1,
+            revenue=179.8,
+            # Product Viewed carries the page it was viewed on.
+            landing_page="/p/sku-42",
         ),
     ]

@@ -11,6 +11,7 @@ export {
   type ViewSource,
 } from "./ddl/index.js";
 export { type DuckDbEngine, openDuckDbEngine, type TableFiles } from "./engine/local/duckdb-engine.js";
+export { tableViewSql } from "./engine/local/table-sql.js";
 export {
   createLocalEngine,
   type LocalEngine,
@@ -23,4 +24,11 @@ export { viewSources } from "./sql-files.js";
 export { type RevenueByCurrency, type Summary, summarize, summaryQueries } from "./summary.js";
 export type { DateRange } from "./sync/plan.js";
 export type { TableSyncReport } from "./sync/table-sync.js";
-export { eventsTable, sessionsTable, type TableColumn, type TableDefinition, tables } from "./tables.js";
+export {
+  eventsTable,
+  fromContractTable,
+  sessionsTable,
+  type TableColumn,
+  type TableDefinition,
+  tables,
+} from "./tables.js";

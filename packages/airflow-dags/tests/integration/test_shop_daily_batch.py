@@ -39,12 +39,15 @@ def arrow_schema():
 
 
 def storage_rows() -> list[dict]:
+    # Which columns are instants comes from the generated schema too (schema version 2 added one).
+    fields = json.loads(SPARK_SCHEMA.read_text(encoding="utf-8"))["fields"]
+    instants = {f["name"] for f in fields if f["type"] == "timestamp"}
     rows = [
         json.loads(line) for line in STORAGE_ROWS.read_text(encoding="utf-8").splitlines() if line.strip()
     ]
     for row in rows:
         for name, value in row.items():
-            if isinstance(value, str) and name in {"event_ts", "client_ts", "sent_at", "received_at"}:
+            if isinstance(value, str) and name in instants:
                 row[name] = datetime.fromisoformat(value.replace("Z", "+00:00"))
     return rows
 

@@ -52,8 +52,8 @@ def test_events_land_in_the_sink_layout_on_the_server(lake):
 def test_job_writes_the_day_and_a_fresh_process_rerun_is_idempotent(read_sessions, expected, lake, capsys):
     assert main(cli_args(lake, DAY)) == 0
     summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
-    # JOB_EVENTS: 6 events in 2 sessions; fixture rows: 5 + 1 events in 2 sessions.
-    assert summary == {"date": DAY, "sessions": 4, "events": 12}
+    # JOB_EVENTS: 6 events in 2 sessions; the fixture rows' sessions starting on DAY: 6 + 1 + 1 + 1 events.
+    assert summary == {"date": DAY, "sessions": 6, "events": 15}
     sessions_root = f"{lake.s3a_root}/sessions"
     assertDataFrameEqual(read_sessions(sessions_root), expected, checkRowOrder=False)
 

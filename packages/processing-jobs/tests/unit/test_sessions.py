@@ -7,6 +7,14 @@ from pyspark.sql import DataFrame
 from pyspark.testing import assertDataFrameEqual, assertSchemaEqual
 from support import session, storage_fixture_sessions, utc
 
+from shop_jobs.contract import (
+    CHECKOUT_STARTED,
+    ORDER_COMPLETED,
+    ORDER_REFUNDED,
+    ORDER_UPDATED,
+    PAYMENT_ATTEMPTED,
+    PRODUCT_VIEWED,
+)
 from shop_jobs.transforms.sessions import sessionize
 
 
@@ -78,7 +86,7 @@ def test_duplicate_event_ids_count_once(make_sessions, make_events):
     order = {
         "event_id": "order",
         "anonymous_id": "anon",
-        "event_name": "Order Completed",
+        "event_name": ORDER_COMPLETED,
         "revenue": 50.0,
         "event_ts": start + timedelta(minutes=1),
     }
@@ -113,6 +121,72 @@ def test_duplicate_event_ids_count_once(make_sessions, make_events):
             orders=1,
             revenue=50.0,
             landing_page="/",
+        ),
+    )
+    assert_sessions(sessionize(events), expected)
+
+
+def test_the_winning_copy_decides_whether_an_event_is_in_a_session(make_sessions, make_events):
+    """The dedup rule picks the copy first, over all copies; only then are events without an
+    anonymous_id left out. Filtering first would keep a copy the rule drops (the views would not)."""
+    start = utc(2026, 11, 28, 9, 0)
+    signed_in = {"event_id": "sign-in", "user_id": "u-1", "event_ts": start + timedelta(minutes=1)}
+    events = make_events(
+        {"event_id": "page", "anonymous_id": "anon", "event_type": "page", "page_path": "/", "event_ts": start},
+        # Received first, from a server-side call without the browser's anonymous_id: this copy wins.
+        {**signed_in, "anonymous_id": None},
+        {**signed_in, "anonymous_id": "anon", "received_at": start + timedelta(minutes=2)},
+    )
+    expected = make_sessions(
+        session(
+            anonymous_id="anon",
+            first_event_id="page",
+            session_start=start,
+            page_views=1,
+            is_bounce=True,
+            landing_page="/",
+        ),
+    )
+    assert_sessions(sessionize(events), expected)
+
+
+def test_revenue_is_order_completed_revenue_only_and_counted_once(make_sessions, make_events):
+    """Checkout, payment and refund events around one order of 30.75, in files of both schema versions."""
+    start = utc(2026, 11, 28, 9, 0)
+    order = {
+        "event_id": "order",
+        "anonymous_id": "anon",
+        "event_name": ORDER_COMPLETED,
+        "revenue": 30.75,
+        "currency": "BRL",
+        "event_ts": start + timedelta(minutes=3),
+    }
+    events = make_events(
+        # Schema version 2: the checkout's amount is in checkout_value, the payment's in payment_amount.
+        {"event_id": "checkout", "anonymous_id": "anon", "event_name": CHECKOUT_STARTED, "checkout_value": 30.75,
+         "currency": "BRL", "event_ts": start},
+        {"event_id": "payment", "anonymous_id": "anon", "event_name": PAYMENT_ATTEMPTED, "payment_amount": 30.75,
+         "currency": "BRL", "event_ts": start + timedelta(minutes=1)},
+        # Files of schema version 1 also put the order's value in revenue on these events.
+        {"event_id": "v1-checkout", "anonymous_id": "anon", "event_name": CHECKOUT_STARTED, "revenue": 30.75,
+         "currency": "BRL", "schema_version": 1, "event_ts": start + timedelta(minutes=2)},
+        order,
+        {**order, "received_at": start + timedelta(minutes=9)},
+        {"event_id": "v1-update", "anonymous_id": "anon", "event_name": ORDER_UPDATED, "revenue": 30.75,
+         "currency": "BRL", "schema_version": 1, "event_ts": start + timedelta(minutes=4)},
+        # A refund is net revenue for the lake, but not part of what the session sold.
+        {"event_id": "refund", "anonymous_id": "anon", "event_name": ORDER_REFUNDED, "revenue": -10.0,
+         "currency": "BRL", "event_ts": start + timedelta(minutes=5)},
+    )  # fmt: skip
+    expected = make_sessions(
+        session(
+            anonymous_id="anon",
+            first_event_id="checkout",
+            session_start=start,
+            session_end=start + timedelta(minutes=5),
+            event_count=6,
+            orders=1,
+            revenue=30.75,
         ),
     )
     assert_sessions(sessionize(events), expected)
@@ -194,13 +268,13 @@ def test_counts_revenue_and_bounces(make_sessions, make_events):
     events = make_events(
         # Shopper: views, orders twice; only orders' revenue counts.
         {"event_id": "s1", "anonymous_id": "shopper", "event_type": "page", "page_path": "/p/1", "event_ts": start},
-        {"event_id": "s2", "anonymous_id": "shopper", "event_name": "Product Viewed", "product_id": "p1",
+        {"event_id": "s2", "anonymous_id": "shopper", "event_name": PRODUCT_VIEWED, "product_id": "p1",
          "event_ts": start + timedelta(seconds=10)},
-        {"event_id": "s3", "anonymous_id": "shopper", "event_name": "Checkout Started", "revenue": 999.0,
+        {"event_id": "s3", "anonymous_id": "shopper", "event_name": CHECKOUT_STARTED, "checkout_value": 999.0,
          "event_ts": start + timedelta(seconds=20)},
-        {"event_id": "s4", "anonymous_id": "shopper", "event_name": "Order Completed", "revenue": 20.5,
+        {"event_id": "s4", "anonymous_id": "shopper", "event_name": ORDER_COMPLETED, "revenue": 20.5,
          "event_ts": start + timedelta(seconds=30)},
-        {"event_id": "s5", "anonymous_id": "shopper", "event_name": "Order Completed", "revenue": 10.25,
+        {"event_id": "s5", "anonymous_id": "shopper", "event_name": ORDER_COMPLETED, "revenue": 10.25,
          "event_ts": start + timedelta(seconds=40)},
         # Bouncer: one page view and an identify, which is no interaction.
         {"event_id": "b1", "anonymous_id": "bouncer", "event_type": "page", "page_path": "/", "event_ts": start},

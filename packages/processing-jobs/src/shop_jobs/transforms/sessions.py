@@ -10,25 +10,32 @@ from __future__ import annotations
 from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 
+from shop_jobs.contract import DEDUP_KEY, DEDUP_ORDER, EVENT_TYPE_GROUPS, ORDER_COMPLETED, PRODUCT_VIEWED
 from shop_jobs.transforms.utc import utc_date_string
 
 DEFAULT_GAP_MINUTES = 30
-PRODUCT_VIEWED = "Product Viewed"
-ORDER_COMPLETED = "Order Completed"
-# Screens are the page views of mobile apps.
-PAGE_VIEW_TYPES = ("page", "screen")
+# Pages and the screens of mobile apps: the contract's page_view group.
+PAGE_VIEW_TYPES = EVENT_TYPE_GROUPS["page_view"]
 
 _MICROS_PER_MINUTE = 60 * 1_000_000
 
 
 def dedupe_events(events: DataFrame) -> DataFrame:
-    """One row per event_id.
+    """One row per event: the contract's dedup rule (shop_jobs.contract, from packages/event-schema).
 
     Upstream delivery is at-least-once (SDK re-sends, Kafka redelivery, Lambda retries), so the same
-    event can sit in several files. Copies share their payload; the earliest received one is kept so the
-    choice does not depend on file order.
+    event_id can sit in several files, and its copies can differ (a re-send is received later, with
+    another sent_at and skew-corrected event_ts). Of the copies sharing DEDUP_KEY, the first by
+    DEDUP_ORDER wins, every key ascending with nulls last: received_at first, then every other column,
+    a total order, so the views, the sink's compaction and this job keep the same copy whatever the
+    file or read order.
+
+    The order is Spark's own on the generated schema's types, which is the one the rule asks for:
+    strings (UTF8_BINARY) compare by their UTF-8 bytes, i.e. by code point, not by UTF-16 unit as
+    JavaScript would; false sorts before true. Any other columns (dt, hour) are kept and not ordered by;
+    they derive from event_ts, which is.
     """
-    first_copy = Window.partitionBy("event_id").orderBy(F.col("received_at").asc_nulls_last(), F.col("event_ts").asc())
+    first_copy = Window.partitionBy(DEDUP_KEY).orderBy(*(F.col(c).asc_nulls_last() for c in DEDUP_ORDER))
     return events.withColumn("_copy", F.row_number().over(first_copy)).where(F.col("_copy") == 1).drop("_copy")
 
 
@@ -56,10 +63,11 @@ def sessionize(events: DataFrame, gap_minutes: int = DEFAULT_GAP_MINUTES) -> Dat
     The schema is packages/event-schema's (shop_jobs.schema.load_sessions_schema().full); the tests hold
     this select to it, and Athena and the query package read the table with it.
 
-    Events without an anonymous_id (server-side calls that carry only a user_id) belong to no browsing
-    session and are left out. Duplicate event_ids are dropped first.
+    Duplicate event_ids are dropped first (dedupe_events). Events without an anonymous_id (server-side
+    calls that carry only a user_id) belong to no browsing session and are left out; that is decided on
+    the winning copy, so a copy the rule drops cannot bring its event into a session.
     """
-    keyed = dedupe_events(events.where(F.col("anonymous_id").isNotNull()))
+    keyed = dedupe_events(events).where(F.col("anonymous_id").isNotNull())
     sessioned = assign_sessions(keyed, gap_minutes)
 
     # Ordering key for "first"/"last" within a session: event time, then event_id, as the gap rule.
@@ -76,6 +84,9 @@ def sessionize(events: DataFrame, gap_minutes: int = DEFAULT_GAP_MINUTES) -> Dat
     def count_where(cond: Column) -> Column:
         return F.count(F.when(cond, True))
 
+    # Only Order Completed carries a session's revenue: since schema version 2 the column is null on
+    # every other event except refunds (negative, and not part of a session's sales), and files of
+    # version 1 also filled it on Checkout Started and Order Updated, which would count an order twice.
     is_order = F.col("event_name") == ORDER_COMPLETED
     is_page_view = F.col("event_type").isin(*PAGE_VIEW_TYPES)
     aggregated = sessioned.groupBy("anonymous_id", "_session_seq").agg(
