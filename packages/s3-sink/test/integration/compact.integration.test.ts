@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { S3Client } from "@aws-sdk/client-s3";
@@ -14,7 +15,7 @@ import { silentLogger } from "../../src/logger.js";
 import { decodeParquet, encodeParquet, PARQUET_CONTENT_TYPE } from "../../src/parquet/encode.js";
 import { type LakeStore, S3ObjectStore } from "../../src/storage/object-store.js";
 import { runToEnd } from "../support/child-process.js";
-import { lakeFixture } from "../support/contract-fixtures.js";
+import { lakeFixture, v1SinkFilePath } from "../support/contract-fixtures.js";
 import { withParquetFile } from "../support/duckdb.js";
 import { generateEvents } from "../support/generated-events.js";
 import { mskEvent } from "../support/msk.js";
@@ -285,5 +286,27 @@ describe("compaction against the local S3 server", () => {
       checkout_value: lakeFixture.expected.money.BRL?.checkout_value,
       payment_amount: lakeFixture.expected.money.BRL?.payment_amount,
     });
+  });
+
+  it("merges a file the sink of schema version 1 wrote with today's files: old rows get NULL new columns", async () => {
+    const prefix = uniqueId("sink-it/compact-v1");
+    const expected = await sinkSmallFiles(prefix, 50, 25);
+    const v1Key = `${partitionFolder(prefix, HOUR)}events.raw+5+00000000000000000000+00000000000000000004.zstd.parquet`;
+    await store.put(v1Key, readFileSync(v1SinkFilePath), PARQUET_CONTENT_TYPE);
+    const summary = await compactHour(store, { prefix, partition: HOUR, timing, now: LONG_AFTER });
+    expect(summary).toMatchObject({ status: "compacted", distinctEventIds: 55 });
+    const after = await readHour(prefix);
+    expect(after.objects).toHaveLength(1);
+    const table = decodeParquet((await store.get(after.objects[0]?.key ?? "")) as Uint8Array);
+    const rows = [...table].map((r) => r?.toJSON() as Record<string, unknown>);
+    const old = rows.filter((r) => r.schema_version === 1);
+    expect(old).toHaveLength(5);
+    expect(old.every((r) => r.geo_country === null && r.checkout_value === null && r.payment_status === null)).toBe(
+      true,
+    );
+    expect(old.find((r) => r.revenue !== null)).toMatchObject({ order_id: "order-1001", revenue: 179.8 });
+    expect(rows.filter((r) => r.schema_version !== 1).map((r) => r.event_id)).toEqual(
+      expect.arrayContaining([...expected]),
+    );
   });
 });

@@ -23,7 +23,7 @@ import { planBatch } from "../../src/core/batch-plan.js";
 import { createRecordDecoder } from "../../src/core/decode.js";
 import { createRecordScanner } from "../../src/core/record-scanner.js";
 import { encodeSinkFile } from "../../src/parquet/sink-file.js";
-import { collectFixture, validWireFixtures } from "../support/contract-fixtures.js";
+import { collectFixture, v1SinkFilePath, validWireFixtures } from "../support/contract-fixtures.js";
 import { collectedRecord, mskEvent } from "../support/msk.js";
 
 /**
@@ -193,12 +193,18 @@ describe("a column added to a copy of the mapping reaches every consumer, typed"
     }
   });
 
-  it("Spark reads the sink's file with the StructType generated from the mapping", async () => {
+  it("Spark reads the sink's file with the StructType generated from the mapping, and a schema-v1 file with today's", async () => {
     if (!existsSync(uv)) throw new Error(`${uv} is missing; run \`make install\` to set up the Python tools`);
     const schemaDir = join(dir, "schema");
     mkdirSync(schemaDir);
     writeFileSync(join(schemaDir, "events.json"), JSON.stringify(sparkStructType(table)));
     writeFileSync(join(schemaDir, "events.partitions.json"), JSON.stringify(sparkPartitionColumns(table)));
+    const contractSchemaDir = join(repoRoot, "packages/event-schema/generated/spark");
+    const v2Columns = ["checkout_value", "payment_status", "card_country", "account_created_at", "geo_country"];
+    const reads = [
+      { path: join(dir, "events"), schemaDir, columns: addedNames },
+      { path: v1SinkFilePath, schemaDir: contractSchemaDir, columns: ["revenue", "schema_version", ...v2Columns] },
+    ];
     const { stdout } = await promisify(execFile)(
       uv,
       [
@@ -209,17 +215,26 @@ describe("a column added to a copy of the mapping reaches every consumer, typed"
         "--quiet",
         "python",
         join(here, "../support/spark_roundtrip.py"),
-        join(dir, "events"),
-        schemaDir,
-        ...addedNames,
+        JSON.stringify(reads),
       ],
       { env: { ...process.env, UV_PYTHON_DOWNLOADS: "never" }, timeout: 240_000, maxBuffer: 16 << 20 },
     );
-    const seen = JSON.parse(stdout.trim().split("\n").at(-1) ?? "{}") as {
-      fields: Record<string, string>;
-      rows: Array<Record<string, unknown>>;
-    };
-    expect(seen.fields).toMatchObject({ loyalty_tier: "string", loyalty_points: "int", first_order_at: "timestamp" });
-    expect(Object.fromEntries(seen.rows.map(({ event_id, ...rest }) => [event_id, rest]))).toEqual(expected);
+    type Read = { fields: Record<string, string>; rows: Array<Record<string, unknown>> };
+    const [roundtrip, v1] = JSON.parse(stdout.trim().split("\n").at(-1) ?? "[]") as Read[];
+    expect(roundtrip?.fields).toMatchObject({
+      loyalty_tier: "string",
+      loyalty_points: "int",
+      first_order_at: "timestamp",
+    });
+    expect(Object.fromEntries((roundtrip?.rows ?? []).map(({ event_id, ...rest }) => [event_id, rest]))).toEqual(
+      expected,
+    );
+    // Old files stay readable: today's columns are null in them, yesterday's keep their values.
+    expect(v1?.rows).toHaveLength(5);
+    for (const row of v1?.rows ?? []) {
+      expect(row.schema_version).toBe(1);
+      for (const column of v2Columns) expect(row[column], column).toBeNull();
+    }
+    expect((v1?.rows ?? []).map((r) => r.revenue).filter((r) => r !== null)).toEqual([179.8]);
   }, 300_000);
 });

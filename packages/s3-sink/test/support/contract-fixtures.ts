@@ -36,6 +36,12 @@ const readRows = (path: string): StorageRow[] =>
         ) as StorageRow,
     );
 
+/**
+ * A sink file exactly as the sink of storage schema version 1 wrote it (before the payment, account
+ * and risk columns): the lake's old files, which every reader must keep reading.
+ */
+export const v1SinkFilePath = require.resolve("@shop/event-schema/fixtures/parquet/sink-file-schema-v1.zstd.parquet");
+
 /** fixtures/storage/rows.jsonl: the storage row of every valid wire fixture, in fixture order. */
 export const expectedFixtureRows: StorageRow[] = readRows(rowsPath);
 

@@ -1,26 +1,28 @@
-import type { StorageRow } from "@shop/event-schema";
-import { Field, makeData, RecordBatch, Schema, Struct, Table, tableToIPC, Utf8, vectorFromArray } from "apache-arrow";
-import * as parquet from "parquet-wasm";
+import { type StorageRow, storageMapping } from "@shop/event-schema";
+import { storageLayout } from "../../src/columnar/layout.js";
 import { StorageRowBatch } from "../../src/columnar/storage-row-batch.js";
-import { storageArrowSchema } from "../../src/parquet/arrow-schema.js";
-import { storageBatchToArrowTable, storageWriterProperties } from "../../src/parquet/encode.js";
+import { encodeSinkFile } from "../../src/parquet/sink-file.js";
 
 /**
- * A file as a later sink would write it after the contract gained a new optional property: the
- * current columns (from the real column list, in order) with one nullable column appended, which is
- * how the contract says columns may evolve (storage/columns.ts: "append new columns at the end and
- * make them nullable").
+ * A file as a later sink would write it after the contract gained a new optional column: the
+ * contract's mapping with one nullable column appended, which is how the contract says columns may
+ * evolve (storage/mapping.ts), written by the sink's own writer for that layout.
  */
 export const NEW_COLUMN = "loyalty_tier";
 
+const evolved = storageLayout([
+  ...storageMapping,
+  { name: NEW_COLUMN, as: "string", from: ["event.traits.loyalty_tier"], doc: "A column a later contract adds." },
+]);
+
 export function encodeWithNewColumn(rows: readonly StorageRow[], newValues: ReadonlyArray<string | null>): Uint8Array {
-  const current = storageBatchToArrowTable(StorageRowBatch.fromRows(rows));
-  const base = storageArrowSchema();
-  const schema = new Schema([...base.fields, new Field(NEW_COLUMN, new Utf8(), true)], base.metadata);
-  const extra = vectorFromArray([...newValues], new Utf8()).data[0];
-  if (!extra) throw new Error("no data for the new column");
-  const children = [...(current.batches[0]?.data.children ?? []), extra];
-  const data = makeData({ type: new Struct(schema.fields), length: rows.length, nullCount: 0, children });
-  const table = new Table(schema, [new RecordBatch(schema, data)]);
-  return parquet.writeParquet(parquet.Table.fromIPCStream(tableToIPC(table, "stream")), storageWriterProperties());
+  return encodeSinkFile(
+    StorageRowBatch.fromRows(
+      rows.map((row, i) => ({ ...row, [NEW_COLUMN]: newValues[i] })),
+      evolved,
+    ),
+  );
 }
+
+/** The sink file the sink of storage schema version 1 wrote (kept by the contract, never regenerated). */
+export { v1SinkFilePath } from "./contract-fixtures.js";

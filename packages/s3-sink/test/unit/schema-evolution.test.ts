@@ -1,14 +1,14 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
-import { type StorageRow, storageColumns } from "@shop/event-schema";
+import { STORAGE_SCHEMA_VERSION, type StorageRow, storageColumns, storageMapping } from "@shop/event-schema";
 import { openDuckDbEngine } from "@shop/query";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encodeParquet } from "../../src/parquet/encode.js";
 import { expectedFixtureRows } from "../support/contract-fixtures.js";
 import { storageRowSelect } from "../support/duckdb.js";
-import { encodeWithNewColumn, NEW_COLUMN } from "../support/evolved-file.js";
+import { encodeWithNewColumn, NEW_COLUMN, v1SinkFilePath } from "../support/evolved-file.js";
 
 /**
  * Schema evolution: files written before a contract gained a new optional property and files written
@@ -77,6 +77,40 @@ describe("a new optional column next to old files", () => {
       expect(rows.reduce((n, r) => n + (r.revenue ?? 0), 0)).toBeCloseTo(revenue(oldRows) + revenue(newRows), 6);
       // Its table follows the current contract: the new column shows up once the contract declares it.
       await expect(engine.query(`SELECT ${NEW_COLUMN} FROM events`)).rejects.toThrow(NEW_COLUMN);
+    } finally {
+      await engine.close();
+    }
+  });
+});
+
+describe("a file the sink of schema version 1 wrote, next to today's files", () => {
+  // The columns schema version 2 appended (after schema_version, the last column of version 1).
+  const v2Columns = storageColumns.slice(storageMapping.findIndex((c) => c.name === "schema_version") + 1);
+
+  it("the local engine reads it with today's schema: the new columns are NULL, the old ones keep their values", async () => {
+    const v1Path = join(
+      dataDir,
+      "events",
+      "dt=2026-11-28",
+      "hour=10",
+      "events.raw+1+00000000000000000000+00000000000000000004.zstd.parquet",
+    );
+    copyFileSync(v1SinkFilePath, v1Path);
+    const engine = await openDuckDbEngine({ dataDir });
+    try {
+      await engine.bindTables({ events: [v1Path, newPath], sessions: [] });
+      const byVersion = await engine.query<Record<string, number>>(
+        `SELECT schema_version, count(*) AS n, ${v2Columns.map((c) => `count(${c.name}) AS ${c.name}`).join(", ")} FROM events GROUP BY schema_version ORDER BY schema_version`,
+      );
+      expect(byVersion.map((r) => [r.schema_version, r.n])).toEqual([
+        [1, 5],
+        [STORAGE_SCHEMA_VERSION, newRows.length],
+      ]);
+      for (const column of v2Columns) expect(byVersion[0]?.[column.name], column.name).toBe(0);
+      const [order] = await engine.query(
+        "SELECT order_id, revenue, currency FROM events WHERE schema_version = 1 AND revenue IS NOT NULL",
+      );
+      expect(order).toEqual({ order_id: "order-1001", revenue: 179.8, currency: "BRL" });
     } finally {
       await engine.close();
     }
