@@ -55,8 +55,51 @@ describe("toStorageRow", () => {
       order_id: "order-1001",
       checkout_id: "chk-1",
       revenue: 179.8,
+      checkout_value: null,
     });
     expect(byName("order refunded")).toMatchObject({ order_id: "order-1001", revenue: -89.9 });
+  });
+
+  it("keeps every other amount out of revenue, in a column of its own", () => {
+    expect(byName("checkout started")).toMatchObject({ revenue: null, checkout_value: 179.8, currency: "BRL" });
+    expect(byName("product added to cart")).toMatchObject({ revenue: null, product_price: 89.9, quantity: 2 });
+    expect(byName("payment declined, sent by the shop's backend")).toMatchObject({
+      revenue: null,
+      payment_amount: 199.8,
+      currency: "BRL",
+    });
+    const revenueRows = storageRowsFor(validFixtures).filter((r) => r.revenue !== null);
+    expect(revenueRows.map((r) => r.event_name).sort()).toEqual(["Order Completed", "Order Refunded"]);
+  });
+
+  it("maps payment, account and risk signals", () => {
+    expect(byName("payment declined, sent by the shop's backend")).toMatchObject({
+      payment_method: "card",
+      payment_status: "declined",
+      decline_code: "insufficient_funds",
+      card_fingerprint: "fp_1a2b3c4d",
+      card_bin: "411111",
+      card_country: "US",
+      auth_status: null,
+      geo_country: "BR",
+    });
+    expect(byName("order completed with products")).toMatchObject({
+      billing_country: "BR",
+      shipping_country: "BR",
+      payment_method: "card",
+      card_fingerprint: "fp_9f8e7d6c",
+    });
+    expect(byName("signed in from a new device")).toMatchObject({
+      auth_method: "password",
+      auth_status: "success",
+      payment_status: null,
+      account_created_at: Date.parse("2025-03-14T09:26:53.000Z"),
+    });
+    expect(byName("identify with the account's creation time")).toMatchObject({
+      account_created_at: Date.parse("2026-11-28T10:59:00.000Z"),
+    });
+    expect(byName("shipping address changed")).toMatchObject({ shipping_country: "PT" });
+    expect(byName("group")).toMatchObject({ account_created_at: null });
   });
 
   it("keeps the whole properties, traits and context as JSON text", () => {
