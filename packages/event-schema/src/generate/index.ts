@@ -1,5 +1,7 @@
+import { storageMapping } from "../storage/mapping.js";
 import { lakeTables } from "../storage/tables.js";
 import { athenaSettings, athenaTableDdl } from "./athena.js";
+import { storageMappingDoc } from "./docs.js";
 import { storageRowsFor, storageRowsJsonl, type WireFixture } from "./fixtures.js";
 import { jsonSchemaFiles } from "./json-schema.js";
 import { lakeFixtureFiles } from "./lake-fixtures.js";
@@ -32,6 +34,7 @@ export function renderGeneratedFiles(validWireFixtures: WireFixture[]): Record<s
     files[`generated/athena/${table.name}.sql`] = athenaTableDdl(table, athenaSettings[table.name]);
   }
   files["generated/sql/fragments.json"] = json(sqlFragments());
+  files["generated/docs/storage-mapping.md"] = storageMappingDoc(storageMapping);
   files[PYTHON_CONTRACT_PATH] = pythonContractModule();
   files["fixtures/storage/rows.jsonl"] = storageRowsJsonl(storageRowsFor(validWireFixtures));
   Object.assign(files, lakeFixtureFiles(validWireFixtures));
