@@ -1,9 +1,6 @@
-import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import { DuckDBInstance } from "@duckdb/node-api";
 import {
   type CollectedEvent,
@@ -25,6 +22,7 @@ import { createRecordScanner } from "../../src/core/record-scanner.js";
 import { encodeSinkFile } from "../../src/parquet/sink-file.js";
 import { collectFixture, v1SinkFilePath, validWireFixtures } from "../support/contract-fixtures.js";
 import { collectedRecord, mskEvent } from "../support/msk.js";
+import { repoPath, runSparkScript } from "../support/spark.js";
 
 /**
  * "A new column is a change in one place": a copy of the contract's storage mapping with three more
@@ -32,9 +30,6 @@ import { collectedRecord, mskEvent } from "../support/msk.js";
  * scanner and reference path, its Parquet writer (read back by DuckDB and Spark), the generated Spark
  * StructType and Athena DDL, and the query package's DuckDB view over the files.
  */
-const here = dirname(fileURLToPath(import.meta.url));
-const repoRoot = join(here, "../../../..");
-const uv = join(repoRoot, ".tools/uv/bin/uv");
 
 const added = [
   {
@@ -194,33 +189,18 @@ describe("a column added to a copy of the mapping reaches every consumer, typed"
   });
 
   it("Spark reads the sink's file with the StructType generated from the mapping, and a schema-v1 file with today's", async () => {
-    if (!existsSync(uv)) throw new Error(`${uv} is missing; run \`make install\` to set up the Python tools`);
     const schemaDir = join(dir, "schema");
     mkdirSync(schemaDir);
     writeFileSync(join(schemaDir, "events.json"), JSON.stringify(sparkStructType(table)));
     writeFileSync(join(schemaDir, "events.partitions.json"), JSON.stringify(sparkPartitionColumns(table)));
-    const contractSchemaDir = join(repoRoot, "packages/event-schema/generated/spark");
+    const contractSchemaDir = repoPath("packages/event-schema/generated/spark");
     const v2Columns = ["checkout_value", "payment_status", "card_country", "account_created_at", "geo_country"];
     const reads = [
       { path: join(dir, "events"), schemaDir, columns: addedNames },
       { path: v1SinkFilePath, schemaDir: contractSchemaDir, columns: ["revenue", "schema_version", ...v2Columns] },
     ];
-    const { stdout } = await promisify(execFile)(
-      uv,
-      [
-        "run",
-        "--project",
-        join(repoRoot, "packages/processing-jobs"),
-        "--locked",
-        "--quiet",
-        "python",
-        join(here, "../support/spark_roundtrip.py"),
-        JSON.stringify(reads),
-      ],
-      { env: { ...process.env, UV_PYTHON_DOWNLOADS: "never" }, timeout: 240_000, maxBuffer: 16 << 20 },
-    );
     type Read = { fields: Record<string, string>; rows: Array<Record<string, unknown>> };
-    const [roundtrip, v1] = JSON.parse(stdout.trim().split("\n").at(-1) ?? "[]") as Read[];
+    const [roundtrip, v1] = await runSparkScript<Read[]>("spark_roundtrip.py", [JSON.stringify(reads)]);
     expect(roundtrip?.fields).toMatchObject({
       loyalty_tier: "string",
       loyalty_points: "int",

@@ -1,8 +1,3 @@
-import { execFile } from "node:child_process";
-import { existsSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { StorageRow } from "@shop/event-schema";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -14,6 +9,7 @@ import { S3ObjectStore } from "../../src/storage/object-store.js";
 import { expectedFixtureRows, uniqueCollectedFixtures } from "../support/contract-fixtures.js";
 import { encodeWithNewColumn, NEW_COLUMN } from "../support/evolved-file.js";
 import { collectedRecord, mskEvent } from "../support/msk.js";
+import { runSparkScript } from "../support/spark.js";
 import { bucket, env, listObjects, requireS3, s3Client, uniqueId } from "./stack.js";
 
 /**
@@ -21,15 +17,11 @@ import { bucket, env, listObjects, requireS3, s3Client, uniqueId } from "./stack
  * processing jobs do), and with mergeSchema next to a file that has a column a later contract added.
  * Uses packages/processing-jobs' Python environment and helpers, read only.
  */
-const here = dirname(fileURLToPath(import.meta.url));
-const repoRoot = join(here, "../../../..");
-const uv = join(repoRoot, ".tools/uv/bin/uv");
 
 let s3: S3Client;
 beforeAll(async () => {
   s3 = s3Client();
   await requireS3(s3);
-  if (!existsSync(uv)) throw new Error(`${uv} is missing; run \`make install\` to set up the Python tools`);
 });
 afterAll(() => s3?.destroy());
 
@@ -60,22 +52,11 @@ describe("Spark reads the sink's files", () => {
       PARQUET_CONTENT_TYPE,
     );
 
-    const { stdout } = await promisify(execFile)(
-      uv,
-      [
-        "run",
-        "--project",
-        join(repoRoot, "packages/processing-jobs"),
-        "--locked",
-        "--quiet",
-        "python",
-        join(here, "../support/spark_read.py"),
-        `s3a://${bucket}/${prefix}/events`,
-        NEW_COLUMN,
-      ],
-      { env: { ...process.env, ...env, UV_PYTHON_DOWNLOADS: "never" }, timeout: 240_000, maxBuffer: 16 << 20 },
+    const seen = await runSparkScript<Record<string, unknown> & { revenue: number }>(
+      "spark_read.py",
+      [`s3a://${bucket}/${prefix}/events`, NEW_COLUMN],
+      env,
     );
-    const seen = JSON.parse(stdout.trim().split("\n").at(-1) ?? "{}");
     const all = [...sinkRows, ...newRows];
     expect(seen).toMatchObject({
       rows: all.length,
