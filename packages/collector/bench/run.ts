@@ -14,7 +14,9 @@ import { type LoadResult, runLoad } from "./load.js";
  * `pnpm --filter @shop/collector run bench`. Knobs (environment): BENCH_SECONDS (8),
  * BENCH_WARMUP_SECONDS (2), BENCH_CONNECTIONS (32), BENCH_CLIENTS (librdkafka,kafkajs),
  * BENCH_BATCHES (1,20,100), BENCH_ROUNDS (2), BENCH_CPU_PROF=<dir> (V8 CPU profiles of the
- * servers), and any COLLECTOR_* setting, applied to both servers alike.
+ * servers), BENCH_FORWARDED_FOR=<ip> (sent as X-Forwarded-For, so that with
+ * COLLECTOR_TRUST_PROXY=loopback the collector looks up a public client's country), and any
+ * COLLECTOR_* setting, applied to both servers alike.
  *
  * The floor and the collector alternate, BENCH_ROUNDS times each, and the best round of each is
  * kept: on a machine shared with other work, the best round is the one least disturbed by it.
@@ -29,6 +31,7 @@ const clients = env("BENCH_CLIENTS", kafkaClients.join(","))
   .map((c) => c.trim()) as KafkaClientName[];
 const batchSizes = env("BENCH_BATCHES", "1,20,100").split(",").map(Number);
 const cpuProfileDir = process.env.BENCH_CPU_PROF?.trim();
+const forwardedFor = process.env.BENCH_FORWARDED_FOR?.trim();
 const defaultClient = loadConfig({}).kafkaClient;
 const TARGET = { batch: 20, eventsPerSecond: 50_000, p99Ms: 50, floorRatio: 0.5 };
 
@@ -104,6 +107,7 @@ async function measure(kind: "collector" | "floor", client: KafkaClientName, bat
     headers: {
       "content-type": "application/json",
       authorization: `Basic ${Buffer.from(`${writeKey}:`).toString("base64")}`,
+      ...(forwardedFor ? { "x-forwarded-for": forwardedFor } : {}),
     },
   };
   try {

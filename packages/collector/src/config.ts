@@ -1,3 +1,9 @@
+import {
+  type CountryDatabase,
+  defaultCountryDatabasePath,
+  GeoIpDatabaseError,
+  openCountryDatabase,
+} from "./enrich/geo-country.js";
 import { createEnvReader, type Env } from "./env-reader.js";
 import { crossCheckHttpSettings, type HttpSettings, isOriginPattern, readHttpSettings } from "./http/settings.js";
 import { type PublisherSettings, readPublisherSettings } from "./publish/settings.js";
@@ -26,12 +32,32 @@ export interface CollectorConfig extends HttpSettings, PublisherSettings {
   /** Reverse proxies whose X-Forwarded-For we believe (Fastify `trustProxy`). */
   trustProxy: string[] | boolean;
   logLevel: string;
+  /**
+   * The country database for `enrichment.geoCountry`, opened once here; undefined when
+   * COLLECTOR_GEOIP_DB is `off` (no lookup, no geoCountry).
+   */
+  geoIp: CountryDatabase | undefined;
 }
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`invalid collector configuration:\n  - ${problems.join("\n  - ")}`);
     this.name = "ConfigError";
+  }
+}
+
+const GEOIP_DB = "COLLECTOR_GEOIP_DB";
+
+/** Opens the country database (the shipped one unless COLLECTOR_GEOIP_DB names another, or says `off`). */
+function readGeoIpDatabase(env: Env, problems: string[]): CountryDatabase | undefined {
+  const setting = env[GEOIP_DB]?.trim() ?? "";
+  if (setting.toLowerCase() === "off") return undefined;
+  try {
+    return openCountryDatabase(setting || defaultCountryDatabasePath());
+  } catch (error) {
+    if (!(error instanceof GeoIpDatabaseError)) throw error;
+    problems.push(`${GEOIP_DB}: ${error.message} (set it to a MaxMind-format country database, .mmdb, or to "off")`);
+    return undefined;
   }
 }
 
@@ -85,6 +111,7 @@ export function loadConfig(env: Env = process.env): CollectorConfig {
     corsOrigins,
     trustProxy,
     logLevel: text("COLLECTOR_LOG_LEVEL", "info"),
+    geoIp: readGeoIpDatabase(env, problems),
     ...readHttpSettings(env, problems),
     ...readPublisherSettings(env, problems),
   };

@@ -1,8 +1,31 @@
 #!/usr/bin/env node
+import type { FastifyBaseLogger } from "fastify";
 import { buildApp } from "./app.js";
 import { ConfigError, loadConfig } from "./config.js";
+import type { CountryDatabase } from "./enrich/geo-country.js";
 import { createPublisher, publisherOptionsFrom } from "./publish/create-publisher.js";
 import { closeGracefully } from "./shutdown.js";
+
+/** A country database older than this is worth a warning: allocations move between countries every day. */
+const GEOIP_STALE_DAYS = 90;
+
+function logGeoIpDatabase(log: FastifyBaseLogger, database: CountryDatabase | undefined) {
+  if (database === undefined) {
+    log.info("geo_country lookup off (COLLECTOR_GEOIP_DB=off)");
+    return;
+  }
+  const { path, databaseType, builtAt } = database;
+  const ageDays = Math.floor((Date.now() - builtAt.getTime()) / 86_400_000);
+  const geoIpDatabase = { path, databaseType, builtAt: builtAt.toISOString(), ageDays };
+  if (ageDays > GEOIP_STALE_DAYS) {
+    log.warn(
+      { geoIpDatabase },
+      `geo_country database is ${ageDays} days old; point COLLECTOR_GEOIP_DB at a current one`,
+    );
+  } else {
+    log.info({ geoIpDatabase }, "geo_country database opened");
+  }
+}
 
 /** Entry point: validate configuration, listen, and on SIGTERM finish in-flight requests before exiting. */
 async function main() {
@@ -18,6 +41,7 @@ async function main() {
   }
   const publisher = createPublisher(config.kafkaClient, publisherOptionsFrom(config));
   const app = buildApp({ config, publisher, logger: true });
+  logGeoIpDatabase(app.log, config.geoIp);
   app.addHook("onClose", async () => publisher.close());
 
   let closing = false;

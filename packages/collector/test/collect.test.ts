@@ -85,3 +85,54 @@ describe("collectorFor", () => {
     expect(outputs[2]).toEqual({ eventTs: "2026-11-29T12:00:05.000Z" });
   });
 });
+
+describe("collectorFor: geoCountry", () => {
+  /** A stand-in lookup: two addresses of one /24 in different countries, as database blocks can be. */
+  const countries: Record<string, string> = { "192.0.2.10": "DE", "192.0.2.20": "FR", "2001:db8:1::5": "NL" };
+  const lookups: string[] = [];
+  const countryOf = (ip: string | undefined) => {
+    if (ip) lookups.push(ip);
+    return ip === undefined ? undefined : countries[ip];
+  };
+
+  it("looks up the raw IP before anonymising it: context.ip first, else the connection's", () => {
+    lookups.length = 0;
+    const collect = collectorFor(facts({ clientIp: "192.0.2.10", countryOf }));
+    const enrichments = [
+      event(),
+      event({ context: { userAgent: CHROME_LINUX, ip: "192.0.2.20" } }),
+      event({ context: { userAgent: CHROME_LINUX, ip: "192.0.2.20" } }),
+      event({ context: { userAgent: CHROME_LINUX, ip: "2001:db8:1::5" } }),
+      event({ context: { userAgent: CHROME_LINUX, ip: "192.0.2.99" } }),
+      event(),
+    ].map((e) => JSON.parse(collect(e).value).enrichment);
+    expect(enrichments.map((e) => [e.ipAnonymized, e.geoCountry])).toEqual([
+      ["192.0.2.0", "DE"],
+      ["192.0.2.0", "FR"], // same anonymised IP, other country: the cached tail is not reused
+      ["192.0.2.0", "FR"],
+      ["2001:db8:1::", "NL"],
+      ["192.0.2.0", undefined],
+      ["192.0.2.0", "DE"],
+    ]);
+    // Once for the connection, once per distinct context.ip in a row.
+    expect(lookups).toEqual(["192.0.2.10", "192.0.2.20", "2001:db8:1::5", "192.0.2.99"]);
+  });
+
+  it("keeps the record compact JSON.stringify output, the country last in the enrichment", () => {
+    const collect = collectorFor(facts({ clientIp: "192.0.2.10", countryOf }));
+    for (const e of [event(), event({ context: {} }), event({ context: { ip: "192.0.2.20" } })]) {
+      const { value } = collect(e);
+      expect(value).toBe(JSON.stringify(JSON.parse(value)));
+    }
+    const { value } = collect(event());
+    expect(value).toContain(',"deviceType":"desktop","isBot":false,"geoCountry":"DE"},"event":');
+  });
+
+  it("publishes no geoCountry when the lookup is off or finds nothing", () => {
+    const off = JSON.parse(collectorFor(facts({ clientIp: "192.0.2.10" }))(event()).value);
+    expect(off.enrichment).not.toHaveProperty("geoCountry");
+    const unknown = JSON.parse(collectorFor(facts({ clientIp: "192.0.2.77", countryOf }))(event()).value);
+    expect(unknown.enrichment).not.toHaveProperty("geoCountry");
+    expect(unknown.enrichment.ipAnonymized).toBe("192.0.2.0");
+  });
+});

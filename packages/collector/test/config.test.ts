@@ -1,3 +1,4 @@
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config.js";
 import { problemsOf } from "./setup-app.js";
@@ -75,5 +76,39 @@ describe("HTTP settings from the environment", () => {
         'COLLECTOR_SOURCE_ORIGINS names source "web", which no COLLECTOR_WRITE_KEYS entry maps to',
       ]),
     );
+  });
+});
+
+describe("COLLECTOR_GEOIP_DB", () => {
+  it("defaults to the database shipped in the npm package, opened at start-up", () => {
+    const { geoIp } = loadConfig({});
+    expect(geoIp?.path).toMatch(/node_modules[/\\]@ip-location-db[/\\]geo-whois-asn-country-mmdb[/\\]/);
+    expect(geoIp?.country("8.8.8.8")).toBe("US");
+  });
+
+  it("turns the lookup off with off", () => {
+    expect(loadConfig({ COLLECTOR_GEOIP_DB: "off" }).geoIp).toBeUndefined();
+    expect(loadConfig({ COLLECTOR_GEOIP_DB: " OFF " }).geoIp).toBeUndefined();
+  });
+
+  it("names another MaxMind-format file", () => {
+    const file = fileURLToPath(new URL("./fixtures/GeoIP2-Country-Test.mmdb", import.meta.url));
+    expect(loadConfig({ COLLECTOR_GEOIP_DB: file }).geoIp).toMatchObject({
+      path: file,
+      databaseType: "GeoIP2-Country",
+    });
+  });
+
+  it("stops the collector on a missing or unusable file, with every other problem", () => {
+    const readme = fileURLToPath(new URL("../README.md", import.meta.url));
+    expect(problemsOf({ COLLECTOR_GEOIP_DB: "/nonexistent/GeoIP2-Country.mmdb", COLLECTOR_PORT: "x" })).toEqual([
+      expect.stringMatching(/^COLLECTOR_PORT must be an integer/),
+      'COLLECTOR_GEOIP_DB: cannot read "/nonexistent/GeoIP2-Country.mmdb": ENOENT: no such file or directory, stat \'/nonexistent/GeoIP2-Country.mmdb\' (set it to a MaxMind-format country database, .mmdb, or to "off")',
+    ]);
+    expect(problemsOf({ COLLECTOR_GEOIP_DB: readme })).toEqual([
+      expect.stringMatching(
+        /^COLLECTOR_GEOIP_DB: ".*README\.md" is not a MaxMind DB \(\.mmdb\) file: .* or to "off"\)$/,
+      ),
+    ]);
   });
 });

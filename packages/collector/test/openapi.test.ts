@@ -1,6 +1,7 @@
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { eventTypes } from "@shop/event-schema";
 import { describe, expect, it } from "vitest";
+import { rejectionCodes } from "../src/http/responses.js";
 import { validFixtures } from "./fixtures.js";
 import { setupApp } from "./setup-app.js";
 
@@ -76,5 +77,15 @@ describe("GET /openapi.json", () => {
     });
     const schema = document.components.schemas.IngestResponse as { properties: Record<string, unknown> };
     expect(Object.keys(response.json()).sort()).toEqual(Object.keys(schema.properties).sort());
+  });
+
+  it("lists every rejection code, pan_detected included", async () => {
+    const { document } = await fetchDocument();
+    const ingest = document.components.schemas.IngestResponse as {
+      properties: { rejected: { items: { properties: { code: { enum: string[]; description: string } } } } };
+    };
+    const code = ingest.properties.rejected.items.properties.code;
+    expect(code.enum).toEqual(Object.keys(rejectionCodes));
+    expect(code.description).toContain("pan_detected: ");
   });
 });

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { collectorErrors } from "../src/http/errors.js";
+import { rejectionCodes } from "../src/http/responses.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const readme = readFileSync(join(root, "README.md"), "utf8");
@@ -23,5 +24,11 @@ describe("README.md stays true", () => {
     for (const code of Object.keys(collectorErrors)) {
       if (code !== "internal") expect(readme, `${code} is not in README.md`).toContain(`\`${code}\``);
     }
+  });
+
+  it("has a row for every rejection code, and no other", () => {
+    const section = readme.slice(readme.indexOf("Rejection codes"), readme.indexOf("## Enrichment"));
+    const rows = [...section.matchAll(/^\| `([a-z_]+)` \|/gm)].map((m) => m[1]);
+    expect(rows).toEqual(Object.keys(rejectionCodes));
   });
 });

@@ -71,12 +71,14 @@ describe("card numbers (PANs)", () => {
       note: "card 4111 1111 1111 1111 and 5555-5555-5555-4444, order 4111111111111112",
       pan: 378282246310005,
       nested: [{ keep: "ok", card: "6011000990139424" }],
+      byCard: { "4111111111111111": 1 },
     });
     const redacted = redactCardNumbers(event) as typeof event;
     expect(redacted.properties).toEqual({
       note: "card [card number removed, ending 1111] and [card number removed, ending 4444], order 4111111111111112",
       pan: "[card number removed, ending 0005]",
       nested: [{ keep: "ok", card: "[card number removed, ending 9424]" }],
+      byCard: { "[card number removed, ending 1111]": 1 },
     });
     expect(findCardNumberInEvent(redacted)).toBeUndefined();
     expect(event.properties.pan).toBe(378282246310005); // the original is not changed

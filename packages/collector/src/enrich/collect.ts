@@ -11,6 +11,8 @@ export interface RequestFacts {
   batchSentAt: string | undefined;
   maxClockSkewMs: number;
   classifyUserAgent: (ua: string | undefined) => UserAgentInfo | undefined;
+  /** Country (ISO 3166-1 alpha-2) of a raw client IP, before anonymisation; absent when the lookup is off. */
+  countryOf?: ((ip: string | undefined) => string | undefined) | undefined;
 }
 
 export interface CollectedRecord {
@@ -29,22 +31,37 @@ export type Collector = (event: WireEvent) => CollectedRecord;
  *   leaves the collector) and a `writeKey` (a credential), and with the batch's `sentAt` when it has
  *   none. These are edited on the parsed event itself, which belongs to this request: copying every
  *   event to drop keys that are almost never there cost more than the rest of the enrichment.
- * - what is the same for the whole request (receive time, the connection's anonymised IP, source)
- *   and for one user agent is worked out once and reused as JSON text; only the event time and the
- *   event itself are serialized per event.
+ * - what is the same for the whole request (receive time, the connection's anonymised IP and
+ *   country, source) and for one user agent is worked out once and reused as JSON text; only the
+ *   event time and the event itself are serialized per event.
+ * - the country is looked up on the raw IP the anonymised one comes from (`context.ip`, sent by
+ *   server-side sources for their users, else the connection's), before it is anonymised: a /24 or
+ *   /48 can straddle a country border in the database. An event's own `context.ip` is looked up once
+ *   per distinct IP in a row.
  */
 export function collectorFor(facts: RequestFacts): Collector {
   const receivedAt = new Date(facts.receivedAtMs).toISOString();
   const head = `{"v":${COLLECTED_EVENT_VERSION},"receivedAt":"${receivedAt}","enrichment":{"eventTs":"`;
   const connectionIp = anonymizeIp(facts.clientIp);
+  const countryOf = facts.countryOf;
+  const connectionCountry = countryOf?.(facts.clientIp);
   const batchSentMs = facts.batchSentAt === undefined ? undefined : Date.parse(facts.batchSentAt);
+  let lastSentIp: string | undefined;
+  let lastSentCountry: string | undefined;
   let lastUa: UserAgentInfo | undefined;
   let lastIp: string | undefined;
+  let lastCountry: string | undefined;
   let lastTail: string | undefined;
 
   /** The enrichment's fields after eventTs, as JSON text (`,"sourceId":...`, or empty). */
-  const enrichmentTail = (ua: UserAgentInfo | undefined, ipAnonymized: string | undefined): string => {
-    if (lastTail !== undefined && ua === lastUa && ipAnonymized === lastIp) return lastTail;
+  const enrichmentTail = (
+    ua: UserAgentInfo | undefined,
+    ipAnonymized: string | undefined,
+    geoCountry: string | undefined,
+  ): string => {
+    if (lastTail !== undefined && ua === lastUa && ipAnonymized === lastIp && geoCountry === lastCountry) {
+      return lastTail;
+    }
     const rest: Omit<Enrichment, "eventTs"> = {};
     if (facts.sourceId) rest.sourceId = facts.sourceId;
     if (ipAnonymized) rest.ipAnonymized = ipAnonymized;
@@ -55,11 +72,23 @@ export function collectorFor(facts: RequestFacts): Collector {
       rest.deviceType = ua.deviceType;
       rest.isBot = ua.isBot;
     }
+    if (geoCountry) rest.geoCountry = geoCountry;
     const json = JSON.stringify(rest);
     lastUa = ua;
     lastIp = ipAnonymized;
+    lastCountry = geoCountry;
     lastTail = json === "{}" ? "" : `,${json.slice(1, -1)}`;
     return lastTail;
+  };
+
+  /** The country of an event's own context.ip; the last one is remembered (a server's batch often repeats it). */
+  const sentIpCountry = (ip: string): string | undefined => {
+    if (countryOf === undefined) return undefined;
+    if (ip !== lastSentIp) {
+      lastSentIp = ip;
+      lastSentCountry = countryOf(ip);
+    }
+    return lastSentCountry;
   };
 
   return (event) => {
@@ -73,6 +102,7 @@ export function collectorFor(facts: RequestFacts): Collector {
 
     const ua = facts.classifyUserAgent(context?.userAgent);
     const ipAnonymized = clientSentIp === undefined ? connectionIp : anonymizeIp(clientSentIp);
+    const geoCountry = clientSentIp === undefined ? connectionCountry : sentIpCountry(clientSentIp);
     const eventTs = correctedEventTime(
       published.timestamp,
       ownSentAt ?? batchSentMs,
@@ -82,6 +112,9 @@ export function collectorFor(facts: RequestFacts): Collector {
     const eventTsIso = eventTs === facts.receivedAtMs ? receivedAt : new Date(eventTs).toISOString();
     const eventJson = JSON.stringify(published);
     // The ISO timestamps need no escaping; the tail and the event are JSON.stringify output.
-    return { value: `${head}${eventTsIso}"${enrichmentTail(ua, ipAnonymized)}},"event":${eventJson}}`, eventJson };
+    return {
+      value: `${head}${eventTsIso}"${enrichmentTail(ua, ipAnonymized, geoCountry)}},"event":${eventJson}}`,
+      eventJson,
+    };
   };
 }

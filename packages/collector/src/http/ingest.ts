@@ -4,6 +4,7 @@ import {
   type DeadLetter,
   type EventType,
   eventTypes,
+  redactCardNumbers,
 } from "@shop/event-schema";
 import type { EventValidator } from "@shop/event-schema/validate";
 import type { FastifyInstance, FastifyRequest, onRequestAsyncHookHandler } from "fastify";
@@ -63,8 +64,14 @@ export function registerIngestRoutes(
     // Record size (string length, near enough) for the in-flight gauge when the publisher has no stats.
     let bytes = 0;
 
-    const deadLetter = (index: number, candidate: unknown, reason: Omit<Rejection, "index" | "messageId">) => {
-      const messageId = messageIdOf(candidate);
+    const deadLetter = (index: number, candidate: unknown, rejection: Omit<Rejection, "index" | "messageId">) => {
+      // A card number must not outlive the request: for pan_detected, the dead letter keeps the event
+      // with every card number masked, and the answer, the record key and the reason are taken from
+      // that copy too (a messageId or a key in the path could be the number itself).
+      const pan = rejection.code === "pan_detected";
+      const original = pan ? redactCardNumbers(candidate) : candidate;
+      const reason = pan ? (redactCardNumbers(rejection) as typeof rejection) : rejection;
+      const messageId = messageIdOf(original);
       rejected.push({ index, ...(messageId ? { messageId } : {}), ...reason });
       const letter: DeadLetter = {
         v: COLLECTED_EVENT_VERSION,
@@ -72,7 +79,7 @@ export function registerIngestRoutes(
         reason,
         receivedAt,
         ...(sourceId ? { sourceId } : {}),
-        original: candidate,
+        original,
       };
       const value = JSON.stringify(letter);
       bytes += value.length;
@@ -86,6 +93,7 @@ export function registerIngestRoutes(
       batchSentAt,
       maxClockSkewMs: config.maxClockSkewMs,
       classifyUserAgent,
+      countryOf: config.geoIp?.country,
     });
     for (let index = 0; index < events.length; index++) {
       const candidate = events[index];

@@ -1,5 +1,22 @@
+import type { EventRejection } from "@shop/event-schema/validate";
 import { type Static, Type } from "@sinclair/typebox";
 import { collectorErrors } from "./errors.js";
+
+/**
+ * Every code an event can be rejected with, and what it means: the `code` of an answer's
+ * `rejected[]`, of a dead letter's `reason` and the `reason` label of collector_events_rejected_total.
+ * The contract's validator's codes plus the collector's own size check; the type keeps it complete.
+ */
+export const rejectionCodes = {
+  not_an_object: "the item is not a JSON object",
+  unknown_type: "`type` is missing or not an event type",
+  schema_violation: "the event does not match its type's schema (or a typed track event's properties)",
+  pan_detected:
+    "properties, traits or context.traits carry a payment card number; the dead letter holds the event with every card number masked to its last 4 digits",
+  event_too_large: "the event is over the size limit as published JSON",
+} as const satisfies Record<EventRejection["code"] | "event_too_large", string>;
+export type RejectionCode = keyof typeof rejectionCodes;
+const rejectionCodeList = Object.keys(rejectionCodes) as RejectionCode[];
 
 /**
  * The collector's response bodies. The ingest routes serialize with these (fast-json-stringify) and
@@ -9,7 +26,10 @@ export const Rejection = Type.Object(
   {
     index: Type.Integer({ minimum: 0, description: "position of the event in the request's batch" }),
     messageId: Type.Optional(Type.String()),
-    code: Type.String({ description: "not_an_object, unknown_type, schema_violation or event_too_large" }),
+    code: Type.String({
+      enum: rejectionCodeList,
+      description: rejectionCodeList.map((code) => `${code}: ${rejectionCodes[code]}`).join("; "),
+    }),
     message: Type.String(),
     path: Type.Optional(Type.String({ description: "JSON pointer of the offending value" })),
   },

@@ -1,4 +1,5 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import { rejectionCodes } from "../http/responses.js";
 import { LATENCY_BUCKETS_SECONDS as LATENCY_BUCKETS } from "../publish/accounting.js";
 import type { PublisherStats } from "../publish/publisher.js";
 
@@ -45,10 +46,13 @@ export function createCollectorMetrics({ publisherStats, processMetrics = true }
   });
   const eventsRejected = new Counter({
     name: "collector_events_rejected_total",
-    help: "Events rejected and dead-lettered, by reason (not_an_object, unknown_type, schema_violation, event_too_large)",
+    help: `Events rejected and dead-lettered, by reason (${Object.keys(rejectionCodes).join(", ")})`,
     labelNames: ["reason"] as const,
     registers,
   });
+  // Every reason is exported from the start, at 0, so a rate or an alert on one (pan_detected: a
+  // source sending card numbers) has a series before its first event.
+  for (const reason of Object.keys(rejectionCodes)) eventsRejected.inc({ reason }, 0);
   const produceDuration = new Histogram({
     name: "collector_kafka_produce_duration_seconds",
     help: "Time from handing a request's records to the producer until Kafka acknowledged (or refused) them all",

@@ -67,7 +67,8 @@ export function buildOpenApiDocument({ maxEventBytes, maxBatchBytes }: OpenApiOp
   ];
   const ingestResponses = {
     "200": {
-      description: "every accepted event is in Kafka; rejected ones are in the dead-letter topic",
+      description:
+        "every accepted event is in Kafka; rejected ones are in the dead-letter topic (one carrying a payment card number with the number masked)",
       content: { "application/json": { schema: ref("IngestResponse") } },
     },
     "400": jsonError("malformed, non-UTF-8 or too deeply nested JSON, wrong shape, or no valid event"),

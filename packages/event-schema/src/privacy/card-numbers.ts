@@ -104,7 +104,12 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
 const integerDigits = (value: number): string | undefined =>
   Number.isSafeInteger(value) && value >= 10 ** (MIN_DIGITS - 1) ? String(value) : undefined;
 
-/** Where a card number is in a JSON value: a JSON pointer below `pointer`, or undefined. */
+const pointerKey = (key: string) => key.replaceAll("~", "~0").replaceAll("/", "~1");
+
+/**
+ * Where a card number is in a JSON value — in a string, an integer, or an object's key — as a JSON
+ * pointer below `pointer`, or undefined.
+ */
 export function findCardNumber(value: unknown, pointer = "", depth = 0): string | undefined {
   if (typeof value === "string") return cardNumberSpans(value).length > 0 ? pointer || "/" : undefined;
   if (typeof value === "number") {
@@ -121,29 +126,29 @@ export function findCardNumber(value: unknown, pointer = "", depth = 0): string 
     return undefined;
   }
   for (const key of Object.keys(value)) {
-    const found = findCardNumber(
-      (value as Record<string, unknown>)[key],
-      `${pointer}/${key.replaceAll("~", "~0").replaceAll("/", "~1")}`,
-      depth + 1,
-    );
+    const at = `${pointer}/${pointerKey(key)}`;
+    if (cardNumberSpans(key).length > 0) return at;
+    const found = findCardNumber((value as Record<string, unknown>)[key], at, depth + 1);
     if (found !== undefined) return found;
   }
   return undefined;
 }
 
-/** Where an event carries a card number: in properties, traits or context.traits. */
+/**
+ * Where an event carries a card number: anywhere in properties, traits or context (keys included;
+ * the page URL and title are stored too). Ids and timestamps are validated fields of their own.
+ */
 export function findCardNumberInEvent(event: Readonly<Record<string, unknown>>): string | undefined {
-  const context = isObject(event.context) ? event.context : undefined;
   return (
     findCardNumber(event.properties, "/properties") ??
     findCardNumber(event.traits, "/traits") ??
-    findCardNumber(context?.traits, "/context/traits")
+    findCardNumber(event.context, "/context")
   );
 }
 
 const mask = (digits: string) => `[card number removed, ending ${digits.slice(-4)}]`;
 
-/** A copy of a JSON value with every card number replaced by a mask that keeps only its last 4 digits. */
+/** A copy of a JSON value with every card number (in values and keys) replaced by a mask keeping its last 4 digits. */
 export function redactCardNumbers(value: unknown, depth = 0): unknown {
   if (typeof value === "string") {
     const spans = cardNumberSpans(value);
@@ -163,5 +168,7 @@ export function redactCardNumbers(value: unknown, depth = 0): unknown {
   if (value === null || typeof value !== "object") return value;
   if (depth >= MAX_DEPTH) return "[removed: nested too deep to check for card numbers]";
   if (Array.isArray(value)) return value.map((item) => redactCardNumbers(item, depth + 1));
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactCardNumbers(v, depth + 1)]));
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [redactCardNumbers(k, depth + 1) as string, redactCardNumbers(v, depth + 1)]),
+  );
 }
