@@ -1,28 +1,14 @@
-import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { buildApp } from "../src/app.js";
 import { loadConfig } from "../src/config.js";
 import { createKafkajsPublisher } from "../src/publish/kafkajs-publisher.js";
 import { validFixtures } from "./fixtures.js";
 import { stackEnv } from "./stack-env.js";
-import { createTopics, deleteTopics, readTopic } from "./support/kafka.js";
+import { readTopic, useTestTopics } from "./support/kafka.js";
 
 const env = stackEnv();
 const brokers = env.KAFKA_BROKERS.split(",");
-const run = randomUUID().slice(0, 8);
-const rawTopic = `test-${run}.raw`;
-const invalidTopic = `test-${run}.invalid`;
-
-beforeAll(async () => {
-  await createTopics(brokers, [
-    { topic: rawTopic, partitions: 3 },
-    { topic: invalidTopic, partitions: 1 },
-  ]);
-});
-
-afterAll(async () => {
-  await deleteTopics(brokers, [rawTopic, invalidTopic]);
-});
+const { run, rawTopic, invalidTopic } = useTestTopics(brokers, "test", 3);
 
 describe("collector → real Kafka", () => {
   it("answers 200 only after the broker has every accepted event, enriched, and dead-letters the rest", async () => {

@@ -1,28 +1,14 @@
-import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { buildApp } from "../src/app.js";
 import { loadConfig } from "../src/config.js";
 import { createKafkajsPublisher } from "../src/publish/kafkajs-publisher.js";
 import { stackEnv } from "./stack-env.js";
 import { cardBatch, cardPaths, cards, expectNoCardIn, maskOf } from "./support/cards.js";
-import { createTopics, deleteTopics, readTopic } from "./support/kafka.js";
+import { readTopic, useTestTopics } from "./support/kafka.js";
 
 const env = stackEnv();
 const brokers = env.KAFKA_BROKERS.split(",");
-const run = randomUUID().slice(0, 8);
-const rawTopic = `test-pan-${run}.raw`;
-const invalidTopic = `test-pan-${run}.invalid`;
-
-beforeAll(async () => {
-  await createTopics(brokers, [
-    { topic: rawTopic, partitions: 1 },
-    { topic: invalidTopic, partitions: 1 },
-  ]);
-});
-
-afterAll(async () => {
-  await deleteTopics(brokers, [rawTopic, invalidTopic]);
-});
+const { run, rawTopic, invalidTopic } = useTestTopics(brokers, "test-pan", 1);
 
 describe("card numbers → real Kafka", () => {
   it("dead-letters card events masked on the invalid topic and publishes the clean and look-alike ones", async () => {

@@ -1,18 +1,7 @@
-import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { setupApp } from "./setup-app.js";
 import { cardBatch, cardPaths, cards, expectNoCardIn, maskOf } from "./support/cards.js";
-
-function logCapture() {
-  const lines: string[] = [];
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      lines.push(...String(chunk).split("\n").filter(Boolean));
-      done();
-    },
-  });
-  return { stream, lines };
-}
+import { logCapture } from "./support/log-capture.js";
 
 describe("payment card numbers (pan_detected)", () => {
   it("are rejected, dead-lettered masked, and appear in no answer, record or log line", async () => {

@@ -1,21 +1,9 @@
 import { connect } from "node:net";
-import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config.js";
 import { validFixtures } from "./fixtures.js";
 import { basicAuth, setupApp } from "./setup-app.js";
-
-/** A pino destination that keeps every line, to check what the logs contain. */
-function logCapture() {
-  const lines: string[] = [];
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      lines.push(...String(chunk).split("\n").filter(Boolean));
-      done();
-    },
-  });
-  return { stream, lines };
-}
+import { logCapture } from "./support/log-capture.js";
 
 describe("security headers", () => {
   it("sends the standard hardening headers on every answer, errors included", async () => {

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { KafkaConsumer, Message } from "@confluentinc/kafka-javascript";
 import rdkafka from "@confluentinc/kafka-javascript";
 import { Kafka, logLevel } from "kafkajs";
+import { afterAll, beforeAll } from "vitest";
 
 export interface ReadRecord {
   partition: number;
@@ -99,4 +100,23 @@ export async function readTopic(brokers: string[], topic: string, timeoutMs = 20
   } finally {
     await call((done) => consumer.disconnect(done)).catch(() => undefined);
   }
+}
+
+/**
+ * A raw and an invalid topic of this test file's own (unique names, with `run` the unique part for
+ * ids), created before its tests and deleted after: tests never see each other's records.
+ */
+export function useTestTopics(brokers: string[], name: string, rawPartitions: number) {
+  const run = randomUUID().slice(0, 8);
+  const topics = { run, rawTopic: `${name}-${run}.raw`, invalidTopic: `${name}-${run}.invalid` };
+  beforeAll(async () => {
+    await createTopics(brokers, [
+      { topic: topics.rawTopic, partitions: rawPartitions },
+      { topic: topics.invalidTopic, partitions: 1 },
+    ]);
+  });
+  afterAll(async () => {
+    await deleteTopics(brokers, [topics.rawTopic, topics.invalidTopic]);
+  });
+  return topics;
 }
