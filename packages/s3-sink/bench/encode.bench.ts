@@ -217,6 +217,12 @@ if (values.phase) {
     cpuMicrosecondsPerEventMedian: {
       decodeToColumns: perEvent(median(fast.map((p) => p.planCpuMs))),
       parquetWrite: perEvent(median(fast.map((p) => p.cpuMs - p.planCpuMs))),
+      ...(values.baseline
+        ? {
+            baselineDecodeToColumns: perEvent(median(baseline.map((p) => p.planCpuMs))),
+            baselineParquetWrite: perEvent(median(baseline.map((p) => p.cpuMs - p.planCpuMs))),
+          }
+        : {}),
     },
     objects: last.objects,
     jsonBytesPerEvent: +(jsonBytes / eventCount).toFixed(1),

@@ -21,6 +21,8 @@ export interface StorageLayout {
   readonly stringColumns: Int32Array;
   readonly numberColumns: Int32Array;
   readonly isString: readonly boolean[];
+  /** 1 for a string column, 0 otherwise, by column index (for hot loops). */
+  readonly stringFlags: Uint8Array;
   /** Columns with min/max statistics (the mapping's `prune`). */
   readonly statistics: ReadonlySet<string>;
   /** Columns dictionary-encoded in compacted files (the mapping's `repeats`). */
@@ -37,6 +39,7 @@ export function storageLayout(mapping: StorageMapping): StorageLayout {
     stringColumns: Int32Array.from(columns.flatMap((c, i) => (c.type === "string" ? [i] : []))),
     numberColumns: Int32Array.from(columns.flatMap((c, i) => (c.type === "string" ? [] : [i]))),
     isString: columns.map((c) => c.type === "string"),
+    stringFlags: Uint8Array.from(columns.map((c) => (c.type === "string" ? 1 : 0))),
     statistics: new Set(mapping.filter((m) => m.prune).map((m) => m.name)),
     dictionary: new Set(mapping.filter((m) => m.repeats).map((m) => m.name)),
   };

@@ -150,8 +150,11 @@ class CompiledField {
   readonly objectRequired: boolean;
   readonly jsonSlot: number;
   readonly shape: Shape | undefined;
-  readonly slots: Int32Array;
-  readonly takes: Uint8Array;
+  /** The slot and coercion of the column this key feeds (NO_SLOT: none), then any further ones. */
+  readonly slot: number;
+  readonly take: Take;
+  readonly moreSlots: Int32Array | undefined;
+  readonly moreTakes: Uint8Array;
   constructor(
     readonly name: string,
     plan: FieldPlan,
@@ -166,8 +169,11 @@ class CompiledField {
     this.jsonSlot = plan.jsonSlot;
     this.isObject = plan.objectRequired || plan.jsonSlot !== NO_SLOT || plan.children.size > 0;
     this.shape = this.isObject ? compileShape(plan) : undefined;
-    this.slots = Int32Array.from(plan.targets.map((t) => t.slot));
-    this.takes = Uint8Array.from(plan.targets.map((t) => t.take));
+    const [first, ...rest] = plan.targets;
+    this.slot = first?.slot ?? NO_SLOT;
+    this.take = first?.take ?? Take.Str;
+    this.moreSlots = rest.length > 0 ? Int32Array.from(rest.map((t) => t.slot)) : undefined;
+    this.moreTakes = Uint8Array.from(rest.map((t) => t.take));
     if (this.isObject && plan.targets.length > 0) {
       throw new ScannerCompileError(`"${name}" is read both as an object and as a value`);
     }
@@ -433,6 +439,9 @@ export class RecordScanner {
   private readonly start: Int32Array;
   private readonly stop: Int32Array;
   private readonly num: Float64Array;
+  /** The slots set since the scan began, for appendScanned to copy only those. */
+  private readonly touched: Int32Array;
+  private touchedCount = 0;
   /** The row handed out: views of the slots that are storage columns. */
   readonly row: ScannedRow;
 
@@ -442,11 +451,14 @@ export class RecordScanner {
     this.stop = new Int32Array(program.slotCount);
     this.num = new Float64Array(program.slotCount);
     const n = program.columnCount;
+    this.touched = new Int32Array(program.slotCount * 2);
     this.row = {
       kind: this.kind.subarray(0, n),
       start: this.start.subarray(0, n),
       end: this.stop.subarray(0, n),
       num: this.num.subarray(0, n),
+      touched: this.touched,
+      touchedCount: 0,
     };
   }
 
@@ -463,6 +475,7 @@ export class RecordScanner {
     this.copying = 0;
     this.nonAscii = false;
     this.kind.fill(SlotKind.Null);
+    this.touchedCount = 0;
     try {
       if (source[start] !== Byte.OpenBrace) return false;
       this.object(this.program.root);
@@ -490,6 +503,7 @@ export class RecordScanner {
       for (let t = 0; t < temps.length; t++) {
         const slot = temps[t] as number;
         if (kind[slot] === SlotKind.Null) continue;
+        this.touch(c);
         kind[c] = kind[slot] as number;
         start[c] = start[slot] as number;
         stop[c] = stop[slot] as number;
@@ -521,12 +535,10 @@ export class RecordScanner {
         kind[c] = SlotKind.SpanUpper;
       }
     }
-    for (const [c, value] of program.constants) {
-      kind[c] = SlotKind.Number;
-      num[c] = value;
-    }
+    for (const [c, value] of program.constants) this.setNumber(c, value);
     const required = program.required;
     for (let i = 0; i < required.length; i++) if (kind[required[i] as number] === SlotKind.Null) return false;
+    this.row.touchedCount = this.touchedCount;
     return true;
   }
 
@@ -679,65 +691,78 @@ export class RecordScanner {
     }
     const type = this.value();
     let ms = Number.NaN;
-    switch (field.check) {
-      case Check.None:
-        break;
-      case Check.String:
-        if (type !== Value.String) throw GIVE_UP;
-        break;
-      case Check.NonEmptyString:
-        if (type !== Value.String || this.valueEnd === this.valueStart) throw GIVE_UP;
-        break;
-      case Check.DateTime:
-        if (type !== Value.String) throw GIVE_UP;
-        ms = this.timestamp();
-        break;
-      case Check.Boolean:
-        if (type !== Value.True && type !== Value.False) throw GIVE_UP;
-        break;
-      case Check.Const:
-        if (type !== Value.Number || this.valueNumber !== field.constant) throw GIVE_UP;
-        break;
-    }
-    const { slots, takes } = field;
-    for (let t = 0; t < slots.length; t++) {
-      const slot = slots[t] as number;
-      switch (takes[t] as Take) {
-        case Take.Str:
-          if (type === Value.String || type === Value.Number) this.setSpan(slot, this.valueStart, this.valueEnd);
+    const check = field.check;
+    if (check !== Check.None) {
+      switch (check) {
+        case Check.String:
+          if (type !== Value.String) throw GIVE_UP;
           break;
-        case Take.Int32:
-          if (
-            type === Value.Number &&
-            this.valueIsInteger &&
-            this.valueNumber >= -(2 ** 31) &&
-            this.valueNumber < 2 ** 31
-          )
-            this.setNumber(slot, this.valueNumber);
+        case Check.NonEmptyString:
+          if (type !== Value.String || this.valueEnd === this.valueStart) throw GIVE_UP;
           break;
-        case Take.Double:
-          if (type === Value.Number) this.setNumber(slot, this.valueNumber);
+        case Check.DateTime:
+          if (type !== Value.String) throw GIVE_UP;
+          ms = this.timestamp();
           break;
-        case Take.Timestamp:
-          if (type === Value.String) {
-            if (Number.isNaN(ms)) ms = this.timestamp();
-            this.setNumber(slot, ms);
-          }
+        case Check.Boolean:
+          if (type !== Value.True && type !== Value.False) throw GIVE_UP;
           break;
-        case Take.Boolean:
-          if (type === Value.True || type === Value.False) this.setNumber(slot, type === Value.True ? 1 : 0);
+        case Check.Const:
+          if (type !== Value.Number || this.valueNumber !== field.constant) throw GIVE_UP;
           break;
       }
     }
+    // Nearly every key feeds one column: that one is not looped over.
+    if (field.slot === NO_SLOT) return;
+    ms = this.take(field.take, field.slot, type, ms);
+    const more = field.moreSlots;
+    if (more === undefined) return;
+    for (let t = 0; t < more.length; t++) ms = this.take(field.moreTakes[t] as Take, more[t] as number, type, ms);
+  }
+
+  /** One coercion of the value just read into a slot; returns the timestamp, parsed at most once. */
+  private take(take: Take, slot: number, type: Value, ms: number): number {
+    switch (take) {
+      case Take.Str:
+        if (type === Value.String || type === Value.Number) this.setSpan(slot, this.valueStart, this.valueEnd);
+        return ms;
+      case Take.Int32:
+        if (
+          type === Value.Number &&
+          this.valueIsInteger &&
+          this.valueNumber >= -(2 ** 31) &&
+          this.valueNumber < 2 ** 31
+        )
+          this.setNumber(slot, this.valueNumber);
+        return ms;
+      case Take.Double:
+        if (type === Value.Number) this.setNumber(slot, this.valueNumber);
+        return ms;
+      case Take.Timestamp:
+        if (type !== Value.String) return ms;
+        if (Number.isNaN(ms)) ms = this.timestamp();
+        this.setNumber(slot, ms);
+        return ms;
+      case Take.Boolean:
+        if (type === Value.True || type === Value.False) this.setNumber(slot, type === Value.True ? 1 : 0);
+        return ms;
+    }
+  }
+
+  /** Notes a slot being set (a slot set twice is listed twice; copying it twice does no harm). */
+  private touch(slot: number): void {
+    this.touched[this.touchedCount++] = slot;
   }
 
   private setSpan(slot: number, from: number, to: number): void {
+    this.touch(slot);
     this.kind[slot] = SlotKind.Span;
     this.start[slot] = from;
     this.stop[slot] = to;
   }
 
   private setNumber(slot: number, value: number): void {
+    this.touch(slot);
     this.kind[slot] = SlotKind.Number;
     this.num[slot] = value;
   }
