@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { Analytics } from "@segment/analytics-node";
+import { toStorageRow } from "@shop/event-schema";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../src/app.js";
@@ -94,6 +95,63 @@ describe("@segment/analytics-node → collector → Kafka", () => {
       reason: { code: "schema_violation", path: "/properties/revenue" },
       original: { messageId: invalid?.messageId, properties: { revenue: "lots" } },
     });
+  });
+
+  it("carries the payment, account and risk signals a shop's backend sends, as the contract stores them", async () => {
+    const analytics = new Analytics({ writeKey, host: baseUrl, flushAt: 4, flushInterval: 200, maxRetries: 2 });
+    const user = `risk-${run}`;
+    // A backend call: the shopper's IP rides in context.ip (registro.br's, in Brazil).
+    const shopper = { ip: "200.160.0.8" };
+    analytics.identify({ userId: user, traits: { created_at: new Date("2026-11-28T10:59:00.000Z"), plan: "silver" } });
+    analytics.track({
+      userId: user,
+      event: "Signed In",
+      properties: { method: "password", status: "success" },
+      context: shopper,
+    });
+    analytics.track({
+      userId: user,
+      event: "Payment Attempted",
+      context: shopper,
+      properties: {
+        order_id: "o-9",
+        amount: 199.8,
+        currency: "brl",
+        payment_method: "card",
+        card_fingerprint: "fp_1a2b3c4d",
+        card_bin: "411111",
+        card_country: "us",
+        status: "declined",
+        decline_code: "insufficient_funds",
+      },
+    });
+    analytics.track({ userId: user, event: "Shipping Address Changed", properties: { shipping_country: "pt" } });
+    await analytics.closeAndFlush({ timeout: 15_000 });
+
+    const rows = (await readTopic(brokers, rawTopic))
+      .map((r) => JSON.parse(r.value))
+      .filter((record) => record.event.userId === user)
+      .map((record) => toStorageRow(record));
+    const byName = (name: string | null) => rows.find((r) => r.event_name === name);
+    expect(rows).toHaveLength(4);
+    expect(rows.find((r) => r.event_type === "identify")).toMatchObject({
+      account_created_at: Date.parse("2026-11-28T10:59:00.000Z"),
+    });
+    expect(byName("Signed In")).toMatchObject({ auth_method: "password", auth_status: "success", geo_country: "BR" });
+    expect(byName("Payment Attempted")).toMatchObject({
+      payment_amount: 199.8,
+      currency: "BRL",
+      payment_method: "card",
+      payment_status: "declined",
+      decline_code: "insufficient_funds",
+      card_fingerprint: "fp_1a2b3c4d",
+      card_bin: "411111",
+      card_country: "US",
+      revenue: null,
+      geo_country: "BR",
+      ip_anonymized: "200.160.0.0",
+    });
+    expect(byName("Shipping Address Changed")).toMatchObject({ shipping_country: "PT" });
   });
 
   it("is refused with a 401 the client reports, and nothing is published, for an unknown write key", async () => {

@@ -11,13 +11,13 @@ export {
   type ViewSource,
 } from "./ddl/index.js";
 export { type DuckDbEngine, openDuckDbEngine, type TableFiles } from "./engine/local/duckdb-engine.js";
-export { tableViewSql } from "./engine/local/table-sql.js";
 export {
   createLocalEngine,
   type LocalEngine,
   type LocalEngineOptions,
   type RefreshReport,
 } from "./engine/local/local-engine.js";
+export { tableViewSql } from "./engine/local/table-sql.js";
 export type { QueryEngine, QueryParam, Row } from "./engine/types.js";
 export * from "./errors.js";
 export { viewSources } from "./sql-files.js";

@@ -97,9 +97,6 @@ export function cardNumberSpans(text: string): Array<[number, number]> {
   return spans;
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === "object" && !Array.isArray(value);
-
 /** An integer JSON number long enough to be a card number, as its digits. */
 const integerDigits = (value: number): string | undefined =>
   Number.isSafeInteger(value) && value >= 10 ** (MIN_DIGITS - 1) ? String(value) : undefined;
