@@ -54,7 +54,7 @@ const eventCount = Number(values.events);
 const batchSize = Number(values.batch);
 const rounds = Number(values.rounds);
 const TARGET_EVENTS_PER_CPU_SECOND = 100_000;
-type Phase = "fast" | "reference" | "json-parse" | "baseline";
+type Phase = "fast" | "reference" | "json-parse" | "baseline" | "alternating";
 
 interface Pass {
   cpuMs: number;
@@ -154,6 +154,12 @@ async function measure(phase: Phase): Promise<Pass[]> {
     return Array.from({ length: rounds }, pass);
   }
   const batches = mskBatches(texts, batchSize);
+  if (phase === "alternating") {
+    // This checkout's sink and the baseline's in one process, pass for pass: [this, baseline, this, …].
+    const states = [sinkState(thisSink, true), sinkState(await sinkAt(values.baseline ?? ""), true)];
+    for (let i = 0; i < 2; i++) for (const state of states) encodeAll(batches, state);
+    return Array.from({ length: rounds * 2 }, (_, i) => encodeAll(batches, states[i % 2] as SinkState));
+  }
   const sink = phase === "baseline" ? await sinkAt(values.baseline ?? "") : thisSink;
   const state = sinkState(sink, phase !== "reference");
   for (let i = 0; i < 2; i++) encodeAll(batches, state);
@@ -172,10 +178,17 @@ if (values.phase) {
   const fast: Pass[] = [];
   const reference: Pass[] = [];
   const baseline: Pass[] = [];
+  /** Per pair of neighbouring passes in one process: this sink's CPU time over the baseline's. */
+  const pairRatios: number[] = [];
   for (let turn = 0; turn < Number(values.turns); turn++) {
     parse.push(...run("json-parse"));
     fast.push(...run("fast"));
-    if (values.baseline) baseline.push(...run("baseline"));
+    if (values.baseline) {
+      baseline.push(...run("baseline"));
+      const alternating = run("alternating");
+      for (let i = 0; i + 1 < alternating.length; i += 2)
+        pairRatios.push((alternating[i] as Pass).cpuMs / (alternating[i + 1] as Pass).cpuMs);
+    }
     reference.push(...run("reference"));
   }
   const jsonBytes = generateEvents(eventCount).reduce((n, s) => n + Buffer.byteLength(s), 0);
@@ -208,6 +221,9 @@ if (values.phase) {
           changeVsBaseline: {
             median: `${((encode.median / figure(baseline).median - 1) * 100).toFixed(1)}%`,
             best: `${((encode.best / figure(baseline).best - 1) * 100).toFixed(1)}%`,
+            // The steadier figure: both sinks in one process, alternating passes, so a slow spell of
+            // the machine slows both sides of a pair.
+            sameProcessAlternatingMedian: `${((1 / median(pairRatios) - 1) * 100).toFixed(1)}%`,
           },
         }
       : {}),

@@ -271,6 +271,10 @@ interface Finish {
   readonly column: number;
   /** Temp slots of its paths, in order (the first non-null wins); empty when its path writes the column. */
   readonly temps: Int32Array;
+  /** Nothing but the fallback: no filter, no sign, no upper-casing. */
+  readonly plain: boolean;
+  /** A filter or a sign rule: the event's type and name decide. */
+  readonly readsEvent: boolean;
   readonly upper: boolean;
   /** Flags by event type id / track name id (see EventIds); undefined: every event. */
   readonly types: Uint8Array | undefined;
@@ -304,10 +308,14 @@ interface ScanProgram {
   readonly slotCount: number;
   readonly columnCount: number;
   /** Columns whose value is fixed by the mapping, and their values. */
-  readonly constants: ReadonlyArray<readonly [number, number]>;
+  readonly constantColumns: Int32Array;
+  readonly constantValues: Float64Array;
   readonly required: Int32Array;
-  /** Unfiltered columns first: filters read event_type and event_name, which are among them. */
-  readonly finishes: readonly Finish[];
+  /** Columns with several paths: their first usable value is copied in before any filter runs. */
+  readonly fallbacks: readonly Finish[];
+  /** Columns with a filter, a sign rule or upper-casing (and their columns, for a quick null check). */
+  readonly posts: readonly Finish[];
+  readonly postColumns: Int32Array;
   readonly typeColumn: number;
   readonly nameColumn: number;
   readonly typeNames: readonly Uint8Array[];
@@ -361,10 +369,14 @@ export function compileScanProgram(layout: StorageLayout): ScanProgram {
     });
     const filtered = column.when !== undefined;
     if (temps.length > 0 || filtered || column.as === "upper_code" || column.negativeFor) {
+      const upper = column.as === "upper_code";
+      const readsEvent = filtered || column.negativeFor !== undefined;
       finishes.push({
         column: c,
         temps: Int32Array.from(temps),
-        upper: column.as === "upper_code",
+        plain: !readsEvent && !upper,
+        readsEvent,
+        upper,
         types: filtered ? (types.flags(column.when?.types) ?? new Uint8Array(256)) : undefined,
         names: filtered ? (names.flags(column.when?.track) ?? new Uint8Array(256)) : undefined,
         negativeNames: names.flags(column.negativeFor),
@@ -376,15 +388,17 @@ export function compileScanProgram(layout: StorageLayout): ScanProgram {
   const typeColumn = layout.index.event_type;
   const nameColumn = layout.index.event_name;
   if (typeColumn === undefined || nameColumn === undefined) throw new ScannerCompileError("no event_type/event_name");
-  const readsEvent = (f: Finish) => Number(f.types !== undefined || f.negativeNames !== undefined);
-  finishes.sort((a, b) => readsEvent(a) - readsEvent(b));
+  const posts = finishes.filter((f) => !f.plain);
   return {
     root: compileShape(root),
     slotCount: nextTemp,
     columnCount,
-    constants,
+    constantColumns: Int32Array.from(constants.map(([c]) => c)),
+    constantValues: Float64Array.from(constants.map(([, v]) => v)),
     required: Int32Array.from(required),
-    finishes,
+    fallbacks: finishes.filter((f) => f.temps.length > 0),
+    posts,
+    postColumns: Int32Array.from(posts.map((f) => f.column)),
     typeColumn,
     nameColumn,
     typeNames: types.bytes(),
@@ -492,13 +506,11 @@ export class RecordScanner {
   /** What the mapping derives after the scan; false where only the reference path can tell. */
   private finishRow(): boolean {
     const { kind, start, stop, num, program } = this;
-    const { finishes } = program;
-    let typeId = -2;
-    let nameId = -1;
-    for (let f = 0; f < finishes.length; f++) {
-      const finish = finishes[f] as Finish;
+    // Fallbacks: the first path whose value survived its coercion.
+    const { fallbacks } = program;
+    for (let f = 0; f < fallbacks.length; f++) {
+      const finish = fallbacks[f] as Finish;
       const c = finish.column;
-      // Fallbacks: the first path whose value survived its coercion.
       const temps = finish.temps;
       for (let t = 0; t < temps.length; t++) {
         const slot = temps[t] as number;
@@ -510,22 +522,31 @@ export class RecordScanner {
         num[c] = num[slot] as number;
         break;
       }
+    }
+    // Filters, signs and upper-casing; most of these columns are null on most events.
+    const { postColumns, posts } = program;
+    let typeId = -2;
+    let nameId = -1;
+    for (let f = 0; f < postColumns.length; f++) {
+      const c = postColumns[f] as number;
       if (kind[c] === SlotKind.Null) continue;
-      if (finish.types !== undefined || finish.negativeNames !== undefined) {
+      const finish = posts[f] as Finish;
+      if (finish.readsEvent) {
         if (typeId === -2) {
           typeId = this.eventId(program.typeColumn, program.typeNames);
           if (this.isTrack()) nameId = this.eventId(program.nameColumn, program.trackNames);
         }
+        const types = finish.types;
         if (
-          finish.types !== undefined &&
-          !(typeId >= 0 && finish.types[typeId] === 1) &&
+          types !== undefined &&
+          !(typeId >= 0 && types[typeId] === 1) &&
           !(nameId >= 0 && (finish.names as Uint8Array)[nameId] === 1)
         ) {
           kind[c] = SlotKind.Null;
           continue;
         }
-        if (finish.negativeNames !== undefined && nameId >= 0 && finish.negativeNames[nameId] === 1)
-          num[c] = -Math.abs(num[c] as number);
+        const negative = finish.negativeNames;
+        if (negative !== undefined && nameId >= 0 && negative[nameId] === 1) num[c] = -Math.abs(num[c] as number);
       }
       // str(x).toUpperCase() is the same as upper-casing bytes only for ASCII.
       if (finish.upper && kind[c] === SlotKind.Span) {
@@ -535,8 +556,9 @@ export class RecordScanner {
         kind[c] = SlotKind.SpanUpper;
       }
     }
-    for (const [c, value] of program.constants) this.setNumber(c, value);
-    const required = program.required;
+    const { constantColumns, constantValues, required } = program;
+    for (let i = 0; i < constantColumns.length; i++)
+      this.setNumber(constantColumns[i] as number, constantValues[i] as number);
     for (let i = 0; i < required.length; i++) if (kind[required[i] as number] === SlotKind.Null) return false;
     this.row.touchedCount = this.touchedCount;
     return true;
