@@ -269,7 +269,7 @@ function planFromSchema(schema: Record<string, unknown>, plan: FieldPlan, at: st
 /** A finished column that needs work after the scan: fallbacks, event filters, derived rules. */
 interface Finish {
   readonly column: number;
-  /** Temp slots of its paths, in order (the first non-null wins); empty when its path writes the column. */
+  /** Scratch slots of its fallback paths, in order, used when the first path left the column null. */
   readonly temps: Int32Array;
   /** Nothing but the fallback: no filter, no sign, no upper-casing. */
   readonly plain: boolean;
@@ -311,7 +311,7 @@ interface ScanProgram {
   readonly constantColumns: Int32Array;
   readonly constantValues: Float64Array;
   readonly required: Int32Array;
-  /** Columns with several paths: their first usable value is copied in before any filter runs. */
+  /** Columns with fallback paths: filled from them, when the first path gave nothing, before any filter runs. */
   readonly fallbacks: readonly Finish[];
   /** Columns with a filter, a sign rule or upper-casing (and their columns, for a quick null check). */
   readonly posts: readonly Finish[];
@@ -342,7 +342,7 @@ export function compileScanProgram(layout: StorageLayout): ScanProgram {
       return;
     }
     const temps: number[] = [];
-    column.from.forEach((path) => {
+    column.from.forEach((path, order) => {
       const keys = pathKeys(path);
       let plan = root;
       keys.forEach((key, depth) => {
@@ -363,7 +363,8 @@ export function compileScanProgram(layout: StorageLayout): ScanProgram {
         plan.jsonSlot = c;
         return;
       }
-      const slot = column.from.length === 1 ? c : nextTemp++;
+      // The first path writes the column itself; later ones (fallbacks) go to scratch slots.
+      const slot = order === 0 ? c : nextTemp++;
       if (slot !== c) temps.push(slot);
       plan.targets.push({ slot, take: TAKE[column.as] });
     });
@@ -511,6 +512,7 @@ export class RecordScanner {
     for (let f = 0; f < fallbacks.length; f++) {
       const finish = fallbacks[f] as Finish;
       const c = finish.column;
+      if (kind[c] !== SlotKind.Null) continue;
       const temps = finish.temps;
       for (let t = 0; t < temps.length; t++) {
         const slot = temps[t] as number;
