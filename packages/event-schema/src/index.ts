@@ -1,3 +1,4 @@
+export * from "./alerts/fraud-alert.js";
 export * from "./collected.js";
 export * from "./events/groups.js";
 export * from "./privacy/card-numbers.js";

@@ -2,6 +2,7 @@ import {
   type ColumnType,
   columnTypes,
   eventsLakeTable,
+  fraudAlertsLakeTable,
   type LakeTable,
   type LakeTableName,
   sessionsLakeTable,
@@ -40,7 +41,10 @@ export const eventsTable: TableDefinition = fromContractTable(eventsLakeTable);
 /** Written by the PySpark sessionization job (packages/processing-jobs): the contract's sessions row, by dt. */
 export const sessionsTable: TableDefinition = fromContractTable(sessionsLakeTable);
 
-export const tables: readonly TableDefinition[] = [eventsTable, sessionsTable];
+/** Written by the streaming fraud-scoring job (packages/processing-jobs): one row per alert, by dt of the event. */
+export const fraudAlertsTable: TableDefinition = fromContractTable(fraudAlertsLakeTable);
+
+export const tables: readonly TableDefinition[] = [eventsTable, sessionsTable, fraudAlertsTable];
 
 /**
  * The partition values Athena's projection enumerates (`yyyy-MM-dd` days, 2-digit hours). Objects under

@@ -59,6 +59,7 @@ describe("shop-query (in process)", () => {
     expect(statements.map((s) => s.name)).toEqual([
       "events",
       "sessions",
+      "fraud_alerts",
       "unique_events",
       "daily_funnel",
       "daily_revenue",

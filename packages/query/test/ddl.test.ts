@@ -120,6 +120,7 @@ describe("renderAthenaDdl", () => {
     expect(statements.map((s) => s.name)).toEqual([
       "events",
       "sessions",
+      "fraud_alerts",
       "unique_events",
       "daily_funnel",
       "daily_revenue",
@@ -127,12 +128,13 @@ describe("renderAthenaDdl", () => {
     ]);
     expect(statements[0]?.sql).toContain("LOCATION 's3://shop-lake/prod/events/'");
     expect(statements[1]?.sql).toContain("LOCATION 's3://shop-lake/prod/sessions/'");
-    expect(statements[2]?.sql).toMatch(
+    expect(statements[2]?.sql).toContain("LOCATION 's3://shop-lake/prod/fraud_alerts/'");
+    expect(statements[3]?.sql).toMatch(
       /^CREATE OR REPLACE VIEW "shop_analytics"."unique_events" AS\nSELECT event_id, /,
     );
-    expect(statements[3]?.sql).toMatch(/^CREATE OR REPLACE VIEW "shop_analytics"."daily_funnel" AS\nSELECT\n/);
+    expect(statements[4]?.sql).toMatch(/^CREATE OR REPLACE VIEW "shop_analytics"."daily_funnel" AS\nSELECT\n/);
     const funnel = eventGroups.funnel.events.map((name) => `'${name}'`).join(", ");
-    expect(statements[3]?.sql).toContain(`event_name IN (${funnel})`);
+    expect(statements[4]?.sql).toContain(`event_name IN (${funnel})`);
     for (const statement of statements) expect(statement.sql).not.toMatch(/\{\{/);
   });
 });

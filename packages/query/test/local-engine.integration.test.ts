@@ -171,6 +171,7 @@ describe("refresh", () => {
     expect(report.tables.map((t) => [t.table, t.downloaded, t.unchanged, t.removed])).toEqual([
       ["events", 0, 8, 0],
       ["sessions", 0, 2, 0],
+      ["fraud_alerts", 0, 0, 0],
     ]);
   });
 

@@ -27,6 +27,7 @@ export const athenaSettings: Readonly<Record<LakeTableName, AthenaTableSettings>
     projection: { dt: utcDays, hour: { type: "integer", range: [0, 23], digits: 2 } },
   },
   sessions: { projection: { dt: utcDays } },
+  fraud_alerts: { projection: { dt: utcDays } },
 };
 
 function projectionProperties(name: string, projection: PartitionProjection): Array<[string, string]> {

@@ -1,3 +1,4 @@
+import { FraudAlert } from "../alerts/fraud-alert.js";
 import { CollectedEvent, DeadLetter } from "../collected.js";
 import { TypedTrackEvents } from "../wire/ecommerce.js";
 import { BatchEnvelope, eventSchemasByType, eventTypes } from "../wire/events.js";
@@ -39,4 +40,5 @@ export const jsonSchemaFiles = (): Record<string, unknown> => ({
   "json-schema/batch.json": standaloneJsonSchema("POST /v1/batch body", BatchEnvelope),
   "json-schema/collected-event.json": standaloneJsonSchema("Kafka raw-topic record value", CollectedEvent),
   "json-schema/dead-letter.json": standaloneJsonSchema("Dead-letter record", DeadLetter),
+  "json-schema/fraud-alert.json": standaloneJsonSchema("alerts.fraud record value", FraudAlert),
 });

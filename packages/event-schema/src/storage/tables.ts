@@ -1,6 +1,7 @@
+import { fraudAlertsLakeTable } from "../alerts/fraud-alert.js";
 import { eventsLakeTable } from "./columns.js";
 import { sessionsLakeTable } from "./sessions.js";
 
 /** Every table of the lake; each gets a generated Spark schema and Athena DDL. */
-export const lakeTables = [eventsLakeTable, sessionsLakeTable] as const;
+export const lakeTables = [eventsLakeTable, sessionsLakeTable, fraudAlertsLakeTable] as const;
 export type LakeTableName = (typeof lakeTables)[number]["name"];

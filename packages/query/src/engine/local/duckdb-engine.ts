@@ -14,7 +14,8 @@ export interface DuckDbEngineOptions {
   readonly dataDir: string;
 }
 
-export type TableFiles = Readonly<Record<TableName, readonly string[]>>;
+/** Each table's Parquet files; a table left out has none (its view is empty, with its columns). */
+export type TableFiles = Readonly<Partial<Record<TableName, readonly string[]>>>;
 
 export interface DuckDbEngine extends QueryEngine {
   /** Points the tables at these Parquet files (absolute paths inside dataDir), atomically. */
@@ -65,10 +66,10 @@ export async function openDuckDbEngine(options: DuckDbEngineOptions): Promise<Du
   return new SealedDuckDbEngine(instance, connection, dataDir);
 }
 
-const emptyFiles = (): TableFiles => ({ events: [], sessions: [] });
+const emptyFiles = (): TableFiles => ({});
 
 function tableViewStatements(files: TableFiles, present: ReadonlyMap<TableName, ReadonlySet<string>>): string[] {
-  return tables.map((table) => tableViewSql(table, files[table.name], present.get(table.name) ?? new Set()));
+  return tables.map((table) => tableViewSql(table, files[table.name] ?? [], present.get(table.name) ?? new Set()));
 }
 
 async function createViews(connection: DuckDBConnection, tableStatements: readonly string[]): Promise<void> {
@@ -104,7 +105,7 @@ class SealedDuckDbEngine implements DuckDbEngine {
   }
 
   async bindTables(files: TableFiles): Promise<void> {
-    for (const path of Object.values(files).flat()) {
+    for (const path of Object.values(files).flat() as string[]) {
       if (!resolve(path).startsWith(`${this.dataDir}${sep}`)) {
         throw new ShopQueryError("CONFIG_INVALID", `${path} is outside the engine's data directory ${this.dataDir}`);
       }
@@ -112,7 +113,7 @@ class SealedDuckDbEngine implements DuckDbEngine {
     return this.#serial(async () => {
       const present = new Map<TableName, ReadonlySet<string>>();
       for (const table of tables) {
-        const tableFiles = files[table.name];
+        const tableFiles = files[table.name] ?? [];
         if (tableFiles.length === 0) continue;
         const reader = await this.connection.runAndReadAll(describeFilesSql(tableFiles));
         present.set(table.name, new Set(reader.getRowObjectsJS().map((r) => String(r.column_name))));
