@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Resolves the jars Spark needs for s3a:// (hadoop-aws + the AWS SDK v2 modules S3A uses, see jars/pom.xml)
+# Resolves the jars Spark needs that pyspark lacks (s3a://: hadoop-aws + the AWS SDK v2 modules S3A uses; Spark's Kafka source; see jars/pom.xml)
 # into <repo>/.tools/spark-jars/hadoop-<version>/ with Maven, which caches downloads in ~/.m2.
 # Idempotent: a stamp holding the pom's checksum makes a second run a no-op; editing the pom re-resolves.
 # Prints the jar directory on stdout. Usage: scripts/fetch-jars.sh
@@ -32,7 +32,7 @@ if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
 fi
 
 command -v mvn >/dev/null 2>&1 || die "mvn is required to resolve the Spark S3 jars (Debian package: maven)"
-log "resolving s3a jars for hadoop $hadoop_version into ${dest#"$ROOT"/}"
+log "resolving Spark jars (s3a, Kafka) for hadoop $hadoop_version into ${dest#"$ROOT"/}"
 # Resolve into a scratch folder and move it into place, so an interrupted run never looks complete.
 tmp="$dest.partial.$$"
 rm -rf "$tmp"

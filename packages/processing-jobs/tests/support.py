@@ -25,6 +25,7 @@ REPO_ROOT = _repo_root()
 FIXTURES = REPO_ROOT / _CONTRACT_FIXTURES
 # One storage row per wire fixture.
 STORAGE_ROWS = FIXTURES / "storage" / "rows.jsonl"
+STORAGE_COLLECTED = FIXTURES / "storage" / "collected.jsonl"
 # Deliveries of the same events (copies), the rows every reader keeps (winners, by event_id), and the
 # labels and money figures over the winners (expected).
 LAKE_COPIES = FIXTURES / "lake" / "copies.jsonl"

@@ -2,7 +2,8 @@ import { storageMapping } from "../storage/mapping.js";
 import { lakeTables } from "../storage/tables.js";
 import { athenaSettings, athenaTableDdl } from "./athena.js";
 import { storageMappingDoc } from "./docs.js";
-import { storageRowsFor, storageRowsJsonl, type WireFixture } from "./fixtures.js";
+import { collectFixture, storageRowsFor, storageRowsJsonl, type WireFixture } from "./fixtures.js";
+import { GENERATED_NOTICE } from "./header.js";
 import { jsonSchemaFiles } from "./json-schema.js";
 import { lakeFixtureFiles } from "./lake-fixtures.js";
 import { pythonContractModule } from "./python.js";
@@ -36,6 +37,11 @@ export function renderGeneratedFiles(validWireFixtures: WireFixture[]): Record<s
   files["generated/sql/fragments.json"] = json(sqlFragments());
   files["generated/docs/storage-mapping.md"] = storageMappingDoc(storageMapping);
   files[PYTHON_CONTRACT_PATH] = pythonContractModule();
+  // The storage mapping as data for the Spark reader of raw Kafka records (shop_jobs.transforms.collected).
+  files["generated/spark/events.mapping.json"] = json({ $comment: GENERATED_NOTICE, columns: storageMapping });
+  files["fixtures/storage/collected.jsonl"] = validWireFixtures
+    .map((fixture) => `${JSON.stringify(collectFixture(fixture))}\n`)
+    .join("");
   files["fixtures/storage/rows.jsonl"] = storageRowsJsonl(storageRowsFor(validWireFixtures));
   Object.assign(files, lakeFixtureFiles(validWireFixtures));
   return files;

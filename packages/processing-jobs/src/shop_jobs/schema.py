@@ -107,6 +107,19 @@ def load_event_schema(schema_dir: str | os.PathLike[str] | None = None) -> Table
     return load_table_schema(EVENTS_TABLE, schema_dir)
 
 
+def load_storage_mapping(schema_dir: str | os.PathLike[str] | None = None) -> list[dict[str, object]]:
+    """The contract's storage mapping (generated events.mapping.json): how a raw record becomes a row.
+
+    Each entry: name, as (coercion), from (paths) or constant, and optionally when, negativeFor, required.
+    shop_jobs.transforms.collected interprets it; the sink and toStorageRow interpret the same table.
+    """
+    directory = find_schema_dir(schema_dir, EVENTS_TABLE)
+    path = directory / f"{EVENTS_TABLE}.mapping.json"
+    if not path.is_file():
+        raise SchemaNotFoundError(f"{path} does not exist")
+    return list(json.loads(path.read_text(encoding="utf-8"))["columns"])
+
+
 def load_sessions_schema(schema_dir: str | os.PathLike[str] | None = None) -> TableSchema:
     """The sessions table shop_jobs.transforms.sessions.sessionize produces (partitioned by dt)."""
     return load_table_schema(SESSIONS_TABLE, schema_dir)
