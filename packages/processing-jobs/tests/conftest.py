@@ -227,3 +227,45 @@ def s3(spark: SparkSession) -> Iterator[S3Target]:
     yield target
     for key in target.keys(""):
         client.delete_object(Bucket=bucket, Key=key)
+
+
+@dataclass
+class KafkaTarget:
+    """The local Kafka broker, through Kafka's own admin client in Spark's JVM (the Kafka source's jars)."""
+
+    brokers: str
+    jvm: Any
+    admin: Any
+    created: list[str]
+
+    def topic(self, partitions: int = 1) -> str:
+        """A new topic only this test writes to (the stack's broker does not create topics on first use)."""
+        jvm = self.jvm
+        name = f"test-processing-jobs-{uuid.uuid4().hex[:12]}"
+        new_topic = jvm.org.apache.kafka.clients.admin.NewTopic(name, partitions, jvm.java.lang.Short.valueOf("1"))
+        topics = jvm.java.util.ArrayList()
+        topics.add(new_topic)
+        self.admin.createTopics(topics).all().get()
+        self.created.append(name)
+        return name
+
+
+@pytest.fixture(scope="session")
+def kafka(spark: SparkSession) -> Iterator[KafkaTarget]:
+    """Skips only when KAFKA_BROKERS is unset; a set but unreachable broker fails the tests."""
+    brokers = os.environ.get("KAFKA_BROKERS")
+    if not brokers:
+        pytest.skip("KAFKA_BROKERS is unset: no broker to test against (`make up`, then KAFKA_BROKERS=127.0.0.1:19092)")
+    jvm = spark.sparkContext._jvm
+    props = jvm.java.util.Properties()
+    props.put("bootstrap.servers", brokers)
+    admin = jvm.org.apache.kafka.clients.admin.AdminClient.create(props)
+    try:
+        admin.describeCluster().nodes().get()
+    except Exception as err:  # py4j wraps the Java exception
+        pytest.fail(f"KAFKA_BROKERS={brokers} is set but the broker does not answer: {err}", pytrace=False)
+    target = KafkaTarget(brokers, jvm, admin, [])
+    yield target
+    if target.created:
+        admin.deleteTopics(jvm.java.util.ArrayList(target.created)).all().get()
+    admin.close()
