@@ -1,3 +1,5 @@
+import type { DeviceType } from "@shop/event-schema";
+
 /**
  * A small user-agent classifier: browser family and major version, OS family, device type and a bot
  * flag. Deliberately coarse (full parsers are large and the popular one is AGPL since v2); results
@@ -7,7 +9,7 @@ export interface UserAgentInfo {
   browser?: string;
   browserVersion?: string;
   os?: string;
-  deviceType: "desktop" | "mobile" | "tablet" | "bot" | "other";
+  deviceType: DeviceType;
   isBot: boolean;
 }
 

@@ -2,7 +2,7 @@
 CREATE EXTERNAL TABLE IF NOT EXISTS `{{database}}`.`fraud_alerts` (
   `alert_id` string COMMENT 'First 32 hex digits of sha256(rule_version | event_id): the same on every replay.',
   `rule_version` string COMMENT 'Version of the rules config that scored the event.',
-  `score` int COMMENT 'Risk score, 0-100.',
+  `score` double COMMENT 'Risk score, 0-100 (one decimal).',
   `threshold` int COMMENT 'The alert threshold of that rules version.',
   `reason_codes` string COMMENT 'Codes of the reasons that fired, comma-separated in score order.',
   `reasons_json` string COMMENT 'The reasons as a JSON array of {code, text, weight, evidence}.',

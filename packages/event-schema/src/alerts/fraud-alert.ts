@@ -41,7 +41,8 @@ export const FraudAlert = Type.Object(
     alertId: Type.String({ pattern: "^[0-9a-f]{32}$" }),
     /** The rules config that scored it (its `version`). */
     ruleVersion: Type.String({ minLength: 1, maxLength: 100 }),
-    score: Type.Integer({ minimum: 0, maximum: 100 }),
+    /** 100·(1 − Π(1 − weight)) over the reasons, one decimal (shop_jobs.fraud.score). */
+    score: Type.Number({ minimum: 0, maximum: 100 }),
     /** The threshold it crossed (from the same config). */
     threshold: Type.Integer({ minimum: 0, maximum: 100 }),
     reasons: Type.Array(FraudReason, { minItems: 1, maxItems: 50 }),
@@ -76,7 +77,7 @@ export const fraudAlertColumns = [
     "First 32 hex digits of sha256(rule_version | event_id): the same on every replay.",
   ),
   column("rule_version", "string", false, "Version of the rules config that scored the event."),
-  column("score", "int32", false, "Risk score, 0-100."),
+  column("score", "double", false, "Risk score, 0-100 (one decimal)."),
   column("threshold", "int32", false, "The alert threshold of that rules version."),
   column("reason_codes", "string", false, "Codes of the reasons that fired, comma-separated in score order."),
   column("reasons_json", "string", false, "The reasons as a JSON array of {code, text, weight, evidence}."),

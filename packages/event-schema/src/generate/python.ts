@@ -1,4 +1,5 @@
 import { eventGroups, eventNames, eventTypeGroups } from "../events/groups.js";
+import { columnValues } from "../events/values.js";
 import { eventsDedupRule } from "../storage/dedup.js";
 import { STORAGE_SCHEMA_VERSION } from "../storage/mapping.js";
 import { GENERATED_NOTICE } from "./header.js";
@@ -30,6 +31,11 @@ export function pythonContractModule(): string {
     .join("");
   const groups = Object.fromEntries(Object.entries(eventGroups).map(([key, g]) => [key, g.events]));
   const typeGroups = Object.fromEntries(Object.entries(eventTypeGroups).map(([key, g]) => [key, g.types]));
+  const values = Object.entries(columnValues)
+    .flatMap(([column, list]) =>
+      list.map((value) => `${constant(`${column.replace(/^ua_/, "")}_${value}`)} = ${py(value)}\n`),
+    )
+    .join("");
   return `"""The event contract for the Spark jobs: track event names, event groups and the dedup rule.
 
 ${GENERATED_NOTICE}
@@ -44,6 +50,8 @@ ${names}
 # Track events by group (the funnel's steps in order).
 EVENT_GROUPS: dict[str, tuple[str, ...]] = ${groupDict(groups)}
 
+# Values of the columns they are named after (ua_device_type's as DEVICE_TYPE_*).
+${values}
 # Event types by group (page_view: pages and the screens of mobile apps).
 EVENT_TYPE_GROUPS: dict[str, tuple[str, ...]] = ${groupDict(typeGroups)}
 

@@ -1,13 +1,13 @@
 import { type Static, type TObject, type TProperties, Type } from "@sinclair/typebox";
-import { EventContext } from "./context.js";
-import { UserTraits } from "./payments.js";
-
 /**
  * The wire format: Segment Tracking API v1, so any Segment-compatible client can send to our collector.
  * https://segment.com/docs/connections/spec/common/
  */
-export const eventTypes = ["track", "page", "screen", "identify", "group", "alias"] as const;
-export type EventType = (typeof eventTypes)[number];
+import { type EventType, eventTypes } from "../events/values.js";
+import { EventContext } from "./context.js";
+import { UserTraits } from "./payments.js";
+
+export { type EventType, eventTypes };
 
 const IsoTimestamp = Type.String({ format: "date-time", maxLength: 64 });
 const Identifier = Type.String({ minLength: 1, maxLength: 255 });

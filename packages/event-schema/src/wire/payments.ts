@@ -1,5 +1,8 @@
 import { Type } from "@sinclair/typebox";
 import { eventNames } from "../events/groups.js";
+import { columnValues } from "../events/values.js";
+
+const oneOf = (values: readonly string[]) => Type.Union(values.map((value) => Type.Literal(value)));
 
 /**
  * Payment, account and risk signals: the track events fraud scoring reads. They are plain Segment
@@ -44,7 +47,7 @@ export const PaymentAttempted = Type.Object(
     card_fingerprint: Type.Optional(CardFingerprint),
     card_bin: Type.Optional(CardBin),
     card_country: Type.Optional(CountryCode),
-    status: Type.Optional(Type.Union([Type.Literal("authorized"), Type.Literal("declined"), Type.Literal("error")])),
+    status: Type.Optional(oneOf(columnValues.payment_status)),
     decline_code: Type.Optional(Type.String({ maxLength: 100 })),
   },
   open,
@@ -56,7 +59,7 @@ export const AccountAndPaymentEvents = {
   [eventNames.signed_in]: Type.Object(
     {
       method: Type.Optional(Type.String({ maxLength: 100 })),
-      status: Type.Optional(Type.Union([Type.Literal("success"), Type.Literal("failed")])),
+      status: Type.Optional(oneOf(columnValues.auth_status)),
     },
     open,
   ),

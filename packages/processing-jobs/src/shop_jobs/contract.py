@@ -85,6 +85,24 @@ EVENT_GROUPS: dict[str, tuple[str, ...]] = {
     ),
 }
 
+# Values of the columns they are named after (ua_device_type's as DEVICE_TYPE_*).
+EVENT_TYPE_TRACK = "track"
+EVENT_TYPE_PAGE = "page"
+EVENT_TYPE_SCREEN = "screen"
+EVENT_TYPE_IDENTIFY = "identify"
+EVENT_TYPE_GROUP = "group"
+EVENT_TYPE_ALIAS = "alias"
+PAYMENT_STATUS_AUTHORIZED = "authorized"
+PAYMENT_STATUS_DECLINED = "declined"
+PAYMENT_STATUS_ERROR = "error"
+AUTH_STATUS_SUCCESS = "success"
+AUTH_STATUS_FAILED = "failed"
+DEVICE_TYPE_DESKTOP = "desktop"
+DEVICE_TYPE_MOBILE = "mobile"
+DEVICE_TYPE_TABLET = "tablet"
+DEVICE_TYPE_BOT = "bot"
+DEVICE_TYPE_OTHER = "other"
+
 # Event types by group (page_view: pages and the screens of mobile apps).
 EVENT_TYPE_GROUPS: dict[str, tuple[str, ...]] = {
     "page_view": (

@@ -23,23 +23,27 @@ from functools import lru_cache
 from typing import Any
 
 from shop_jobs.contract import (
+    AUTH_STATUS_FAILED,
     CHECKOUT_STARTED,
+    DEVICE_TYPE_BOT,
+    EVENT_TYPE_IDENTIFY,
+    EVENT_TYPE_TRACK,
     ORDER_COMPLETED,
     PAYMENT_ATTEMPTED,
+    PAYMENT_STATUS_AUTHORIZED,
+    PAYMENT_STATUS_DECLINED,
+    PAYMENT_STATUS_ERROR,
     SIGNED_IN,
     SIGNED_UP,
 )
 
-# Wire enums of the payment and account events (packages/event-schema/src/wire/payments.ts) and of the
-# collector's user-agent classes (the storage mapping's ua_device_type). The generated contract module does
-# not carry them yet; these are their only copies on the Python side.
-PAYMENT_AUTHORIZED = "authorized"
-PAYMENT_DECLINED = "declined"
-PAYMENT_ERROR = "error"
-AUTH_FAILED = "failed"
-DEVICE_TYPE_BOT = "bot"
-TRACK = "track"
-IDENTIFY = "identify"
+# The wire values the rules compare with, under the names the rules use (from the generated contract).
+PAYMENT_AUTHORIZED = PAYMENT_STATUS_AUTHORIZED
+PAYMENT_DECLINED = PAYMENT_STATUS_DECLINED
+PAYMENT_ERROR = PAYMENT_STATUS_ERROR
+AUTH_FAILED = AUTH_STATUS_FAILED
+TRACK = EVENT_TYPE_TRACK
+IDENTIFY = EVENT_TYPE_IDENTIFY
 
 # The events a score is computed for: the moments a shop can still hold an order.
 SCORED_EVENTS: frozenset[str] = frozenset({ORDER_COMPLETED, PAYMENT_ATTEMPTED, CHECKOUT_STARTED})
