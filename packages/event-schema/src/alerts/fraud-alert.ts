@@ -13,7 +13,8 @@ import { column, type LakeTable, type PartitionColumnDefinition, type RowOf } fr
 export const FRAUD_ALERT_VERSION = 1;
 
 const IsoTimestamp = Type.String({ format: "date-time" });
-const Evidence = Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Null()]);
+/** An evidence value: a plain JSON value, or a list of strings (e.g. the limits a rule reached). */
+const Evidence = Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Null(), Type.Array(Type.String())]);
 
 /** One rule that fired: a stable code, a sentence a person can check, the numbers behind it. */
 export const FraudReason = Type.Object(

@@ -17,6 +17,7 @@ from pyspark.sql.types import StructField, StructType
 SCHEMA_DIR_ENV = "SHOP_EVENT_SCHEMA_DIR"
 EVENTS_TABLE = "events"
 SESSIONS_TABLE = "sessions"
+FRAUD_ALERTS_TABLE = "fraud_alerts"
 _REPO_RELATIVE_DIR = Path("packages", "event-schema", "generated", "spark")
 
 
