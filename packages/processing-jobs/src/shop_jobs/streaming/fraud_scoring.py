@@ -123,7 +123,8 @@ def key_state_function(config: RulesConfig) -> Callable[..., Iterator[Any]]:
         if history:
             state.update((json.dumps([e.to_state() for e in history]),))
             state.setTimeoutTimestamp(history[-1].event_ts + ttl_seconds(scope, config) * _MS_PER_SECOND)
-        yield pd.DataFrame(out, columns=SCOPE_REASONS_SCHEMA.fieldNames())
+        if out:  # most keys score nothing in a batch
+            yield pd.DataFrame(out, columns=SCOPE_REASONS_SCHEMA.fieldNames())
 
     return on_key
 
