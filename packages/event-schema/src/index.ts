@@ -1,7 +1,13 @@
 export * from "./alerts/fraud-alert.js";
 export * from "./collected.js";
 export * from "./events/groups.js";
-export { type AuthStatus, columnValues, type DeviceType, type PaymentStatus } from "./events/values.js";
+export {
+  type AuthStatus,
+  columnValues,
+  type DeviceType,
+  type PaymentStatus,
+  trackEventType,
+} from "./events/values.js";
 export * from "./privacy/card-numbers.js";
 export * from "./storage/columns.js";
 export * from "./storage/dedup.js";

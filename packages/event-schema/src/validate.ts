@@ -1,5 +1,6 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import addFormatsPlugin from "ajv-formats";
+import { trackEventType } from "./events/values.js";
 import { findCardNumberInEvent } from "./privacy/card-numbers.js";
 import { type TypedTrackEventName, TypedTrackEvents } from "./wire/ecommerce.js";
 import { type EventType, eventSchemasByType, eventTypes, type WireEvent } from "./wire/events.js";
@@ -79,7 +80,7 @@ export function createEventValidator(): EventValidator {
     if (!validate(candidate)) {
       return { ok: false, rejection: { code: "schema_violation", ...describe(firstMeaningfulError(validate.errors)) } };
     }
-    if ((type as EventType) === "track") {
+    if ((type as EventType) === trackEventType) {
       const name = (candidate as { event: string }).event;
       const validateProperties = byTrackName.get(name);
       const properties = (candidate as { properties?: unknown }).properties ?? {};

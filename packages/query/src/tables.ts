@@ -1,12 +1,4 @@
-import {
-  type ColumnType,
-  columnTypes,
-  eventsLakeTable,
-  fraudAlertsLakeTable,
-  type LakeTable,
-  type LakeTableName,
-  sessionsLakeTable,
-} from "@shop/event-schema";
+import { type ColumnType, columnTypes, type LakeTable, type LakeTableName, lakeTables } from "@shop/event-schema";
 
 /** A lake column as the query layer sees it: the contract's name and type (spellings from its type table). */
 export interface TableColumn {
@@ -35,16 +27,19 @@ export const fromContractTable = <Name extends string = TableName>(
   partitions: table.partitions.map((c) => ({ name: c.name, type: c.type, doc: c.doc })),
 });
 
+/**
+ * Every table of the contract's lake (the events the S3 sink writes, the sessions and fraud alerts the
+ * Spark jobs write), in the contract's order: a table the contract adds is served here without a change.
+ */
+export const tables: readonly TableDefinition[] = lakeTables.map((table) => fromContractTable(table));
+
+const tableNamed = (name: TableName): TableDefinition => tables.find((t) => t.name === name) as TableDefinition;
+
 /** Written by the S3 sink: the contract's storage row, partitioned by dt and hour. */
-export const eventsTable: TableDefinition = fromContractTable(eventsLakeTable);
+export const eventsTable = tableNamed("events");
 
 /** Written by the PySpark sessionization job (packages/processing-jobs): the contract's sessions row, by dt. */
-export const sessionsTable: TableDefinition = fromContractTable(sessionsLakeTable);
-
-/** Written by the streaming fraud-scoring job (packages/processing-jobs): one row per alert, by dt of the event. */
-export const fraudAlertsTable: TableDefinition = fromContractTable(fraudAlertsLakeTable);
-
-export const tables: readonly TableDefinition[] = [eventsTable, sessionsTable, fraudAlertsTable];
+export const sessionsTable = tableNamed("sessions");
 
 /**
  * The partition values Athena's projection enumerates (`yyyy-MM-dd` days, 2-digit hours). Objects under

@@ -2,6 +2,9 @@
 export const eventTypes = ["track", "page", "screen", "identify", "group", "alias"] as const;
 export type EventType = (typeof eventTypes)[number];
 
+/** The call type whose events have names: event filters by name, and groups, apply to it alone. */
+export const trackEventType = "track" satisfies EventType;
+
 /**
  * Wire values the pipeline gives a meaning to, by the column that carries them: the wire schemas type
  * them from here, the collector's user-agent classifier answers with the device types, and the Spark

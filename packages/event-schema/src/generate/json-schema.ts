@@ -1,5 +1,6 @@
 import { FraudAlert } from "../alerts/fraud-alert.js";
 import { CollectedEvent, DeadLetter } from "../collected.js";
+import { trackEventType } from "../events/values.js";
 import { TypedTrackEvents } from "../wire/ecommerce.js";
 import { BatchEnvelope, eventSchemasByType, eventTypes } from "../wire/events.js";
 import { GENERATED_NOTICE } from "./header.js";
@@ -17,7 +18,7 @@ export function wireEventJsonSchema(): Record<string, unknown> {
   const definitions: Record<string, unknown> = {};
   for (const type of eventTypes) definitions[`${type}Event`] = plain(eventSchemasByType[type]);
   const trackRules = Object.entries(TypedTrackEvents).map(([name, schema]) => ({
-    if: { properties: { type: { const: "track" }, event: { const: name } }, required: ["type", "event"] },
+    if: { properties: { type: { const: trackEventType }, event: { const: name } }, required: ["type", "event"] },
     // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keyword, not a thenable.
     then: { properties: { properties: plain(schema) } },
   }));

@@ -1,3 +1,4 @@
+import { FRAUD_ALERT_VERSION } from "../alerts/fraud-alert.js";
 import { eventGroups, eventNames, eventTypeGroups } from "../events/groups.js";
 import { columnValues } from "../events/values.js";
 import { eventsDedupRule } from "../storage/dedup.js";
@@ -36,7 +37,7 @@ export function pythonContractModule(): string {
       list.map((value) => `${constant(`${column.replace(/^ua_/, "")}_${value}`)} = ${py(value)}\n`),
     )
     .join("");
-  return `"""The event contract for the Spark jobs: track event names, event groups and the dedup rule.
+  return `"""The event contract for the Spark jobs: event names and groups, column values, the dedup rule, versions.
 
 ${GENERATED_NOTICE}
 """
@@ -44,6 +45,8 @@ ${GENERATED_NOTICE}
 from __future__ import annotations
 
 STORAGE_SCHEMA_VERSION = ${STORAGE_SCHEMA_VERSION}
+# Layout version of the alerts.fraud record (the contract's FraudAlert).
+FRAUD_ALERT_VERSION = ${FRAUD_ALERT_VERSION}
 
 # Track event names the pipeline gives a meaning to (see packages/event-schema/src/events/groups.ts).
 ${names}

@@ -1,4 +1,5 @@
 import type { CollectedEvent } from "../collected.js";
+import { trackEventType } from "../events/values.js";
 import type { StorageRow } from "./columns.js";
 import {
   type Coercion,
@@ -103,7 +104,7 @@ export function checkMapping(mapping: StorageMapping): void {
 export function eventMatches(filter: EventFilter | undefined, type: unknown, name: unknown): boolean {
   if (filter === undefined) return true;
   if (filter.types?.includes(type as string)) return true;
-  return type === "track" && filter.track?.includes(name as string) === true;
+  return type === trackEventType && filter.track?.includes(name as string) === true;
 }
 
 type Cell = string | number | boolean | null;

@@ -15,16 +15,13 @@ import pytest
 
 from shop_jobs.contract import CHECKOUT_STARTED, ORDER_COMPLETED, PAYMENT_ATTEMPTED, PRODUCT_VIEWED
 from shop_jobs.fraud import FraudEvent, alert_id, is_scored, keys_of, load_rules, score_event, update_history
+from shop_jobs.fraud.alerts import iso_utc
 from shop_jobs.schema import FRAUD_ALERTS_TABLE, load_storage_mapping, load_table_schema
 from shop_jobs.streaming.fraud_scoring import AlertSink, StreamSettings, observed_totals, start_scoring
 
 pytestmark = pytest.mark.integration
 
 T0 = int(datetime(2026, 11, 28, 10, tzinfo=UTC).timestamp() * 1000)
-
-
-def iso(ms: int) -> str:
-    return datetime.fromtimestamp(ms / 1000, tz=UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{ms % 1000:03d}Z"
 
 
 def collected(e: FraudEvent) -> str:
@@ -48,7 +45,7 @@ def collected(e: FraudEvent) -> str:
     event: dict[str, Any] = {
         "type": e.event_type,
         "messageId": e.event_id,
-        "timestamp": iso(e.event_ts),
+        "timestamp": iso_utc(e.event_ts),
         "properties": {k: v for k, v in properties.items() if v is not None},
         "context": {"session": {"id": e.session_id}} if e.session_id else {},
     }
@@ -56,10 +53,10 @@ def collected(e: FraudEvent) -> str:
     for wire, value in (("anonymousId", e.anonymous_id), ("userId", e.user_id)):
         if value is not None:
             event[wire] = value
-    enrichment = {"eventTs": iso(e.event_ts), "ipAnonymized": e.ip_anonymized, "geoCountry": e.geo_country}
+    enrichment = {"eventTs": iso_utc(e.event_ts), "ipAnonymized": e.ip_anonymized, "geoCountry": e.geo_country}
     record = {
         "v": 1,
-        "receivedAt": iso(e.received_at or e.event_ts),
+        "receivedAt": iso_utc(e.received_at or e.event_ts),
         "enrichment": {k: v for k, v in enrichment.items() if v is not None},
         "event": event,
     }

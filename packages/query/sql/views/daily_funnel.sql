@@ -10,6 +10,6 @@ SELECT
   CAST(count_if(event_name = {{event.order_completed}}) AS DOUBLE)
     / nullif(count_if(event_name = {{event.product_viewed}}), 0) AS view_to_order_rate
 FROM unique_events
-WHERE event_type = 'track'
+WHERE event_type = {{value.event_type.track}}
   AND event_name IN ({{group.funnel}})
 GROUP BY CAST(event_ts AS DATE)

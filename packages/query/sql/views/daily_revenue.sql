@@ -10,6 +10,6 @@ SELECT
   coalesce(sum(CASE WHEN event_name IN ({{group.refund}}) THEN revenue END), CAST(0 AS DOUBLE)) AS refunds,
   coalesce(sum(revenue), CAST(0 AS DOUBLE)) AS net_revenue
 FROM unique_events
-WHERE event_type = 'track'
+WHERE event_type = {{value.event_type.track}}
   AND event_name IN ({{group.net_revenue}})
 GROUP BY CAST(event_ts AS DATE), currency

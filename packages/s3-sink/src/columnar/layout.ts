@@ -17,11 +17,7 @@ export interface StorageLayout {
   readonly columns: readonly ColumnDefinition[];
   /** Index of each column by name. */
   readonly index: Readonly<Record<string, number>>;
-  /** Indexes of the string columns, and of the rest (numbers, booleans, timestamps). */
-  readonly stringColumns: Int32Array;
-  readonly numberColumns: Int32Array;
-  readonly isString: readonly boolean[];
-  /** 1 for a string column, 0 otherwise, by column index (for hot loops). */
+  /** 1 for a string column, 0 for the rest (numbers, booleans, timestamps), by column index. */
   readonly stringFlags: Uint8Array;
   /** Columns with min/max statistics (the mapping's `prune`). */
   readonly statistics: ReadonlySet<string>;
@@ -36,9 +32,6 @@ export function storageLayout(mapping: StorageMapping): StorageLayout {
     mapping,
     columns,
     index: Object.fromEntries(columns.map((c, i) => [c.name, i])),
-    stringColumns: Int32Array.from(columns.flatMap((c, i) => (c.type === "string" ? [i] : []))),
-    numberColumns: Int32Array.from(columns.flatMap((c, i) => (c.type === "string" ? [] : [i]))),
-    isString: columns.map((c) => c.type === "string"),
     stringFlags: Uint8Array.from(columns.map((c) => (c.type === "string" ? 1 : 0))),
     statistics: new Set(mapping.filter((m) => m.prune).map((m) => m.name)),
     dictionary: new Set(mapping.filter((m) => m.repeats).map((m) => m.name)),

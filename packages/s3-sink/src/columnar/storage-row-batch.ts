@@ -281,12 +281,12 @@ export class StorageRowBatch {
     const r = this.nextRow();
     const values = row as Record<string, unknown>;
     const { kind, start, end, num, capacity } = this.slots;
-    const { isString } = this.layout;
+    const { stringFlags } = this.layout;
     this.layout.columns.forEach((column, c) => {
       const slot = c * capacity + r;
       const value = values[column.name];
       if (value === null || value === undefined) kind[slot] = SlotKind.Null;
-      else if (isString[c]) {
+      else if (stringFlags[c] === 1) {
         kind[slot] = SlotKind.Span;
         start[slot] = this.arena.appendString(String(value));
         end[slot] = this.arena.length;

@@ -1,5 +1,5 @@
 import { isUtf8 } from "node:buffer";
-import { type Coercion, CollectedEvent, isConstant, pathKeys } from "@shop/event-schema";
+import { type Coercion, CollectedEvent, isConstant, pathKeys, trackEventType } from "@shop/event-schema";
 import { contractLayout, type StorageLayout } from "../columnar/layout.js";
 import { type ScannedRow, SlotKind } from "../columnar/storage-row-batch.js";
 
@@ -322,7 +322,7 @@ interface ScanProgram {
   readonly trackNames: readonly Uint8Array[];
 }
 
-const TRACK = Buffer.from("track", "latin1");
+const TRACK = Buffer.from(trackEventType, "latin1");
 
 export function compileScanProgram(layout: StorageLayout): ScanProgram {
   const root = emptyPlan();

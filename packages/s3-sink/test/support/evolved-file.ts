@@ -23,6 +23,3 @@ export function encodeWithNewColumn(rows: readonly StorageRow[], newValues: Read
     ),
   );
 }
-
-/** The sink file the sink of storage schema version 1 wrote (kept by the contract, never regenerated). */
-export { v1SinkFilePath } from "./contract-fixtures.js";

@@ -6,9 +6,9 @@ import { STORAGE_SCHEMA_VERSION, type StorageRow, storageColumns, storageMapping
 import { openDuckDbEngine } from "@shop/query";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encodeParquet } from "../../src/parquet/encode.js";
-import { expectedFixtureRows } from "../support/contract-fixtures.js";
+import { expectedFixtureRows, v1SinkFilePath } from "../support/contract-fixtures.js";
 import { storageRowSelect } from "../support/duckdb.js";
-import { encodeWithNewColumn, NEW_COLUMN, v1SinkFilePath } from "../support/evolved-file.js";
+import { encodeWithNewColumn, NEW_COLUMN } from "../support/evolved-file.js";
 
 /**
  * Schema evolution: files written before a contract gained a new optional property and files written

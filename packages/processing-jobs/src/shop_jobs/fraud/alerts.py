@@ -8,20 +8,14 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
+from shop_jobs.contract import FRAUD_ALERT_VERSION
 from shop_jobs.fraud.events import FraudEvent
 from shop_jobs.fraud.score import Assessment
-
-#: The record layout version (the contract's FRAUD_ALERT_VERSION).
-FRAUD_ALERT_VERSION = 1
 
 
 def iso_utc(epoch_ms: int) -> str:
     """Epoch ms as the contract's ISO-8601 text, UTC with milliseconds (as JavaScript's toISOString)."""
     return datetime.fromtimestamp(epoch_ms / 1000, tz=UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{epoch_ms % 1000:03d}Z"
-
-
-def _reason(reason: Any) -> dict[str, Any]:
-    return {"code": reason.code, "text": reason.text, "weight": reason.weight, "evidence": dict(reason.evidence)}
 
 
 def alert_record(assessment: Assessment, trigger: FraudEvent, threshold: float, alert_ts_ms: int) -> dict[str, Any]:
@@ -33,7 +27,7 @@ def alert_record(assessment: Assessment, trigger: FraudEvent, threshold: float, 
         "ruleVersion": assessment.rule_version,
         "score": assessment.score,
         "threshold": int(threshold),
-        "reasons": [_reason(r) for r in reasons],
+        "reasons": [r.to_dict() for r in reasons],
         "eventId": trigger.event_id,
         "eventName": trigger.event_name or trigger.event_type,
         "orderId": trigger.order_id,

@@ -30,20 +30,9 @@ from shop_jobs.contract import (
     EVENT_TYPE_TRACK,
     ORDER_COMPLETED,
     PAYMENT_ATTEMPTED,
-    PAYMENT_STATUS_AUTHORIZED,
-    PAYMENT_STATUS_DECLINED,
-    PAYMENT_STATUS_ERROR,
     SIGNED_IN,
     SIGNED_UP,
 )
-
-# The wire values the rules compare with, under the names the rules use (from the generated contract).
-PAYMENT_AUTHORIZED = PAYMENT_STATUS_AUTHORIZED
-PAYMENT_DECLINED = PAYMENT_STATUS_DECLINED
-PAYMENT_ERROR = PAYMENT_STATUS_ERROR
-AUTH_FAILED = AUTH_STATUS_FAILED
-TRACK = EVENT_TYPE_TRACK
-IDENTIFY = EVENT_TYPE_IDENTIFY
 
 # The events a score is computed for: the moments a shop can still hold an order.
 SCORED_EVENTS: frozenset[str] = frozenset({ORDER_COMPLETED, PAYMENT_ATTEMPTED, CHECKOUT_STARTED})
@@ -188,13 +177,13 @@ class FraudEvent:
     @property
     def is_successful_sign_in(self) -> bool:
         """A Signed In whose status is not "failed" (a missing status counts as success, as Segment sends it)."""
-        return self.event_name == SIGNED_IN and self.auth_status != AUTH_FAILED
+        return self.event_name == SIGNED_IN and self.auth_status != AUTH_STATUS_FAILED
 
     @property
     def is_profile_event(self) -> bool:
         """Kept on an account for the long retention: orders, sign-ins and sign-ups, identify calls (which carry
         created_at). These are what says which devices and countries an account knows and what it usually spends."""
-        return self.event_name in _PROFILE_EVENTS or self.event_type == IDENTIFY
+        return self.event_name in _PROFILE_EVENTS or self.event_type == EVENT_TYPE_IDENTIFY
 
 
 _PROFILE_EVENTS = frozenset({ORDER_COMPLETED, SIGNED_IN, SIGNED_UP})
@@ -211,7 +200,7 @@ FRAUD_COLUMNS: tuple[str, ...] = STATE_FIELDS
 
 def is_scored(event: FraudEvent) -> bool:
     """Whether the streaming job should score this event (Order Completed, Payment Attempted, Checkout Started)."""
-    return event.event_type == TRACK and event.event_name in SCORED_EVENTS
+    return event.event_type == EVENT_TYPE_TRACK and event.event_name in SCORED_EVENTS
 
 
 def scope_key(event: FraudEvent, scope: Scope, *, skip_non_global_ips: bool) -> str | None:

@@ -33,6 +33,11 @@ class Reason:
     def to_dict(self) -> dict[str, Any]:
         return {"code": self.code, "text": self.text, "weight": self.weight, "evidence": dict(self.evidence)}
 
+    @classmethod
+    def from_dict(cls, values: Mapping[str, Any]) -> Reason:
+        """The inverse of to_dict (a reason that crossed a process boundary as JSON)."""
+        return cls(code=values["code"], text=values["text"], evidence=values["evidence"], weight=values["weight"])
+
 
 def plural(count: int, word: str, words: str | None = None) -> str:
     """'1 order', '3 orders', '2 different cards'."""

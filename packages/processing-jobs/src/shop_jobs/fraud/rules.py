@@ -20,11 +20,13 @@ from shop_jobs.contract import (
     ORDER_COMPLETED,
     PASSWORD_RESET,
     PAYMENT_ATTEMPTED,
+    PAYMENT_STATUS_DECLINED,
+    PAYMENT_STATUS_ERROR,
     PRODUCT_VIEWED,
     SHIPPING_ADDRESS_CHANGED,
 )
 from shop_jobs.fraud.config import RulesConfig, Takeover
-from shop_jobs.fraud.events import PAYMENT_DECLINED, PAYMENT_ERROR, FraudEvent, Scope, scope_key
+from shop_jobs.fraud.events import FraudEvent, Scope, scope_key
 from shop_jobs.fraud.features import (
     MS_PER_SECOND,
     decline_ratio,
@@ -81,14 +83,14 @@ def card_testing(
     attempts = [
         e
         for e in in_window(past, trigger.event_ts, s.window_seconds)
-        if e.event_name == PAYMENT_ATTEMPTED and e.payment_status != PAYMENT_ERROR
+        if e.event_name == PAYMENT_ATTEMPTED and e.payment_status != PAYMENT_STATUS_ERROR
     ]
-    if trigger.payment_status != PAYMENT_ERROR:
+    if trigger.payment_status != PAYMENT_STATUS_ERROR:
         attempts.append(trigger)
     count = len(attempts)
     cards = distinct(attempts, lambda e: e.card_fingerprint)
     bins = distinct(attempts, lambda e: e.card_bin)
-    declines = sum(1 for e in attempts if e.payment_status == PAYMENT_DECLINED)
+    declines = sum(1 for e in attempts if e.payment_status == PAYMENT_STATUS_DECLINED)
     ratio = decline_ratio(declines, count)
     reached = []
     if count >= s.min_attempts:
@@ -159,7 +161,7 @@ def velocity_amount(
     """More than max_amount paid by one key in the window: the amounts of Payment Attempted events that were not
     declined or errored, in the trigger's currency, the trigger's included. A declined trigger moves no money and
     is not scored by this rule."""
-    if trigger.payment_status in (PAYMENT_DECLINED, PAYMENT_ERROR) or trigger.payment_amount is None:
+    if trigger.payment_status in (PAYMENT_STATUS_DECLINED, PAYMENT_STATUS_ERROR) or trigger.payment_amount is None:
         return []
     limit = config.rules.velocity_amount.limits[scope]
     currency = trigger.currency
@@ -168,7 +170,7 @@ def velocity_amount(
         for e in in_window(past, trigger.event_ts, limit.window_seconds)
         if e.event_name == PAYMENT_ATTEMPTED
         and e.payment_amount is not None
-        and e.payment_status not in (PAYMENT_DECLINED, PAYMENT_ERROR)
+        and e.payment_status not in (PAYMENT_STATUS_DECLINED, PAYMENT_STATUS_ERROR)
         and e.currency == currency
     ]
     paid.append(trigger.payment_amount)

@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from pyspark.sql import DataFrame, SparkSession
@@ -67,14 +67,6 @@ SCOPE_REASONS_SCHEMA = StructType(
 )
 
 
-def _reason_json(reason: Reason) -> dict[str, Any]:
-    return reason.to_dict()
-
-
-def _reason_from(values: Mapping[str, Any]) -> Reason:
-    return Reason(code=values["code"], text=values["text"], evidence=values["evidence"], weight=values["weight"])
-
-
 def _epoch_columns(row: dict[str, Any]) -> dict[str, Any]:
     """The row with its `<time>_ms` columns (epoch ms, see scope_reasons) under the storage names."""
     for name in _TIMESTAMP_COLUMNS:
@@ -115,7 +107,7 @@ def key_state_function(config: RulesConfig) -> Callable[..., Iterator[Any]]:
                         event.event_id,
                         scope.value,
                         json.dumps(event.to_state()),
-                        json.dumps([_reason_json(r) for r in reasons]),
+                        json.dumps([r.to_dict() for r in reasons]),
                         pd.Timestamp(event.event_ts, unit="ms"),
                     )
                 )
@@ -166,7 +158,7 @@ def assess_triggers(rows: Iterable[Mapping[str, Any]], config: RulesConfig) -> l
         if event_id not in triggers:
             triggers[event_id] = FraudEvent.from_state(json.loads(row["trigger"]))
             reasons[event_id] = []
-        reasons[event_id].extend(_reason_from(r) for r in json.loads(row["reasons"]))
+        reasons[event_id].extend(Reason.from_dict(r) for r in json.loads(row["reasons"]))
     out = []
     for event_id, trigger in sorted(triggers.items(), key=lambda item: (item[1].event_ts, item[0])):
         gathered = reasons[event_id] + reasons_for_event(trigger, config)
@@ -182,7 +174,6 @@ class AlertSink:
     topic: str
     table_path: str
     table_schema: StructType
-    kafka_options: Mapping[str, str] = field(default_factory=dict)
 
     def write(self, spark: SparkSession, records: Sequence[dict[str, Any]]) -> None:
         if not records:
@@ -190,12 +181,9 @@ class AlertSink:
         messages = spark.createDataFrame(
             [(r["alertId"], json.dumps(r, separators=(",", ":"))) for r in records], "key string, value string"
         )
-        writer = (
-            messages.write.format("kafka").option("kafka.bootstrap.servers", self.brokers).option("topic", self.topic)
-        )
-        for name, value in dict(self.kafka_options).items():
-            writer = writer.option(name, value)
-        writer.save()
+        messages.write.format("kafka").option("kafka.bootstrap.servers", self.brokers).option(
+            "topic", self.topic
+        ).save()
         rows = [alert_row(r) for r in records]
         table = spark.createDataFrame(
             [tuple(row[f.name] for f in self.table_schema.fields) for row in rows], self.table_schema
@@ -248,7 +236,6 @@ class StreamSettings:
     sink: AlertSink
     watermark: str = "10 minutes"
     starting_offsets: str = "latest"
-    kafka_options: Mapping[str, str] = field(default_factory=dict)
 
 
 def start_scoring(
@@ -264,7 +251,7 @@ def start_scoring(
         spark,
         settings.brokers,
         settings.topic,
-        {"startingOffsets": settings.starting_offsets, **settings.kafka_options},
+        {"startingOffsets": settings.starting_offsets},
     )
     reasons = scope_reasons(scoring_rows(raw, mapping, schema), config, settings.watermark)
     return (

@@ -29,6 +29,8 @@ from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 from pyspark.sql.types import StructType
 
+from shop_jobs.contract import EVENT_TYPE_TRACK
+
 #: Column added by storage_rows: whether the record became a row (parsed, every required column set).
 STORAGE_OK = "_storage_ok"
 
@@ -76,7 +78,7 @@ def _in(column: Column, values: Sequence[str] | None) -> Column:
 
 def _event_filter(when: Mapping[str, Sequence[str]], event_type: Column, event_name: Column) -> Column:
     """The mapping's `when`: the event's type is listed, or it is a track event whose name is listed."""
-    return _in(event_type, when.get("types")) | ((event_type == "track") & _in(event_name, when.get("track")))
+    return _in(event_type, when.get("types")) | ((event_type == EVENT_TYPE_TRACK) & _in(event_name, when.get("track")))
 
 
 def storage_rows(
@@ -113,7 +115,7 @@ def storage_rows(
         if entry.get("when"):
             value = F.when(_event_filter(entry["when"], event_type, event_name), value)
         if entry.get("negativeFor"):
-            refund = (event_type == "track") & _in(event_name, entry["negativeFor"])
+            refund = (event_type == EVENT_TYPE_TRACK) & _in(event_name, entry["negativeFor"])
             value = F.when(refund, -F.abs(value)).otherwise(value)
         columns.append(value.cast(field.dataType).alias(field.name))
     rows = parsed.select(*keep, *columns)

@@ -10,7 +10,14 @@ from __future__ import annotations
 from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 
-from shop_jobs.contract import DEDUP_KEY, DEDUP_ORDER, EVENT_TYPE_GROUPS, ORDER_COMPLETED, PRODUCT_VIEWED
+from shop_jobs.contract import (
+    DEDUP_KEY,
+    DEDUP_ORDER,
+    EVENT_TYPE_GROUPS,
+    EVENT_TYPE_TRACK,
+    ORDER_COMPLETED,
+    PRODUCT_VIEWED,
+)
 from shop_jobs.transforms.utc import utc_date_string
 
 DEFAULT_GAP_MINUTES = 30
@@ -99,7 +106,7 @@ def sessionize(events: DataFrame, gap_minutes: int = DEFAULT_GAP_MINUTES) -> Dat
         count_where(F.col("event_name") == PRODUCT_VIEWED).alias("product_views"),
         count_where(is_order).alias("orders"),
         F.sum(F.when(is_order, F.col("revenue"))).alias("_revenue"),
-        count_where(F.col("event_type") == "track").alias("_tracks"),
+        count_where(F.col("event_type") == EVENT_TYPE_TRACK).alias("_tracks"),
         first("page_path", skip_nulls=True).alias("landing_page"),
         first("utm_source").alias("utm_source"),
         first("utm_medium").alias("utm_medium"),

@@ -14,6 +14,8 @@ from shop_jobs.contract import (
     ORDER_COMPLETED,
     PASSWORD_RESET,
     PAYMENT_ATTEMPTED,
+    PAYMENT_STATUS_AUTHORIZED,
+    PAYMENT_STATUS_DECLINED,
     PRODUCT_VIEWED,
     SHIPPING_ADDRESS_CHANGED,
     SIGNED_IN,
@@ -30,7 +32,6 @@ from shop_jobs.fraud import (
     score_event,
     update_history,
 )
-from shop_jobs.fraud.events import PAYMENT_AUTHORIZED, PAYMENT_DECLINED
 from shop_jobs.fraud.features import sort_key
 
 # 2026-11-28T10:00:00Z
@@ -85,7 +86,7 @@ def checkout(t: float, value: float = 100.0, **fields: Any) -> FraudEvent:
 
 def payment(
     t: float,
-    status: str = PAYMENT_AUTHORIZED,
+    status: str = PAYMENT_STATUS_AUTHORIZED,
     amount: float = 100.0,
     card: str | None = "card-1",
     bin: str | None = "411111",
@@ -98,7 +99,7 @@ def payment(
 
 
 def declined(t: float, **fields: Any) -> FraudEvent:
-    return payment(t, status=PAYMENT_DECLINED, **fields)
+    return payment(t, status=PAYMENT_STATUS_DECLINED, **fields)
 
 
 def order(t: float, revenue: float = 100.0, **fields: Any) -> FraudEvent:

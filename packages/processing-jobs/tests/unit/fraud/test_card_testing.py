@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fraud_support import IP_1, declined, history, order, payment, tuned
 
+from shop_jobs.contract import PAYMENT_STATUS_ERROR
 from shop_jobs.fraud import Scope, reasons_for_scope
-from shop_jobs.fraud.events import PAYMENT_ERROR
 
 
 def card_testing(trigger, past, rules, scope=Scope.DEVICE):
@@ -98,7 +98,7 @@ def test_an_attempt_a_millisecond_before_the_window_does_not_count(rules):
 
 def test_attempts_the_provider_errored_on_are_not_counted(rules):
     same_card = device(card="card-1", bin="411111")
-    past = history(*(payment(-50 + i, status=PAYMENT_ERROR, **same_card) for i in range(6)))
+    past = history(*(payment(-50 + i, status=PAYMENT_STATUS_ERROR, **same_card) for i in range(6)))
     assert card_testing(payment(0, **same_card), past, rules) == []
 
 
@@ -137,5 +137,5 @@ def test_card_testing_is_judged_on_payment_attempts_only(rules):
 def test_an_errored_trigger_is_not_counted_as_an_attempt(rules):
     same_card = device(card="card-1", bin="411111")
     past = history(*(payment(-50 + i, **same_card) for i in range(4)))
-    assert card_testing(payment(0, status=PAYMENT_ERROR, **same_card), past, rules) == []
+    assert card_testing(payment(0, status=PAYMENT_STATUS_ERROR, **same_card), past, rules) == []
     assert len(card_testing(payment(0, **same_card), past, rules)) == 1

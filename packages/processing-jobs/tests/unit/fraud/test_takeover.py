@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from fraud_support import DAY, address_change, history, order, page, password_reset, sign_in
 
+from shop_jobs.contract import AUTH_STATUS_FAILED
 from shop_jobs.fraud import Scope, reasons_for_scope
-from shop_jobs.fraud.events import AUTH_FAILED
 
 HOME = {"user_id": "user-1", "anonymous_id": "dev-home", "geo_country": "BR"}
 ATTACKER = {"user_id": "user-1", "anonymous_id": "dev-x", "geo_country": "BR"}
@@ -61,7 +61,7 @@ def test_a_new_device_is_not_judged_on_an_account_with_too_little_history(rules)
 
 
 def test_a_failed_sign_in_from_a_new_device_does_not_fire(rules):
-    past = account_history(sign_in(-1800, auth_status=AUTH_FAILED, **ATTACKER))
+    past = account_history(sign_in(-1800, auth_status=AUTH_STATUS_FAILED, **ATTACKER))
     assert takeover(order(0, revenue=1500.0, **ATTACKER), past, rules) == []
 
 

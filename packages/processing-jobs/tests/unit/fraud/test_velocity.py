@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from fraud_support import IP_1, declined, history, order, payment
 
+from shop_jobs.contract import PAYMENT_STATUS_ERROR
 from shop_jobs.fraud import Scope, reasons_for_scope
-from shop_jobs.fraud.events import PAYMENT_ERROR
 
 
 def of_rule(rule, trigger, past, rules, scope):
@@ -82,7 +82,7 @@ def test_payments_adding_up_to_exactly_the_limit_do_not_fire(rules):
 def test_declined_errored_and_other_currency_payments_are_not_money_paid(rules):
     past = history(
         declined(-900, amount=900.0, **KEYS),
-        payment(-800, status=PAYMENT_ERROR, amount=900.0, **KEYS),
+        payment(-800, status=PAYMENT_STATUS_ERROR, amount=900.0, **KEYS),
         payment(-700, amount=900.0, **{**KEYS, "currency": "USD"}),
     )
     assert of_rule("velocity_amount", payment(0, amount=300.0, **KEYS), past, rules, Scope.CARD) == []
