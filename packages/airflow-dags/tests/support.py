@@ -16,3 +16,16 @@ def load_dagbag():
     from airflow.dag_processing.dagbag import BundleDagBag
 
     return BundleDagBag(dag_folder=DAGS_DIR, bundle_path=DAGS_DIR, bundle_name="dags-folder")
+
+
+def xcom_return_value(dag_run, task_id: str):
+    """What a task of a dag.test() run returned (its "return_value" XCom), or None."""
+    from airflow.models.xcom import XComModel
+    from airflow.utils.session import create_session
+
+    with create_session() as session:
+        query = XComModel.get_many(
+            run_id=dag_run.run_id, dag_ids=dag_run.dag_id, task_ids=task_id, key="return_value"
+        )
+        row = session.scalars(query).first()
+        return None if row is None else XComModel.deserialize_value(row)

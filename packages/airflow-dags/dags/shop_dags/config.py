@@ -29,6 +29,18 @@ Variables (defaults in brackets):
 - otherwise a one-off run (runs/submit) needs ``SHOP_DATABRICKS_PYTHON_FILE`` and exactly one of
   ``SHOP_DATABRICKS_CLUSTER_ID`` or ``SHOP_DATABRICKS_NEW_CLUSTER`` (a JSON cluster spec), plus an
   optional ``SHOP_DATABRICKS_WHEEL`` (the shop_jobs wheel to install as a library)
+
+The fraud stream watch (``load_stream_watch_config``) reads its own settings, so that it needs none of the
+batch job's:
+
+- ``SHOP_DEPLOY_TARGET``, ``SHOP_TASK_RETRIES`` as above
+- ``SHOP_STREAM_STALL_SECONDS``: how long a stream that is behind may go without committing a batch [300]
+- ``SHOP_STREAM_RECOVERY_SECONDS``: how long a restart may take to show the stream running again [300]
+- ``local``: ``SHOP_REPO_ROOT``, ``SHOP_STREAM_SCRIPT`` [$SHOP_REPO_ROOT/scripts/stack/stream.sh], and the
+  stack's own ``FRAUD_STREAM_DIR``, ``STACK_DIR``, ``KAFKA_BROKERS``, ``KAFKA_TOPIC_RAW`` with the defaults
+  stream.sh gives them (``$SHOP_REPO_ROOT/stack.env`` first, as scripts/lib.sh reads it)
+- ``databricks``: ``SHOP_DATABRICKS_CONN_ID`` and ``SHOP_DATABRICKS_STREAM_JOB_NAME``
+  [shop-fraud-stream, the bundle's name for it] or ``SHOP_DATABRICKS_STREAM_JOB_ID``
 """
 
 from __future__ import annotations
@@ -43,6 +55,9 @@ from pathlib import Path
 from typing import Any
 
 JOB_MODULE = "shop_jobs.jobs.sessionize_batch"
+# The name packages/processing-jobs/resources/fraud_stream.job.yml gives the stream's job (a test holds
+# them equal). A bundle deployed with `mode: development` prefixes it with "[dev <user>] ".
+STREAM_JOB_NAME = "shop-fraud-stream"
 
 # <repo>/packages/airflow-dags/dags/shop_dags/config.py: the repo root is the fifth parent. Deployments
 # that copy dags/ elsewhere never use this default (only the local target does).
@@ -95,17 +110,50 @@ class ShopConfig:
     databricks: DatabricksSettings | None = field(default=None)
 
 
+@dataclass(frozen=True)
+class StreamLocalSettings:
+    """Where the local stream lives: the same places scripts/stack/stream.sh uses."""
+
+    control_script: Path
+    stream_dir: Path
+    brokers: str
+    topic: str
+
+    @property
+    def checkpoint(self) -> Path:
+        return self.stream_dir / "checkpoint"
+
+    @property
+    def pid_file(self) -> Path:
+        return self.stream_dir / "fraud_stream.pid"
+
+    @property
+    def log_file(self) -> Path:
+        return self.stream_dir / "fraud_stream.log"
+
+
+@dataclass(frozen=True)
+class StreamDatabricksSettings:
+    conn_id: str
+    job_id: int | None = None
+    job_name: str | None = None
+
+
+@dataclass(frozen=True)
+class StreamWatchConfig:
+    target: DeployTarget
+    stall_seconds: int
+    recovery_seconds: int
+    task_retries: int
+    local: StreamLocalSettings | None = field(default=None)
+    databricks: StreamDatabricksSettings | None = field(default=None)
+
+
 def load_config(environ: Mapping[str, str] | None = None) -> ShopConfig:
     """Resolve and validate the configuration; raise ``ConfigError`` listing every problem found."""
     env = _Env(os.environ if environ is None else environ)
 
-    raw_target = env.get("SHOP_DEPLOY_TARGET", "local").lower()
-    try:
-        target = DeployTarget(raw_target)
-    except ValueError:
-        choices = ", ".join(t.value for t in DeployTarget)
-        env.problem(f"SHOP_DEPLOY_TARGET={raw_target!r} is not one of: {choices}")
-        target = None
+    target = _target(env)
 
     bucket = env.get("S3_BUCKET", "shop-analytics-local")
     events_url = env.get("SHOP_EVENTS_URL", f"s3a://{bucket}/events").rstrip("/")
@@ -138,6 +186,90 @@ def load_config(environ: Mapping[str, str] | None = None) -> ShopConfig:
         local=local,
         databricks=databricks,
     )
+
+
+def load_stream_watch_config(environ: Mapping[str, str] | None = None) -> StreamWatchConfig:
+    """The fraud stream watch's settings; raise ``ConfigError`` listing every problem found."""
+    env = _Env(os.environ if environ is None else environ)
+    target = _target(env)
+    stall = env.integer("SHOP_STREAM_STALL_SECONDS", 300, minimum=1)
+    recovery = env.integer("SHOP_STREAM_RECOVERY_SECONDS", 300, minimum=1)
+    retries = env.integer("SHOP_TASK_RETRIES", 2, minimum=0)
+
+    local = None
+    databricks = None
+    if target is DeployTarget.LOCAL:
+        local = _stream_local_settings(env)
+    elif target is DeployTarget.DATABRICKS:
+        job_id = env.integer("SHOP_DATABRICKS_STREAM_JOB_ID", None, minimum=1)
+        job_name = env.get("SHOP_DATABRICKS_STREAM_JOB_NAME", "") or None
+        if job_id is not None and job_name is not None:
+            env.problem("set only one of SHOP_DATABRICKS_STREAM_JOB_ID and SHOP_DATABRICKS_STREAM_JOB_NAME")
+        databricks = StreamDatabricksSettings(
+            conn_id=env.get("SHOP_DATABRICKS_CONN_ID", "databricks_default"),
+            job_id=job_id,
+            job_name=None if job_id is not None else (job_name or STREAM_JOB_NAME),
+        )
+
+    env.raise_if_problems()
+    assert target is not None  # guaranteed by raise_if_problems
+    return StreamWatchConfig(
+        target=target,
+        stall_seconds=stall,
+        recovery_seconds=recovery,
+        task_retries=retries,
+        local=local,
+        databricks=databricks,
+    )
+
+
+def _target(env: _Env) -> DeployTarget | None:
+    raw_target = env.get("SHOP_DEPLOY_TARGET", "local").lower()
+    try:
+        return DeployTarget(raw_target)
+    except ValueError:
+        choices = ", ".join(t.value for t in DeployTarget)
+        env.problem(f"SHOP_DEPLOY_TARGET={raw_target!r} is not one of: {choices}")
+        return None
+
+
+def _stream_local_settings(env: _Env) -> StreamLocalSettings:
+    repo_root = Path(env.get("SHOP_REPO_ROOT", str(_DEFAULT_REPO_ROOT))).expanduser()
+    script = Path(env.get("SHOP_STREAM_SCRIPT", str(repo_root / "scripts" / "stack" / "stream.sh")))
+    if not script.is_file():
+        env.problem(f"SHOP_STREAM_SCRIPT: {script} is not a file")
+    # The defaults stream.sh itself would use, so that the watch looks where the job writes: the environment
+    # first, then stack.env (scripts/lib.sh's load_stack_env), then the script's own fallbacks.
+    stack = _read_stack_env(repo_root / "stack.env")
+
+    def setting(name: str, default: str) -> str:
+        return env.get(name, stack.get(name, default))
+
+    stack_dir = Path(setting("STACK_DIR", str(repo_root / ".stack")))
+    stream_dir = Path(setting("FRAUD_STREAM_DIR", str(stack_dir / "stream" / "fraud")))
+    brokers = env.get("KAFKA_BROKERS", "") or (
+        f"{setting('KAFKA_HOST', '127.0.0.1')}:{setting('KAFKA_PORT', '19092')}"
+    )
+    return StreamLocalSettings(
+        control_script=script,
+        stream_dir=stream_dir,
+        brokers=brokers,
+        topic=setting("KAFKA_TOPIC_RAW", "events.raw"),
+    )
+
+
+def _read_stack_env(path: Path) -> dict[str, str]:
+    """KEY=VALUE lines of the repo's stack.env (no quoting or expansion: the file uses none)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    values = {}
+    for line in text.splitlines():
+        key, sep, value = line.partition("=")
+        if sep and key.strip() and not key.lstrip().startswith("#"):
+            values[key.strip()] = value.strip()
+    return values
 
 
 def _local_settings(env: _Env) -> LocalSettings:

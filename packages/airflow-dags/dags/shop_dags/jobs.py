@@ -62,7 +62,7 @@ def run_local_job(settings: LocalSettings, arguments: Sequence[str]) -> dict[str
     proc = subprocess.Popen(
         argv,
         cwd=settings.jobs_project,
-        env=_child_env(),
+        env=child_env(),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -127,7 +127,7 @@ def databricks_operator_kwargs(settings: DatabricksSettings, arguments: list[str
     return {**common, "tasks": [task]}
 
 
-def _child_env() -> dict[str, str]:
+def child_env() -> dict[str, str]:
     env = dict(os.environ)
     # The Airflow environment's interpreter settings must not leak into the job's own environment.
     for name in ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME"):

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from support import REPO_ROOT, TIMINGS, load_dagbag
+from support import REPO_ROOT, TIMINGS, load_dagbag, xcom_return_value
 
 pytestmark = pytest.mark.integration
 
@@ -108,18 +108,6 @@ def read_sessions(s3, bucket: str, day: str):
     return pa.concat_tables(tables) if tables else None
 
 
-def return_value(dag_run, task_id: str):
-    from airflow.models.xcom import XComModel
-    from airflow.utils.session import create_session
-
-    with create_session() as session:
-        query = XComModel.get_many(
-            run_id=dag_run.run_id, dag_ids=dag_run.dag_id, task_ids=task_id, key="return_value"
-        )
-        row = session.scalars(query).first()
-        return None if row is None else XComModel.deserialize_value(row)
-
-
 def test_dag_test_runs_the_real_job_locally(monkeypatch: pytest.MonkeyPatch, airflow_db, s3, lake):
     jobs_python()
     monkeypatch.setenv("SHOP_DEPLOY_TARGET", "local")
@@ -136,10 +124,10 @@ def test_dag_test_runs_the_real_job_locally(monkeypatch: pytest.MonkeyPatch, air
     TIMINGS["dag.test shop_daily_batch (real Spark job)"] = time.monotonic() - started
 
     assert dag_run.state == "success"
-    partition = return_value(dag_run, "wait_for_events_partition")
+    partition = xcom_return_value(dag_run, "wait_for_events_partition")
     assert partition["url"] == f"s3a://{lake}/events/dt={DAY}/"
     assert partition["parquet_files"] >= 1
-    summary = return_value(dag_run, "sessionize_batch")
+    summary = xcom_return_value(dag_run, "sessionize_batch")
     assert set(summary) == {"date", "sessions", "events"}
     assert summary["date"] == DAY
     # The summary must describe what the job wrote, not just exist.

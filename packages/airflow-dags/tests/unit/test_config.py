@@ -5,7 +5,14 @@ from pathlib import Path
 
 import pytest
 
-from shop_dags.config import JOB_MODULE, ConfigError, DeployTarget, load_config
+from shop_dags.config import (
+    JOB_MODULE,
+    STREAM_JOB_NAME,
+    ConfigError,
+    DeployTarget,
+    load_config,
+    load_stream_watch_config,
+)
 from support import REPO_ROOT
 
 SUBMIT_ENV = {
@@ -122,3 +129,87 @@ def test_databricks_new_cluster_must_be_a_json_object(raw: str, expected: str):
     env = {k: v for k, v in SUBMIT_ENV.items() if k != "SHOP_DATABRICKS_CLUSTER_ID"}
     with pytest.raises(ConfigError, match=expected):
         load_config({**env, "SHOP_DATABRICKS_NEW_CLUSTER": raw})
+
+
+# --- the fraud stream watch ---------------------------------------------------------------------------------
+
+
+def test_stream_watch_defaults_are_where_stream_sh_keeps_the_local_stream():
+    config = load_stream_watch_config({})
+
+    assert config.target is DeployTarget.LOCAL
+    assert (config.stall_seconds, config.recovery_seconds, config.task_retries) == (300, 300, 2)
+    local = config.local
+    assert local.control_script == REPO_ROOT / "scripts" / "stack" / "stream.sh"
+    assert local.checkpoint == REPO_ROOT / ".stack" / "stream" / "fraud" / "checkpoint"
+    assert local.pid_file == REPO_ROOT / ".stack" / "stream" / "fraud" / "fraud_stream.pid"
+    # From stack.env, as scripts/lib.sh reads it.
+    assert (local.brokers, local.topic) == ("127.0.0.1:19092", "events.raw")
+    assert config.databricks is None
+
+
+def test_stream_watch_follows_the_stacks_own_variables(tmp_path: Path):
+    config = load_stream_watch_config(
+        {
+            "STACK_DIR": str(tmp_path / "stack"),
+            "KAFKA_PORT": "29092",
+            "KAFKA_TOPIC_RAW": "it.raw",
+            "SHOP_STREAM_STALL_SECONDS": "60",
+        }
+    )
+
+    assert config.local.stream_dir == tmp_path / "stack" / "stream" / "fraud"
+    assert (config.local.brokers, config.local.topic) == ("127.0.0.1:29092", "it.raw")
+    assert config.stall_seconds == 60
+
+    explicit = load_stream_watch_config(
+        {"FRAUD_STREAM_DIR": str(tmp_path), "KAFKA_BROKERS": "k1:9092,k2:9092"}
+    )
+    assert explicit.local.checkpoint == tmp_path / "checkpoint"
+    assert explicit.local.brokers == "k1:9092,k2:9092"
+
+
+def test_stream_watch_needs_none_of_the_batch_jobs_databricks_settings():
+    config = load_stream_watch_config({"SHOP_DEPLOY_TARGET": "databricks"})
+
+    assert config.local is None
+    assert config.databricks.job_name == STREAM_JOB_NAME
+    assert config.databricks.job_id is None
+    assert config.databricks.conn_id == "databricks_default"
+
+
+def test_stream_watch_job_id_replaces_the_default_name():
+    config = load_stream_watch_config(
+        {"SHOP_DEPLOY_TARGET": "databricks", "SHOP_DATABRICKS_STREAM_JOB_ID": "42"}
+    )
+
+    assert (config.databricks.job_id, config.databricks.job_name) == (42, None)
+
+
+def test_stream_watch_reports_every_problem_at_once(tmp_path: Path):
+    with pytest.raises(ConfigError) as err:
+        load_stream_watch_config(
+            {
+                "SHOP_STREAM_STALL_SECONDS": "five minutes",
+                "SHOP_STREAM_RECOVERY_SECONDS": "0",
+                "SHOP_STREAM_SCRIPT": str(tmp_path / "missing.sh"),
+            }
+        )
+
+    message = str(err.value)
+    assert "SHOP_STREAM_STALL_SECONDS='five minutes' is not an integer" in message
+    assert "SHOP_STREAM_RECOVERY_SECONDS=0 must be at least 1" in message
+    assert f"SHOP_STREAM_SCRIPT: {tmp_path / 'missing.sh'} is not a file" in message
+
+
+def test_stream_watch_job_id_and_name_are_exclusive():
+    with pytest.raises(
+        ConfigError, match="only one of SHOP_DATABRICKS_STREAM_JOB_ID and SHOP_DATABRICKS_STREAM_JOB_NAME"
+    ):
+        load_stream_watch_config(
+            {
+                "SHOP_DEPLOY_TARGET": "databricks",
+                "SHOP_DATABRICKS_STREAM_JOB_ID": "7",
+                "SHOP_DATABRICKS_STREAM_JOB_NAME": "x",
+            }
+        )

@@ -12,7 +12,7 @@ import pytest
 from support import DAGS_DIR, load_dagbag
 
 # Every DAG states here whether it catches up, so adding one forces the decision.
-EXPECTED_CATCHUP = {"shop_daily_batch": False}
+EXPECTED_CATCHUP = {"shop_daily_batch": False, "shop_fraud_stream_watch": False}
 TARGET_ENVS = {
     "local": {"SHOP_DEPLOY_TARGET": "local"},
     "databricks": {"SHOP_DEPLOY_TARGET": "databricks", "SHOP_DATABRICKS_JOB_NAME": "shop-sessionize"},
@@ -98,6 +98,20 @@ def test_daily_batch_graph(dagbag):
     assert dag.timetable.expression == "30 0 * * *"
 
 
+def test_fraud_stream_watch_graph(dagbag):
+    dag = dagbag.dags["shop_fraud_stream_watch"]
+    check = dag.get_task("check_stream")
+    restart = dag.get_task("restart_stream")
+
+    assert {t.task_id for t in dag.tasks} == {check.task_id, restart.task_id}
+    assert check.downstream_task_ids == {restart.task_id}
+    assert dag.timetable.expression == "*/5 * * * *"
+    assert dag.max_active_runs == 1
+    assert check.execution_timeout == timedelta(minutes=2)
+    # The restart's timeout leaves room for the whole recovery window (SHOP_STREAM_RECOVERY_SECONDS).
+    assert restart.execution_timeout == timedelta(seconds=300 + 120)
+
+
 def test_parsing_with_a_bad_target_is_an_import_error_that_says_why(
     monkeypatch: pytest.MonkeyPatch, no_io_while_parsing
 ):
@@ -105,5 +119,6 @@ def test_parsing_with_a_bad_target_is_an_import_error_that_says_why(
 
     errors = load_dagbag().import_errors
 
-    assert list(errors) == ["shop_daily_batch.py"]
-    assert "SHOP_DEPLOY_TARGET='spark' is not one of: local, databricks" in errors["shop_daily_batch.py"]
+    assert sorted(errors) == ["shop_daily_batch.py", "shop_fraud_stream_watch.py"]
+    for message in errors.values():
+        assert "SHOP_DEPLOY_TARGET='spark' is not one of: local, databricks" in message
