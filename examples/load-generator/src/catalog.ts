@@ -28,3 +28,25 @@ export const userAgents = [
   "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15",
   "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/125.0 Mobile Safari/537.36",
 ] as const;
+
+/**
+ * Address blocks (/16) whose every address the collector's shipped country database
+ * (@ip-location-db/geo-whois-asn-country-mmdb) places in one country: shoppers get addresses from
+ * here, so geo_country is what the scenario means. test/network.test.ts checks each block.
+ */
+export const addressBlocks = {
+  BR: ["179.100", "186.200", "187.50", "189.20", "191.30", "177.100", "179.200", "187.100", "189.100"],
+  PT: ["85.240", "85.241", "85.242", "85.243"],
+  NG: ["41.58", "41.184", "105.112"],
+  DE: ["91.0", "84.128", "79.192"],
+  US: ["8.8", "24.0"],
+} as const;
+export type Country = keyof typeof addressBlocks;
+
+/** What a headless browser driven by a script announces (the collector classifies it as a bot). */
+export const headlessUserAgent =
+  "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/126.0.0.0 Safari/537.36";
+
+/** Card BINs (first 6 digits: the issuer) of the simulated shoppers' cards. */
+export const cardBins = ["516292", "552289", "406655", "438935", "498401", "536518", "457393", "650516"] as const;
+export const declineCodes = ["insufficient_funds", "do_not_honor", "card_declined", "invalid_cvc"] as const;

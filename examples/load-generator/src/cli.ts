@@ -1,6 +1,18 @@
 #!/usr/bin/env node
 import { parseArgs } from "node:util";
+import { writeRunFiles } from "./labels.js";
 import { runLoad } from "./simulate.js";
+
+const usage = `usage: shop-load-generator [--host URL] [--write-key KEY] [--shoppers N>0] [--seed INT]
+  [--window-minutes M] [--live-seconds S] [--fraud-cases N] [--history-days D] [--run-tag TAG]
+  [--labels FILE] [--acks FILE]
+
+  --window-minutes  visits start spread over the M minutes before now, replayed at once in time order
+  --live-seconds    and keep starting for S seconds after now, each event sent at its time
+  --fraud-cases     N cases of each fraud scenario (card_testing, account_takeover, bot_checkout) and of
+                    each hard negative (big_spender, traveller, declined_once) mixed in
+  --labels          write the ground truth (one case per line, JSON) here; score with shop-fraud-score
+  --acks            write when the collector accepted each scored event (alert latency starts there)`;
 
 const { values } = parseArgs({
   options: {
@@ -14,25 +26,49 @@ const { values } = parseArgs({
     shoppers: { type: "string", default: "40" },
     seed: { type: "string", default: "42" },
     "window-minutes": { type: "string", default: "120" },
+    "live-seconds": { type: "string", default: "0" },
+    "fraud-cases": { type: "string", default: "0" },
+    "history-days": { type: "string", default: "6" },
+    "run-tag": { type: "string" },
+    labels: { type: "string" },
+    acks: { type: "string" },
+    help: { type: "boolean", default: false },
   },
 });
 
 const shoppers = Number(values.shoppers);
 const seed = Number(values.seed);
 const windowMinutes = Number(values["window-minutes"]);
-if (!Number.isInteger(shoppers) || shoppers < 1 || !Number.isInteger(seed) || !(windowMinutes > 0)) {
-  console.error(
-    "usage: shop-load-generator [--host URL] [--write-key KEY] [--shoppers N>0] [--seed INT] [--window-minutes M]",
-  );
-  process.exit(2);
+const liveSeconds = Number(values["live-seconds"]);
+const fraudCases = Number(values["fraud-cases"]);
+const historyDays = Number(values["history-days"]);
+const valid =
+  Number.isInteger(shoppers) &&
+  shoppers >= 0 &&
+  Number.isInteger(seed) &&
+  windowMinutes > 0 &&
+  liveSeconds >= 0 &&
+  Number.isInteger(fraudCases) &&
+  fraudCases >= 0 &&
+  // The lake sink dead-letters events more than 7 days late.
+  historyDays >= 1 &&
+  historyDays <= 6.5;
+if (values.help || !valid) {
+  console.error(usage);
+  process.exit(values.help ? 0 : 2);
 }
 
-const report = await runLoad({
+const run = await runLoad({
   host: values.host,
   writeKey: values["write-key"],
   shoppers,
   seed,
   windowMs: windowMinutes * 60_000,
+  liveMs: liveSeconds * 1000,
+  fraudCases,
+  historyDays,
+  ...(values["run-tag"] ? { runTag: values["run-tag"] } : {}),
 });
-console.log(JSON.stringify(report));
-process.exit(report.dropped > 0 ? 1 : 0);
+await writeRunFiles(run, { labels: values.labels, acks: values.acks });
+console.log(JSON.stringify(run.report));
+process.exit(run.report.dropped > 0 ? 1 : 0);

@@ -1,17 +1,31 @@
-import { type BatchPayload, createFetchTransport, type Transport } from "@shop/tracker";
+import type { Case } from "./cases.js";
+import { fraudScenarios, hardNegativeScenarios } from "./cases.js";
+import { type PlayOptions, play } from "./play.js";
 import { seededRandom } from "./random.js";
-import { simulateShopper } from "./shopper.js";
+import { scenarios } from "./scenarios/fraud.js";
+import { scheduleShopper } from "./shopper.js";
+import { type Acks, fetchTransports, sendingNow, type TransportFactory } from "./transport.js";
+import { World } from "./world.js";
 
 export interface LoadOptions {
   host: string;
   writeKey: string;
   shoppers: number;
   seed: number;
-  /** Simulated visits start spread over this window, ending now. */
+  /** Simulated visits start spread over this window before now (replayed at once, in time order). */
   windowMs: number;
-  /** Lets tests count what was sent; defaults to fetch. */
-  transport?: Transport;
+  /** And keep arriving for this long after now, each event sent at its time (0: a replay only). */
+  liveMs?: number;
+  /** Cases of each fraud scenario and of each hard negative mixed in (0: ordinary shoppers only). */
+  fraudCases?: number;
+  /** How far back a customer's history (for takeover, big spender, traveller) goes, in days. */
+  historyDays?: number;
+  /** Makes the run's user, order and checkout ids its own (a second run does not meet the first's). */
+  runTag?: string;
+  /** Lets tests count what was sent; defaults to fetch with the shopper's address in X-Forwarded-For. */
+  transports?: TransportFactory;
   now?: number;
+  play?: PlayOptions;
 }
 
 export interface LoadReport {
@@ -22,58 +36,96 @@ export interface LoadReport {
   sessions: number;
   orders: number;
   revenue: number;
+  fraudCases: number;
+  hardNegatives: number;
+  replayedSteps: number;
+  liveSteps: number;
+  /** Worst delay of a live step behind its time: above a second, the generator could not keep up. */
+  maxLiveLagMs: number;
   firstEventAt: string;
   lastEventAt: string;
 }
 
-/**
- * The trackers run on simulated clocks (visits in the recent past), but a batch is really sent now:
- * sentAt is stamped with the real time so the collector's skew correction keeps the simulated times,
- * as it would for a device that queued events offline.
- */
-function sendingNow(transport: Transport): Transport {
-  return {
-    send: (url, payload: BatchPayload) => transport.send(url, { ...payload, sentAt: new Date().toISOString() }),
-  };
+export interface LoadRun {
+  report: LoadReport;
+  /** Ground truth: one case per shopper and per scenario case (labels.jsonl). */
+  cases: Case[];
+  /** When the collector accepted each event (messageId → epoch ms). */
+  acks: Acks;
 }
 
-export async function runLoad(options: LoadOptions): Promise<LoadReport> {
+const MINUTE = 60_000;
+
+/** Where the scenario cases start: spread over the live part, or over the past window's newer part. */
+function caseTimes(now: number, windowMs: number, liveMs: number, count: number, random: () => number): number[] {
+  const [from, to] =
+    liveMs > 0 ? [now, now + Math.max(0, liveMs - 5 * MINUTE)] : [now - windowMs * 0.7, now - 20 * MINUTE];
+  const span = Math.max(0, to - from);
+  return Array.from({ length: count }, () => Math.floor(Math.max(from, now - windowMs) + random() * span));
+}
+
+export async function runLoad(options: LoadOptions): Promise<LoadRun> {
   const random = seededRandom(options.seed);
   const now = options.now ?? Date.now();
+  const liveMs = options.liveMs ?? 0;
+  const acks: Acks = new Map();
+  const world = new World({
+    host: options.host,
+    writeKey: options.writeKey,
+    random,
+    transports: sendingNow(options.transports ?? fetchTransports, acks),
+    runTag: options.runTag ?? `${options.seed}-${now.toString(36)}`,
+  });
   const windowStart = now - options.windowMs;
-  const endAt = now - 1000;
-  const transport = sendingNow(options.transport ?? createFetchTransport());
-  const report = { shoppers: options.shoppers, events: 0, sent: 0, dropped: 0, sessions: 0, orders: 0, revenue: 0 };
-  let first = Number.POSITIVE_INFINITY;
-  const outcomes = [];
+  const endAt = liveMs > 0 ? now + liveMs : now - 1000;
+  const report = { orders: 0, revenue: 0, sessions: 0 };
   for (let i = 0; i < options.shoppers; i++) {
-    const startAt = windowStart + Math.floor(random() * Math.max(1, endAt - windowStart) * 0.6);
-    first = Math.min(first, startAt);
-    const outcome = simulateShopper({
-      host: options.host,
-      writeKey: options.writeKey,
-      random,
-      startAt,
-      endAt,
-      transport,
-      shopperIndex: i,
-    });
-    outcomes.push(outcome);
-    report.events += outcome.events;
-    report.sessions += outcome.sessions;
+    const startAt =
+      liveMs > 0
+        ? windowStart + Math.floor(random() * (endAt - windowStart))
+        : windowStart + Math.floor(random() * Math.max(1, endAt - windowStart) * 0.6);
+    const outcome = scheduleShopper(world, startAt, endAt);
     report.orders += outcome.orders;
     report.revenue += outcome.revenue;
+    report.sessions += outcome.sessions;
   }
-  for (const { tracker } of outcomes) {
+  const mixed = [...fraudScenarios, ...hardNegativeScenarios];
+  const perScenario = options.fraudCases ?? 0;
+  const times = caseTimes(now, options.windowMs, liveMs, mixed.length * perScenario, random);
+  for (let n = 0; n < perScenario; n++) {
+    for (const [i, scenario] of mixed.entries()) {
+      scenarios[scenario](world, times[n * mixed.length + i] as number, { historyDays: options.historyDays ?? 6 });
+    }
+  }
+
+  const steps = world.timeline.ordered();
+  const played = await play(steps, options.play);
+  let sent = 0;
+  let dropped = 0;
+  for (const tracker of world.trackers()) {
     await tracker.close();
     const stats = tracker.stats();
-    report.sent += stats.sent;
-    report.dropped += stats.dropped + stats.queued;
+    sent += stats.sent;
+    dropped += stats.dropped + stats.queued;
   }
   return {
-    ...report,
-    revenue: Math.round(report.revenue * 100) / 100,
-    firstEventAt: new Date(first).toISOString(),
-    lastEventAt: new Date(endAt).toISOString(),
+    report: {
+      shoppers: options.shoppers,
+      events: sent + dropped,
+      sent,
+      dropped,
+      sessions: report.sessions,
+      orders: report.orders,
+      revenue: Math.round(report.revenue * 100) / 100,
+      fraudCases: perScenario * fraudScenarios.length,
+      hardNegatives: perScenario * hardNegativeScenarios.length,
+      replayedSteps: played.replayed,
+      liveSteps: played.live,
+      maxLiveLagMs: played.maxLiveLagMs,
+      firstEventAt: new Date(steps[0]?.at ?? now).toISOString(),
+      lastEventAt: new Date(steps.at(-1)?.at ?? now).toISOString(),
+    },
+    cases: world.cases,
+    acks,
   };
 }

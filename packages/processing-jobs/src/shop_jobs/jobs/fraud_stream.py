@@ -41,6 +41,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--rules", default=None, help="a rules YAML (default: the version shipped with the package)")
     parser.add_argument("--watermark", default="10 minutes", help="how late an event may arrive and still count")
     parser.add_argument("--starting-offsets", default="latest", choices=("earliest", "latest"), help="first run only")
+    parser.add_argument(
+        "--max-offsets-per-trigger",
+        type=int,
+        default=None,
+        help="records per micro-batch at most (default: all available); only for a single-partition topic",
+    )
     when = parser.add_mutually_exclusive_group()
     when.add_argument("--trigger-seconds", type=float, default=1.0, help="micro-batch interval (default 1)")
     when.add_argument("--available-now", action="store_true", help="drain the topic and stop")
@@ -69,6 +75,7 @@ def run(spark: SparkSession, args: argparse.Namespace) -> dict[str, Any]:
         sink=sink,
         watermark=args.watermark,
         starting_offsets=args.starting_offsets,
+        max_offsets_per_trigger=args.max_offsets_per_trigger,
     )
     trigger = {"availableNow": True} if args.available_now else {"processingTime": f"{args.trigger_seconds} seconds"}
     schema = load_event_schema(args.schema_dir).data

@@ -236,6 +236,10 @@ class StreamSettings:
     sink: AlertSink
     watermark: str = "10 minutes"
     starting_offsets: str = "latest"
+    # Caps a micro-batch (catch-up after downtime in bounded steps). Records are split across partitions by
+    # how much each holds, so a cap is only safe on a topic whose partitions hold events in the same time
+    # order; otherwise a partition read ahead moves the watermark past another's events, which are dropped.
+    max_offsets_per_trigger: int | None = None
 
 
 def start_scoring(
@@ -247,12 +251,10 @@ def start_scoring(
     trigger: Mapping[str, Any],
 ) -> Any:
     """Starts the scoring query (returns the StreamingQuery); `trigger` as DataStreamWriter.trigger takes it."""
-    raw = raw_events(
-        spark,
-        settings.brokers,
-        settings.topic,
-        {"startingOffsets": settings.starting_offsets},
-    )
+    options = {"startingOffsets": settings.starting_offsets}
+    if settings.max_offsets_per_trigger is not None:
+        options["maxOffsetsPerTrigger"] = str(settings.max_offsets_per_trigger)
+    raw = raw_events(spark, settings.brokers, settings.topic, options)
     reasons = scope_reasons(scoring_rows(raw, mapping, schema), config, settings.watermark)
     return (
         reasons.writeStream.foreachBatch(alert_batch(config, settings.sink))

@@ -1,0 +1,29 @@
+import { readFile, writeFile } from "node:fs/promises";
+import type { Case } from "./cases.js";
+import type { LoadRun } from "./simulate.js";
+import type { Acks } from "./transport.js";
+
+const jsonLines = (rows: unknown[]) => rows.map((row) => `${JSON.stringify(row)}\n`).join("");
+
+/** labels.jsonl: one case per line. acks.jsonl: {"messageId", "ackedAt"} per accepted event. */
+export async function writeRunFiles(run: LoadRun, paths: { labels?: string; acks?: string }): Promise<void> {
+  if (paths.labels) await writeFile(paths.labels, jsonLines(run.cases));
+  if (paths.acks) {
+    await writeFile(paths.acks, jsonLines([...run.acks].map(([messageId, ackedAt]) => ({ messageId, ackedAt }))));
+  }
+}
+
+const parseLines = (text: string) =>
+  text
+    .split("\n")
+    .filter((line) => line.trim() !== "")
+    .map((line) => JSON.parse(line) as unknown);
+
+export async function readLabels(path: string): Promise<Case[]> {
+  return parseLines(await readFile(path, "utf8")) as Case[];
+}
+
+export async function readAcks(path: string): Promise<Acks> {
+  const rows = parseLines(await readFile(path, "utf8")) as Array<{ messageId: string; ackedAt: number }>;
+  return new Map(rows.map((row) => [row.messageId, row.ackedAt]));
+}
