@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # `make demo`: the whole pipeline on this machine, end to end, then a summary read back from storage.
-#   simulated shoppers → @shop/tracker → collector → Kafka → sink (Lambda handler) → Parquet on S3
-#   → Airflow DAG → Spark sessionization → local query engine → summary
-# Usage: scripts/demo.sh [run|stop]. The stack stays up afterwards for exploring; `make down` stops it.
+#   simulated shoppers (and labelled frauds) → @shop/tracker → collector → Kafka
+#     → fraud scoring stream (Spark) → alerts.fraud → scored against the labels
+#     → sink (Lambda handler) → Parquet on S3 → Airflow DAG → Spark sessionization → local query engine → summary
+# Usage: scripts/demo.sh [run|collector|stop]. The stack stays up afterwards for exploring; `make down` stops it.
+#   collector  only (re)start the demo's collector and leave it running (the fraud benchmark sends through it)
 set -euo pipefail
 source "$(dirname "$0")/stack/common.sh"
 cd "$ROOT"
@@ -13,6 +15,8 @@ COLLECTOR_MARKER="packages/collector/dist/server.js"
 export COLLECTOR_WRITE_KEYS="${COLLECTOR_WRITE_KEYS:-demo-write-key=demo-web-shop}"
 WRITE_KEY="${COLLECTOR_WRITE_KEYS%%=*}"
 SHOPPERS="${DEMO_SHOPPERS:-40}"
+# Cases of each fraud scenario and each hard negative mixed into the shoppers (0: none, no stream).
+FRAUD_CASES="${DEMO_FRAUD_CASES:-1}"
 
 stop_collector() {
   local pid
@@ -45,22 +49,40 @@ run() {
   bash scripts/stack/up.sh
   trap stop_collector EXIT
 
-  log "1/5 collector on http://$COLLECTOR_HOST:$COLLECTOR_PORT"
+  log "1/6 collector on http://$COLLECTOR_HOST:$COLLECTOR_PORT"
   start_collector
 
-  log "2/5 $SHOPPERS simulated shoppers send events through @shop/tracker"
-  node examples/load-generator/dist/cli.js --host "http://$COLLECTOR_HOST:$COLLECTOR_PORT" --write-key "$WRITE_KEY" --shoppers "$SHOPPERS" --seed "${DEMO_SEED:-$RANDOM}" | tee "$DEMO_DIR/load-report.json"
+  if [ "$FRAUD_CASES" -gt 0 ]; then
+    # A fresh stream from the topic's end: the run replays two hours (and customers' histories) in time order,
+    # which a checkpoint whose watermark is already at "now" would drop as late.
+    log "2/6 fraud scoring stream (Spark; log: .stack/stream/fraud/fraud_stream.log)"
+    bash scripts/stack/stream.sh purge
+    FRAUD_STREAM_ARGS="--starting-offsets latest" bash scripts/stack/stream.sh start
+  fi
 
-  log "3/5 sink: Kafka → Parquet on S3 (the Lambda handler, driven by the local runner until caught up)"
+  log "3/6 $SHOPPERS simulated shoppers and $FRAUD_CASES case(s) of each fraud scenario and hard negative send events through @shop/tracker"
+  node examples/load-generator/dist/cli.js --host "http://$COLLECTOR_HOST:$COLLECTOR_PORT" --write-key "$WRITE_KEY" \
+    --shoppers "$SHOPPERS" --seed "${DEMO_SEED:-$RANDOM}" --fraud-cases "$FRAUD_CASES" \
+    --labels "$DEMO_DIR/labels.jsonl" --acks "$DEMO_DIR/acks.jsonl" | tee "$DEMO_DIR/load-report.json"
+
+  if [ "$FRAUD_CASES" -gt 0 ]; then
+    log "    fraud alerts on $KAFKA_TOPIC_FRAUD, scored against the run's labels ($DEMO_DIR/fraud-score.json)"
+    node examples/load-generator/dist/score-cli.js --labels "$DEMO_DIR/labels.jsonl" --acks "$DEMO_DIR/acks.jsonl" \
+      --settle-seconds 15 --show 6 >"$DEMO_DIR/fraud-score.json" || true
+    node -e 'const s = require(process.argv[1]); console.log(JSON.stringify({ precision: s.precision, recall: s.recall, frauds: s.fraudCases, detected: s.detected, falseAlarms: s.falseAlarms, latency: s.latency }))' "$DEMO_DIR/fraud-score.json"
+  fi
+
+  log "4/6 sink: Kafka → Parquet on S3 (the Lambda handler, driven by the local runner until caught up)"
   node packages/s3-sink/dist/local/cli.js --idle-exit-ms 4000
 
   # The simulated visits may straddle midnight (UTC): one daily run per day they touch.
   local first_day last_day day
-  first_day="$(node -e 'console.log(require(process.argv[1]).firstEventAt.slice(0, 10))' "$DEMO_DIR/load-report.json")"
+  # From the shoppers' window on: the customers' older histories stay in the lake unsessionized.
+  first_day="$(node -e 'console.log(require(process.argv[1]).windowFrom.slice(0, 10))' "$DEMO_DIR/load-report.json")"
   last_day="$(node -e 'console.log(require(process.argv[1]).lastEventAt.slice(0, 10))' "$DEMO_DIR/load-report.json")"
   day="$first_day"
   while [[ ! "$day" > "$last_day" ]]; do
-    log "4/5 Airflow DAG shop_daily_batch for $day → Spark sessionization (log: .stack/demo/airflow-$day.log)"
+    log "5/6 Airflow DAG shop_daily_batch for $day → Spark sessionization (log: .stack/demo/airflow-$day.log)"
     if ! bash packages/airflow-dags/scripts/run-dag-local.sh shop_daily_batch "$day" >"$DEMO_DIR/airflow-$day.log" 2>&1; then
       tail -n 40 "$DEMO_DIR/airflow-$day.log" >&2
       die "the Airflow run for $day failed"
@@ -69,13 +91,14 @@ run() {
     day="$(date -u -d "$day + 1 day" +%F)"
   done
 
-  log "5/5 summary from the local query engine (Parquet read back from S3)"
+  log "6/6 summary from the local query engine (Parquet read back from S3)"
   node packages/query/dist/cli.js summary
-  log "demo finished in $((SECONDS - started))s. Explore: node packages/query/dist/cli.js sql \"SELECT ...\"; stop everything: make down"
+  log "demo finished in $((SECONDS - started))s. Explore: node packages/query/dist/cli.js sql \"SELECT ...\"; alerts: $KAFKA_TOPIC_FRAUD and s3://$S3_BUCKET/fraud_alerts; stop everything: make down"
 }
 
 case "${1:-run}" in
   run) run ;;
+  collector) start_collector && log "collector on http://$COLLECTOR_HOST:$COLLECTOR_PORT (pid $(cat "$COLLECTOR_PID"))" ;;
   stop) stop_collector ;;
-  *) die "usage: $0 [run|stop]" ;;
+  *) die "usage: $0 [run|collector|stop]" ;;
 esac

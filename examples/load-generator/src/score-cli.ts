@@ -2,14 +2,15 @@
 import { parseArgs } from "node:util";
 import { readAlerts } from "./alerts-reader.js";
 import { readAcks, readLabels } from "./labels.js";
-import { scoreRun } from "./score.js";
+import { caseIndex, type SeenAlert, scoreRun } from "./score.js";
 
 const usage = `usage: shop-fraud-score --labels FILE [--acks FILE] [--brokers HOST:PORT,...] [--topic alerts.fraud]
-  [--settle-seconds 20] [--timeout-seconds 300] [--min-precision P] [--min-recall R]
+  [--settle-seconds 20] [--timeout-seconds 300] [--min-precision P] [--min-recall R] [--show N]
 
 Reads the alert records on the topic, matches them to the labelled cases of a load generator run
 (shop-load-generator --fraud-cases N --labels FILE --acks FILE) and prints precision, recall and alert
-latency as JSON. Exits 1 when a --min-* bound is not met.`;
+latency as JSON. --show N also prints N of the run's alerts, with their reasons, to stderr.
+Exits 1 when a --min-* bound is not met.`;
 
 const { values } = parseArgs({
   options: {
@@ -21,6 +22,7 @@ const { values } = parseArgs({
     "timeout-seconds": { type: "string", default: "300" },
     "min-precision": { type: "string" },
     "min-recall": { type: "string" },
+    show: { type: "string", default: "0" },
     help: { type: "boolean", default: false },
   },
 });
@@ -49,6 +51,22 @@ const alerts = await readAlerts({
   timeoutMs: timeout * 1000,
 });
 const score = scoreRun(cases, alerts, acks);
+const find = caseIndex(cases);
+const shown = new Set<string>();
+const describe = (alert: SeenAlert) => {
+  const about = alert.orderId ? `order ${alert.orderId}` : alert.checkoutId ? `checkout ${alert.checkoutId}` : "";
+  const reasons = alert.reasons.map((r) => `    - ${r.text ?? r.code}`).join("\n");
+  return `alert ${alert.alertId.slice(0, 8)} score ${alert.score} on ${alert.eventName ?? "event"} ${about} (case: ${find(alert)?.scenario})\n${reasons}`;
+};
+for (const alert of alerts) {
+  if (shown.size >= Number(values.show)) break;
+  const c = find(alert);
+  // One alert per case: the first.
+  if (c && !shown.has(c.caseId)) {
+    shown.add(c.caseId);
+    console.error(describe(alert));
+  }
+}
 console.log(JSON.stringify(score, null, 2));
 const failed =
   (minPrecision !== undefined && score.precision < minPrecision) ||

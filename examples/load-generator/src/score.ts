@@ -11,7 +11,8 @@ export interface SeenAlert {
   userId?: string | null;
   anonymousId?: string | null;
   score: number;
-  reasons: Array<{ code: string }>;
+  reasons: Array<{ code: string; text?: string }>;
+  eventName?: string;
   /** The Kafka record's timestamp (epoch ms): when the job produced it. */
   producedAt: number;
 }
@@ -46,7 +47,7 @@ export function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] as number;
 }
 
-function caseIndex(cases: readonly Case[]) {
+export function caseIndex(cases: readonly Case[]) {
   const by = {
     order: new Map<string, Case>(),
     checkout: new Map<string, Case>(),

@@ -42,6 +42,8 @@ export interface LoadReport {
   liveSteps: number;
   /** Worst delay of a live step behind its time: above a second, the generator could not keep up. */
   maxLiveLagMs: number;
+  /** The ordinary shoppers' window starts here; firstEventAt may be earlier (the customers' histories). */
+  windowFrom: string;
   firstEventAt: string;
   lastEventAt: string;
 }
@@ -122,6 +124,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadRun> {
       replayedSteps: played.replayed,
       liveSteps: played.live,
       maxLiveLagMs: played.maxLiveLagMs,
+      windowFrom: new Date(windowStart).toISOString(),
       firstEventAt: new Date(steps[0]?.at ?? now).toISOString(),
       lastEventAt: new Date(steps.at(-1)?.at ?? now).toISOString(),
     },

@@ -13,8 +13,9 @@ stops: {"batches", "records", "malformed"}. Exit codes: 0 done, 2 bad arguments 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pyspark.sql import SparkSession
@@ -46,6 +47,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         type=int,
         default=None,
         help="records per micro-batch at most (default: all available); only for a single-partition topic",
+    )
+    parser.add_argument(
+        "--progress-log",
+        default=None,
+        help="append each micro-batch's progress (rows, rates, durations) here as a JSON line (local runs, benchmarks)",
     )
     when = parser.add_mutually_exclusive_group()
     when.add_argument("--trigger-seconds", type=float, default=1.0, help="micro-batch interval (default 1)")
@@ -80,8 +86,40 @@ def run(spark: SparkSession, args: argparse.Namespace) -> dict[str, Any]:
     trigger = {"availableNow": True} if args.available_now else {"processingTime": f"{args.trigger_seconds} seconds"}
     schema = load_event_schema(args.schema_dir).data
     query = start_scoring(spark, settings, config, load_storage_mapping(args.schema_dir), schema, trigger)
+    if args.progress_log:
+        follow_progress(query, args.progress_log)
     query.awaitTermination()
     return {"batches": len(query.recentProgress), **observed_totals(query.recentProgress)}
+
+
+def progress_line(progress: Mapping[str, Any]) -> dict[str, Any]:
+    """What a benchmark or an operator needs of one StreamingQueryProgress (its JSON form)."""
+    return {
+        "batchId": progress.get("batchId"),
+        "timestamp": progress.get("timestamp"),
+        "numInputRows": progress.get("numInputRows"),
+        "inputRowsPerSecond": progress.get("inputRowsPerSecond"),
+        "processedRowsPerSecond": progress.get("processedRowsPerSecond"),
+        "triggerExecutionMs": (progress.get("durationMs") or {}).get("triggerExecution"),
+        "durationMs": progress.get("durationMs") or {},
+        "watermark": (progress.get("eventTime") or {}).get("watermark"),
+        "stateRows": sum(op.get("numRowsTotal", 0) for op in progress.get("stateOperators") or []),
+    }
+
+
+def follow_progress(query: Any, path: str, poll_seconds: float = 1.0) -> None:
+    """Appends every new batch's progress to `path` until the query stops (query.recentProgress holds only the
+    last 100 batches, so it is read as it goes)."""
+    last = -1
+    with open(path, "a", encoding="utf-8") as out:
+        while query.isActive:
+            query.awaitTermination(poll_seconds)
+            for progress in query.recentProgress:
+                line = progress_line(json.loads(progress.json))
+                if line["batchId"] is not None and line["batchId"] > last:
+                    last = line["batchId"]
+                    out.write(json.dumps(line, sort_keys=True) + "\n")
+            out.flush()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
