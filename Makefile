@@ -1,7 +1,7 @@
 # Shop Analytics — one entry point for humans and CI. Every target installs what it needs first.
 SHELL := /usr/bin/env bash
 .DEFAULT_GOAL := help
-.PHONY: help install build lint typecheck up down status test test-browser demo bench clean
+.PHONY: help install build lint typecheck up down status stream test test-browser demo bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -21,11 +21,14 @@ typecheck: install ## tsc --noEmit in every TypeScript package
 up: install ## start the local stack (Kafka, S3-compatible store) and wait until healthy
 	@bash scripts/stack/up.sh
 
-down: ## stop everything the stack and the demo started
+stream: install ## start the stack if needed and the fraud scoring stream (scripts/stack/stream.sh)
+	@bash scripts/stack/stream.sh start
+
+down: ## stop everything the stack, the stream and the demo started
 	@bash scripts/demo.sh stop
 	@bash scripts/stack/down.sh
 
-status: ## show what is running
+status: ## show what is running (Kafka, S3, the fraud stream)
 	@bash scripts/stack/status.sh
 
 test: ## install, start the stack, run every suite (TS, Python, end to end), stop the stack

@@ -18,6 +18,29 @@ SHOPPERS="${DEMO_SHOPPERS:-40}"
 # Cases of each fraud scenario and each hard negative mixed into the shoppers (0: none, no stream).
 FRAUD_CASES="${DEMO_FRAUD_CASES:-1}"
 
+HOLD_PID="$DEMO_DIR/order-hold.pid"
+HOLD_MARKER="examples/order-hold/dist/cli.js"
+
+# The consumer example (examples/order-hold): places a hold on each alert's order; without a webhook URL its
+# built-in stand-in shop prints the holds (to $DEMO_DIR/holds.txt).
+start_order_hold() {
+  stop_order_hold
+  mkdir -p "$DEMO_DIR"
+  ORDER_HOLD_GROUP_ID=shop-order-hold-demo ORDER_HOLD_FROM_BEGINNING=false ORDER_HOLD_STATE_DIR="$DEMO_DIR/order-hold" \
+    nohup node "$ROOT/$HOLD_MARKER" >"$DEMO_DIR/holds.txt" 2>"$DEMO_DIR/order-hold.log" &
+  echo $! >"$HOLD_PID"
+}
+
+stop_order_hold() {
+  local pid
+  if pid="$(pid_of "$HOLD_PID" "$HOLD_MARKER")"; then
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+  rm -f "$HOLD_PID"
+}
+
 stop_collector() {
   local pid
   if pid="$(pid_of "$COLLECTOR_PID" "$COLLECTOR_MARKER")"; then
@@ -47,7 +70,7 @@ run() {
   bash scripts/bootstrap.sh all
   bash scripts/run.sh pnpm exec turbo run build --output-logs=errors-only
   bash scripts/stack/up.sh
-  trap stop_collector EXIT
+  trap 'stop_order_hold; stop_collector' EXIT
 
   log "1/6 collector on http://$COLLECTOR_HOST:$COLLECTOR_PORT"
   start_collector
@@ -58,6 +81,7 @@ run() {
     log "2/6 fraud scoring stream (Spark; log: .stack/stream/fraud/fraud_stream.log)"
     bash scripts/stack/stream.sh purge
     FRAUD_STREAM_ARGS="--starting-offsets latest" bash scripts/stack/stream.sh start
+    start_order_hold
   fi
 
   log "3/6 $SHOPPERS simulated shoppers and $FRAUD_CASES case(s) of each fraud scenario and hard negative send events through @shop/tracker"
@@ -70,6 +94,9 @@ run() {
     node examples/load-generator/dist/score-cli.js --labels "$DEMO_DIR/labels.jsonl" --acks "$DEMO_DIR/acks.jsonl" \
       --settle-seconds 15 --show 6 >"$DEMO_DIR/fraud-score.json" || true
     node -e 'const s = require(process.argv[1]); console.log(JSON.stringify({ precision: s.precision, recall: s.recall, frauds: s.fraudCases, detected: s.detected, falseAlarms: s.falseAlarms, latency: s.latency }))' "$DEMO_DIR/fraud-score.json"
+    stop_order_hold
+    log "    examples/order-hold placed $(grep -c "hold placed" "$DEMO_DIR/holds.txt" || true) hold(s) on orders and checkouts ($DEMO_DIR/holds.txt):"
+    grep "hold placed" "$DEMO_DIR/holds.txt" | head -n 3 | sed 's/^/    /' || true
   fi
 
   log "4/6 sink: Kafka → Parquet on S3 (the Lambda handler, driven by the local runner until caught up)"
@@ -99,6 +126,6 @@ run() {
 case "${1:-run}" in
   run) run ;;
   collector) start_collector && log "collector on http://$COLLECTOR_HOST:$COLLECTOR_PORT (pid $(cat "$COLLECTOR_PID"))" ;;
-  stop) stop_collector ;;
+  stop) stop_order_hold && stop_collector ;;
   *) die "usage: $0 [run|collector|stop]" ;;
 esac

@@ -1,7 +1,9 @@
 # shellcheck shell=bash
-# Process bookkeeping shared by kafka.sh and s3.sh. Sourced, never run.
+# Process bookkeeping shared by kafka.sh, s3.sh and stream.sh. Sourced, never run.
 # Each service keeps one PID file; a PID only counts as ours while its command line still carries
 # the service's marker (a path under .stack/), so a recycled PID is never signalled.
+# A service runs in a session of its own (start_daemon), so the processes it starts (the fraud
+# stream's Spark JVM and Python workers, say) are found by session id and stopped with it.
 
 # shellcheck source=../lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
@@ -83,58 +85,99 @@ pids_by_marker() {
   return 0
 }
 
-# term_and_wait NAME PID...: SIGTERM, wait up to STOP_TIMEOUT s, then SIGKILL; waits for exit.
+# session_of PID: the session id of a live process (field 6 of /proc/PID/stat).
+session_of() {
+  sed -n 's/^.*) . [0-9-]* [0-9-]* \([0-9-]*\) .*/\1/p' "/proc/$1/stat" 2>/dev/null
+}
+
+# session_members SID...: every live process (zombies excluded) in these sessions, one PID a line.
+# The kernel does not hand out a PID again while a session of that id has a process left, so the
+# members of a session that a service of ours leads (or led, until a moment ago) are ours too.
+session_members() {
+  ps -e -o sid=,pid=,stat= 2>/dev/null | awk -v sids=" $* " -v self="$$" \
+    'index(sids, " " $1 " ") && $3 !~ /^Z/ && $2 != self { print $2 }'
+}
+
+# survivors "SID..." PID...: which of the PIDs are still alive, then the other live members of the
+# sessions, one PID a line.
+survivors() {
+  local sids="$1" pid
+  shift
+  for pid in "$@"; do alive "$pid" && printf '%s\n' "$pid"; done
+  # shellcheck disable=SC2086 # a list of session ids
+  [ -z "$sids" ] || session_members $sids
+}
+
+# term_and_wait NAME "SID..." PID...: SIGTERM to the PIDs and every process of the sessions, wait up to
+# STOP_TIMEOUT s, then SIGKILL; returns once all are gone, also children that outlive their parent.
 # Sets STOP_KILLED=1 when SIGKILL was needed (the process had no chance to finish its exit work).
 term_and_wait() {
-  local name="$1" pid left i
-  shift
-  kill -TERM "$@" 2>/dev/null || true
+  local name="$1" sids="$2" i left=()
+  shift 2
+  mapfile -t left < <(survivors "$sids" "$@" | sort -un)
+  ((${#left[@]} == 0)) && return 0
+  kill -TERM "${left[@]}" 2>/dev/null || true
   for ((i = 0; i < STOP_TIMEOUT * 10; i++)); do
-    left=()
-    for pid in "$@"; do alive "$pid" && left+=("$pid"); done
+    mapfile -t left < <(survivors "$sids" "$@" | sort -un)
     ((${#left[@]} == 0)) && return 0
     sleep 0.1
   done
   log "$name: still running after ${STOP_TIMEOUT}s, sending SIGKILL to ${left[*]}"
   # shellcheck disable=SC2034 # read by kafka.sh
   STOP_KILLED=1
-  kill -KILL "${left[@]}" 2>/dev/null || true
   for ((i = 0; i < 50; i++)); do
-    left=()
-    for pid in "$@"; do alive "$pid" && left+=("$pid"); done
-    ((${#left[@]} == 0)) && return 0
+    # Again every second: a child may have been forked while the others were being killed.
+    ((i % 10 == 0)) && { kill -KILL "${left[@]}" 2>/dev/null || true; }
     sleep 0.1
+    mapfile -t left < <(survivors "$sids" "$@" | sort -un)
+    ((${#left[@]} == 0)) && return 0
   done
   die "$name: ${left[*]} survived SIGKILL"
 }
 
-# stop_pid PIDFILE MARKER NAME: stops the recorded process, and any other process with our marker
-# (one whose PID file was lost, e.g. deleted by hand), then removes the PID file.
+# stop_pid PIDFILE MARKER NAME [MARKER...]: stops the recorded process with every process of its
+# session, and any other process with one of the markers (one whose PID file was lost, e.g. deleted
+# by hand, or a child that outlived its parent: the extra markers name such children), then removes
+# the PID file. Returns once all of them are gone. Says "not running" unless STOP_QUIET=1.
 stop_pid() {
-  local pidfile="$1" marker="$2" name="$3" pids=() pid
+  local pidfile="$1" marker="$2" name="$3" pids=() pid sid sids="" recorded
+  shift 3
   if pid="$(pid_of "$pidfile" "$marker")"; then
     pids+=("$pid")
   fi
-  while read -r pid; do
-    [ -n "$pid" ] && [[ " ${pids[*]} " != *" $pid "* ]] && pids+=("$pid")
-  done < <(pids_by_marker "$marker")
+  for marker in "$marker" "$@"; do
+    while read -r pid; do
+      [ -n "$pid" ] && [[ " ${pids[*]} " != *" $pid "* ]] && pids+=("$pid")
+    done < <(pids_by_marker "$marker")
+  done
   if ((${#pids[@]} == 0)); then
     rm -f "$pidfile"
-    log "$name: not running"
+    [ "${STOP_QUIET:-0}" = 1 ] || log "$name: not running"
     return 0
   fi
+  # Each service's session goes with it: the one start_daemon made, which the process leads, or led
+  # (its id is the PID in the PID file) when only a child of it is left.
+  recorded="$(cat "$pidfile" 2>/dev/null || true)"
+  for pid in "${pids[@]}"; do
+    sid="$(session_of "$pid")"
+    if [ -n "$sid" ] && { [ "$sid" = "$pid" ] || [ "$sid" = "$recorded" ]; } && [[ "$sids " != *" $sid "* ]]; then
+      sids+=" $sid"
+    fi
+  done
   log "$name: stopping (pid ${pids[*]})"
-  term_and_wait "$name" "${pids[@]}"
+  term_and_wait "$name" "$sids" "${pids[@]}"
   rm -f "$pidfile"
   log "$name: stopped"
 }
 
-# lock_service NAME: serialises start/stop of one service, so that two up.sh run at once (two test
-# suites, say) do not both launch a broker and overwrite each other's PID file. Held until exit.
+# lock_service NAME [LOCKFILE]: serialises start/stop of one service, so that two up.sh run at once
+# (two test suites, say) do not both launch a broker and overwrite each other's PID file. Held until
+# exit. LOCKFILE defaults to $STACK_DIR/.NAME.lock.
 lock_service() {
-  mkdir -p "$STACK_DIR"
-  exec 9>"$STACK_DIR/.$1.lock"
-  flock -w 300 9 || die "$1: another start/stop has held $STACK_DIR/.$1.lock for 5 minutes"
+  local lockfile="${2:-$STACK_DIR/.$1.lock}"
+  mkdir -p "$(dirname "$lockfile")"
+  exec 9>"$lockfile"
+  flock -w 300 9 || die "$1: another start/stop has held $lockfile for 5 minutes"
 }
 
 # fail_with_logs NAME MESSAGE LOGFILE...: prints the tail of each log, then dies.

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Stops the processes the stack started (SIGTERM, then SIGKILL after STACK_STOP_TIMEOUT s) and
-# waits until they are gone.
-# Usage: scripts/stack/down.sh [--purge]   --purge also deletes Kafka's data and both logs
+# waits until they are gone: the fraud stream (stream.sh, when it runs), then Kafka and S3.
+# Usage: scripts/stack/down.sh [--purge]   --purge also deletes Kafka's data and both logs (the
+# stream's checkpoint stays; its next start sees the new broker and begins a fresh one)
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 # shellcheck source=../lib.sh
@@ -13,6 +14,9 @@ case "${1:-}" in
   --purge) action=purge ;;
   *) die "usage: $0 [--purge]" ;;
 esac
+
+# The stream first: it is a client of both. Quiet when it does not run, as it mostly does not.
+bash "$HERE/stream.sh" stop --quiet || die "could not stop the fraud stream"
 
 # Both at once: the broker's controlled shutdown takes a few seconds, moto's none.
 bash "$HERE/s3.sh" "$action" &

@@ -10,6 +10,7 @@
 # BENCH_WINDOW_MINUTES (10), BENCH_LIVE_SECONDS (360), BENCH_FRAUD_CASES (2 of each scenario per run).
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
+# shellcheck source=../../../scripts/stack/common.sh
 source "$HERE/../../../scripts/stack/common.sh"
 cd "$ROOT"
 
@@ -30,7 +31,7 @@ bash scripts/demo.sh collector
 trap 'bash scripts/demo.sh stop' EXIT
 
 run_once() { # run_once NAME TRIGGER_SECONDS
-  local name="$1" trigger="$2" dir="$OUT/$1"
+  local trigger="$2" dir="$OUT/$1"
   mkdir -p "$dir"
   export FRAUD_STREAM_DIR="$dir/stream"
   export FRAUD_STREAM_ARGS="--starting-offsets latest --trigger-seconds $trigger --progress-log $dir/progress.jsonl"
