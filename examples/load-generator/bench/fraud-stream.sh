@@ -7,7 +7,7 @@
 # Prints per run: background rate, alert latency p50/p95/max (collector's 2xx for the triggering event → the
 # alert record on Kafka), precision/recall, the burst's throughput and the live batches' duration vs the trigger.
 # Settings: BENCH_TRIGGERS ("1 0": seconds; 0 = as fast as possible), BENCH_ROUNDS (2), BENCH_SHOPPERS (1500),
-# BENCH_WINDOW_MINUTES (10), BENCH_LIVE_SECONDS (360), BENCH_FRAUD_CASES (2 of each scenario per run).
+# BENCH_WINDOW_MINUTES (10), BENCH_LIVE_SECONDS (300), BENCH_FRAUD_CASES (2 of each scenario per run).
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 # shellcheck source=../../../scripts/stack/common.sh
@@ -18,7 +18,7 @@ TRIGGERS="${BENCH_TRIGGERS:-1 0}"
 ROUNDS="${BENCH_ROUNDS:-2}"
 SHOPPERS="${BENCH_SHOPPERS:-1500}"
 WINDOW_MINUTES="${BENCH_WINDOW_MINUTES:-10}"
-LIVE_SECONDS="${BENCH_LIVE_SECONDS:-360}"
+LIVE_SECONDS="${BENCH_LIVE_SECONDS:-300}"
 FRAUD_CASES="${BENCH_FRAUD_CASES:-2}"
 OUT="$STACK_DIR/bench/fraud-stream"
 GEN="examples/load-generator/dist"
@@ -39,7 +39,8 @@ run_once() { # run_once NAME TRIGGER_SECONDS
   bash scripts/stack/stream.sh start
   node "$GEN/cli.js" --host "http://$COLLECTOR_HOST:$COLLECTOR_PORT" --write-key "$WRITE_KEY" --seed "$RANDOM" \
     --shoppers "$SHOPPERS" --window-minutes "$WINDOW_MINUTES" --live-seconds "$LIVE_SECONDS" \
-    --fraud-cases "$FRAUD_CASES" --labels "$dir/labels.jsonl" --acks "$dir/acks.jsonl" >"$dir/load-report.json"
+    --fraud-cases "$FRAUD_CASES" --labels "$dir/labels.jsonl" --acks "$dir/acks.jsonl" >"$dir/load-report.json" ||
+    log "the generator gave up on some events (dropped, failedSends in $dir/load-report.json); scoring the run anyway"
   node "$GEN/score-cli.js" --labels "$dir/labels.jsonl" --acks "$dir/acks.jsonl" --settle-seconds 30 >"$dir/score.json" || true
   bash scripts/stack/stream.sh stop
   unset FRAUD_STREAM_DIR FRAUD_STREAM_ARGS

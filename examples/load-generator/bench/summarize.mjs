@@ -15,11 +15,11 @@ if (process.argv[2] === "--table") {
   const rows = lines(process.argv[3]);
   const fmt = (v, d = 0) => (v === null || v === undefined ? "-" : Number(v).toFixed(d));
   console.log(
-    "run          trigger  live ev/s  latency p50/p95/max (ms)   precision recall  burst rows/s  live batch p50/p95 (ms)",
+    "run          trigger  live ev/s  latency p50/p95/max (ms)   precision recall  burst rows/s  live batch p50/p95 (ms)  dropped",
   );
   for (const r of rows) {
     console.log(
-      `${r.run.padEnd(12)} ${String(r.triggerSeconds).padStart(5)} s ${fmt(r.liveEventsPerSecond, 1).padStart(9)}  ${`${fmt(r.latency?.p50Ms)}/${fmt(r.latency?.p95Ms)}/${fmt(r.latency?.maxMs)}`.padEnd(26)} ${fmt(r.precision, 2).padStart(9)} ${fmt(r.recall, 2).padStart(6)}  ${fmt(r.burstRowsPerSecond).padStart(12)}  ${fmt(r.liveBatchMs?.p50)}/${fmt(r.liveBatchMs?.p95)}`,
+      `${r.run.padEnd(12)} ${String(r.triggerSeconds).padStart(5)} s ${fmt(r.liveEventsPerSecond, 1).padStart(9)}  ${`${fmt(r.latency?.p50Ms)}/${fmt(r.latency?.p95Ms)}/${fmt(r.latency?.maxMs)}`.padEnd(26)} ${fmt(r.precision, 2).padStart(9)} ${fmt(r.recall, 2).padStart(6)}  ${fmt(r.burstRowsPerSecond).padStart(12)}  ${`${fmt(r.liveBatchMs?.p50)}/${fmt(r.liveBatchMs?.p95)}`.padEnd(24)} ${r.dropped}`,
     );
   }
   process.exit(0);
@@ -45,6 +45,7 @@ console.log(
     liveEventsPerSecond: report.liveSteps / Number(liveSeconds),
     maxLiveLagMs: report.maxLiveLagMs,
     dropped: report.dropped,
+    failedSends: report.failedSends,
     latency: score.latency,
     precision: score.precision,
     recall: score.recall,

@@ -4,7 +4,7 @@ import { type PlayOptions, play } from "./play.js";
 import { seededRandom } from "./random.js";
 import { scenarios } from "./scenarios/fraud.js";
 import { scheduleShopper } from "./shopper.js";
-import { type Acks, fetchTransports, sendingNow, type TransportFactory } from "./transport.js";
+import { type Acks, type FailedSends, fetchTransports, sendingNow, type TransportFactory } from "./transport.js";
 import { World } from "./world.js";
 
 export interface LoadOptions {
@@ -33,6 +33,8 @@ export interface LoadReport {
   events: number;
   sent: number;
   dropped: number;
+  /** Requests answered with something other than 2xx (retried by the SDK, or given up), by status. */
+  failedSends: Record<string, number>;
   sessions: number;
   orders: number;
   revenue: number;
@@ -71,11 +73,12 @@ export async function runLoad(options: LoadOptions): Promise<LoadRun> {
   const now = options.now ?? Date.now();
   const liveMs = options.liveMs ?? 0;
   const acks: Acks = new Map();
+  const failed: FailedSends = new Map();
   const world = new World({
     host: options.host,
     writeKey: options.writeKey,
     random,
-    transports: sendingNow(options.transports ?? fetchTransports, acks),
+    transports: sendingNow(options.transports ?? fetchTransports, acks, failed),
     runTag: options.runTag ?? `${options.seed}-${now.toString(36)}`,
   });
   const windowStart = now - options.windowMs;
@@ -116,6 +119,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadRun> {
       events: sent + dropped,
       sent,
       dropped,
+      failedSends: Object.fromEntries(failed),
       sessions: report.sessions,
       orders: report.orders,
       revenue: Math.round(report.revenue * 100) / 100,

@@ -24,12 +24,18 @@ export type Acks = Map<string, number>;
  * now: sentAt is stamped with the real time so the collector's skew correction keeps the simulated
  * times, as it does for a device that queued events offline. Accepted events are noted in `acks`.
  */
-export function sendingNow(transports: TransportFactory, acks?: Acks): TransportFactory {
+/** How many requests got each answer that was not a 2xx (0: no answer, a network error). */
+export type FailedSends = Map<number, number>;
+
+export function sendingNow(transports: TransportFactory, acks?: Acks, failed?: FailedSends): TransportFactory {
   return (ip) => {
     const transport = transports(ip);
     return {
       send: async (url, payload: BatchPayload) => {
         const result = await transport.send(url, { ...payload, sentAt: new Date().toISOString() });
+        if (failed && (result.status < 200 || result.status >= 300)) {
+          failed.set(result.status, (failed.get(result.status) ?? 0) + 1);
+        }
         if (acks && result.status >= 200 && result.status < 300) {
           const at = Date.now();
           for (const event of payload.batch) if (event.messageId) acks.set(event.messageId, at);
