@@ -62,8 +62,11 @@ const MINUTE = 60_000;
 
 /** Where the scenario cases start: spread over the live part, or over the past window's newer part. */
 function caseTimes(now: number, windowMs: number, liveMs: number, count: number, random: () => number): number[] {
+  // Live cases start after the first minute: a stream that started with the run is still catching up on the
+  // replayed window then, and an alert's latency would measure that backlog, not the scoring.
+  const lead = Math.min(MINUTE, liveMs / 2);
   const [from, to] =
-    liveMs > 0 ? [now, now + Math.max(0, liveMs - 5 * MINUTE)] : [now - windowMs * 0.7, now - 20 * MINUTE];
+    liveMs > 0 ? [now + lead, now + Math.max(lead, liveMs - 5 * MINUTE)] : [now - windowMs * 0.7, now - 20 * MINUTE];
   const span = Math.max(0, to - from);
   return Array.from({ length: count }, () => Math.floor(Math.max(from, now - windowMs) + random() * span));
 }
