@@ -11,7 +11,7 @@ cd "$ROOT"
 
 DEMO_DIR="$STACK_DIR/demo"
 COLLECTOR_PID="$DEMO_DIR/collector.pid"
-COLLECTOR_MARKER="packages/collector/dist/server.js"
+COLLECTOR_MARKER="$ROOT/packages/collector/dist/server.js"
 export COLLECTOR_WRITE_KEYS="${COLLECTOR_WRITE_KEYS:-demo-write-key=demo-web-shop}"
 WRITE_KEY="${COLLECTOR_WRITE_KEYS%%=*}"
 SHOPPERS="${DEMO_SHOPPERS:-40}"
@@ -19,42 +19,25 @@ SHOPPERS="${DEMO_SHOPPERS:-40}"
 FRAUD_CASES="${DEMO_FRAUD_CASES:-1}"
 
 HOLD_PID="$DEMO_DIR/order-hold.pid"
-HOLD_MARKER="examples/order-hold/dist/cli.js"
+HOLD_MARKER="$ROOT/examples/order-hold/dist/cli.js"
+HOLD_LOG="$DEMO_DIR/order-hold.log"
 
 # The consumer example (examples/order-hold): places a hold on each alert's order; without a webhook URL its
-# built-in stand-in shop prints the holds (to $DEMO_DIR/holds.txt).
+# built-in stand-in shop prints the holds (into $HOLD_LOG, beside its JSON log lines).
 start_order_hold() {
   stop_order_hold
   mkdir -p "$DEMO_DIR"
-  ORDER_HOLD_GROUP_ID=shop-order-hold-demo ORDER_HOLD_FROM_BEGINNING=false ORDER_HOLD_STATE_DIR="$DEMO_DIR/order-hold" \
-    nohup node "$ROOT/$HOLD_MARKER" >"$DEMO_DIR/holds.txt" 2>"$DEMO_DIR/order-hold.log" &
-  echo $! >"$HOLD_PID"
+  start_daemon "$HOLD_PID" "$HOLD_LOG" env ORDER_HOLD_GROUP_ID=shop-order-hold-demo ORDER_HOLD_FROM_BEGINNING=false \
+    ORDER_HOLD_STATE_DIR="$DEMO_DIR/order-hold" node "$HOLD_MARKER"
 }
 
-stop_order_hold() {
-  local pid
-  if pid="$(pid_of "$HOLD_PID" "$HOLD_MARKER")"; then
-    kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
-  fi
-  rm -f "$HOLD_PID"
-}
-
-stop_collector() {
-  local pid
-  if pid="$(pid_of "$COLLECTOR_PID" "$COLLECTOR_MARKER")"; then
-    kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
-  fi
-  rm -f "$COLLECTOR_PID"
-}
+stop_order_hold() { STOP_QUIET=1 stop_pid "$HOLD_PID" "$HOLD_MARKER" order-hold; }
+stop_collector() { STOP_QUIET=1 stop_pid "$COLLECTOR_PID" "$COLLECTOR_MARKER" collector; }
 
 start_collector() {
   stop_collector
   mkdir -p "$DEMO_DIR"
-  start_daemon "$COLLECTOR_PID" "$DEMO_DIR/collector.log" node "$ROOT/$COLLECTOR_MARKER"
+  start_daemon "$COLLECTOR_PID" "$DEMO_DIR/collector.log" node "$COLLECTOR_MARKER"
   local url="http://$COLLECTOR_HOST:$COLLECTOR_PORT/ready"
   for _ in $(seq 1 100); do
     if curl -fsS "$url" >/dev/null 2>&1; then return 0; fi
@@ -95,8 +78,8 @@ run() {
       --settle-seconds 15 --show 6 >"$DEMO_DIR/fraud-score.json" || true
     node -e 'const s = require(process.argv[1]); console.log(JSON.stringify({ precision: s.precision, recall: s.recall, frauds: s.fraudCases, detected: s.detected, falseAlarms: s.falseAlarms, latency: s.latency }))' "$DEMO_DIR/fraud-score.json"
     stop_order_hold
-    log "    examples/order-hold placed $(grep -c "hold placed" "$DEMO_DIR/holds.txt" || true) hold(s) on orders and checkouts ($DEMO_DIR/holds.txt):"
-    grep "hold placed" "$DEMO_DIR/holds.txt" | head -n 3 | sed 's/^/    /' || true
+    log "    examples/order-hold placed $(grep -c "hold placed" "$HOLD_LOG" || true) hold(s) on orders and checkouts ($HOLD_LOG):"
+    grep "hold placed" "$HOLD_LOG" | head -n 3 | sed 's/^/    /' || true
   fi
 
   log "4/6 sink: Kafka → Parquet on S3 (the Lambda handler, driven by the local runner until caught up)"

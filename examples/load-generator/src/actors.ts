@@ -1,9 +1,14 @@
+import type { EcommerceEventName, EcommerceProperties } from "@shop/event-schema";
 import { createTracker, type Tracker } from "@shop/tracker";
 import type { Random } from "./random.js";
 import type { Timeline } from "./timeline.js";
 import type { TransportFactory } from "./transport.js";
 
 type Properties = Record<string, unknown>;
+/** As `Tracker.track`: spec e-commerce events get their properties type-checked against the contract. */
+type TrackProperties<Name extends string> = Name extends EcommerceEventName
+  ? EcommerceProperties[Name] & Properties
+  : Properties;
 
 export interface Campaign {
   source: string;
@@ -101,7 +106,12 @@ export class Device {
     });
   }
 
-  track(at: number, event: string, properties: Properties, onSent?: (messageId: string) => void): void {
+  track<Name extends string>(
+    at: number,
+    event: Name,
+    properties: TrackProperties<Name>,
+    onSent?: (messageId: string) => void,
+  ): void {
     this.#at(at, () => {
       const id = this.tracker.track(event, properties);
       onSent?.(id);
@@ -167,11 +177,11 @@ export class ShopBackend {
   }
 
   /** Sends `event` for the shopper at `at`; `shopper` is read then (a device's anonymous id may change). */
-  track(
+  track<Name extends string>(
     at: number,
     shopper: () => ShopperRef,
-    event: string,
-    properties: Properties,
+    event: Name,
+    properties: TrackProperties<Name>,
     onSent?: (messageId: string) => void,
   ): void {
     this.#timeline.add(at, this.tracker, () => {

@@ -2,6 +2,6 @@
 export { readAlerts } from "./alerts-reader.js";
 export type { Case, FraudScenario, HardNegativeScenario, Scenario } from "./cases.js";
 export { readAcks, readLabels, writeRunFiles } from "./labels.js";
-export { type FraudScore, percentile, type SeenAlert, scoreRun } from "./score.js";
+export { caseIndex, type FraudScore, percentile, type SeenAlert, scoreRun } from "./score.js";
 export { type LoadOptions, type LoadReport, type LoadRun, runLoad } from "./simulate.js";
 export { type Acks, fetchTransports, type TransportFactory } from "./transport.js";

@@ -1,21 +1,14 @@
+import type { FraudAlert, FraudReason } from "@shop/event-schema";
 import type { Case, Scenario } from "./cases.js";
 import type { Acks } from "./transport.js";
 
-/** What the scorer needs of an alert record on alerts.fraud, and when the record was written. */
-export interface SeenAlert {
-  alertId: string;
-  eventId: string;
-  eventTs: string;
-  orderId?: string | null;
-  checkoutId?: string | null;
-  userId?: string | null;
-  anonymousId?: string | null;
-  score: number;
-  reasons: Array<{ code: string; text?: string }>;
-  eventName?: string;
-  /** The Kafka record's timestamp (epoch ms): when the job produced it. */
-  producedAt: number;
-}
+/** What the scorer needs of an alert record on alerts.fraud (the contract's FraudAlert), and when the record was written. */
+export type SeenAlert = Pick<FraudAlert, "alertId" | "eventId" | "eventTs" | "score" | "threshold"> &
+  Partial<Pick<FraudAlert, "orderId" | "checkoutId" | "userId" | "anonymousId" | "eventName">> & {
+    reasons: Array<Pick<FraudReason, "code"> & Partial<FraudReason>>;
+    /** The Kafka record's timestamp (epoch ms): when the job produced it. */
+    producedAt: number;
+  };
 
 export interface Latency {
   count: number;

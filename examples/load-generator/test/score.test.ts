@@ -17,6 +17,7 @@ function alert(fields: Partial<SeenAlert>): SeenAlert {
     eventId: `e${n}`,
     eventTs: at(1),
     score: 70,
+    threshold: 60,
     reasons: [{ code: "card_testing.device" }],
     producedAt: 0,
     ...fields,

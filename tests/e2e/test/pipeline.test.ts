@@ -6,10 +6,9 @@
  */
 import { execFile } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { S3Client } from "@aws-sdk/client-s3";
 import { buildApp, createKafkajsPublisher, loadConfig } from "@shop/collector";
@@ -17,24 +16,9 @@ import { createLocalEngine } from "@shop/query";
 import { createTracker } from "@shop/tracker";
 import { Kafka, logLevel } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { repoRoot, stackEnv } from "./support/stack-env.js";
 
 const run = promisify(execFile);
-const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
-
-type StackEnv = Record<string, string> & { KAFKA_BROKERS: string; S3_ENDPOINT_URL: string; AWS_REGION: string };
-
-function stackEnv(): StackEnv {
-  const env: Record<string, string> = {};
-  for (const line of readFileSync(join(repoRoot, "stack.env"), "utf8").split("\n")) {
-    const match = /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(line.trim());
-    if (match?.[1]) env[match[1]] = match[2] ?? "";
-  }
-  Object.assign(env, process.env);
-  env.KAFKA_BROKERS ||= `${env.KAFKA_HOST}:${env.KAFKA_PORT}`;
-  env.S3_ENDPOINT_URL ||= `http://${env.S3_HOST}:${env.S3_PORT}`;
-  env.AWS_REGION ||= env.S3_REGION ?? "us-east-1";
-  return env as StackEnv;
-}
 
 const env = stackEnv();
 const runId = randomUUID().slice(0, 8);

@@ -88,6 +88,25 @@ function customerHistory(
 }
 
 /**
+ * Opens a case around a known customer: a user id, a home device in Brazil, a saved card, and a week
+ * of orders of an amount in `amounts` from that device, the newest at least `quietHours` before `at`.
+ */
+function knownCustomer(
+  world: World,
+  scenario: FraudScenario | HardNegativeScenario,
+  at: number,
+  options: ScenarioOptions & { amounts: [number, number]; quietHours: number },
+): { owner: Case; userId: string; home: Device; card: Card } {
+  const owner = world.open(scenario, at);
+  const userId = `user-${owner.caseId}`;
+  owner.userIds.push(userId);
+  const home = world.device(owner, { country: "BR" });
+  const card = newCard(world, owner, 0);
+  customerHistory(world, owner, home, userId, card, at, { ...options, orders: between(world.random, 5, 7) });
+  return { owner, userId, home, card };
+}
+
+/**
  * Card testing: a fraudster with a list of stolen cards tries them one after another on one checkout,
  * from an address abroad: 8 attempts with 8 cards of different issuers, 7 declined, the last one passes.
  */
@@ -118,14 +137,8 @@ export const cardTesting: ScheduleScenario = (world, at) => {
  */
 export const accountTakeover: ScheduleScenario = (world, at, options) => {
   const random = world.random;
-  const owner = world.open("account_takeover", at);
-  const userId = `user-${owner.caseId}`;
-  owner.userIds.push(userId);
-  const home = world.device(owner, { country: "BR" });
-  const card = newCard(world, owner, 0);
-  customerHistory(world, owner, home, userId, card, at, {
+  const { owner, userId, card } = knownCustomer(world, "account_takeover", at, {
     ...options,
-    orders: between(random, 5, 7),
     amounts: [100, 250],
     quietHours: 12,
   });
@@ -196,19 +209,13 @@ export const botCheckout: ScheduleScenario = (world, at) => {
 /** A big legitimate spender: a week of orders of 1000–1500 from one device, now one of 2400–2900 (under 3×). */
 export const bigSpender: ScheduleScenario = (world, at, options) => {
   const random = world.random;
-  const owner = world.open("big_spender", at);
-  const userId = `user-${owner.caseId}`;
-  owner.userIds.push(userId);
-  const device = world.device(owner, { country: "BR" });
-  const card = newCard(world, owner, 0);
-  customerHistory(world, owner, device, userId, card, at, {
+  const { owner, userId, home, card } = knownCustomer(world, "big_spender", at, {
     ...options,
-    orders: between(random, 5, 7),
     amounts: [1000, 1500],
     quietHours: 6,
   });
-  const visited = signedInVisit(world, owner, device, userId, at);
-  checkout(world, owner, device, shopperOf(device, userId), visited.at + seconds(random, 5, 30), {
+  const visited = signedInVisit(world, owner, home, userId, at);
+  checkout(world, owner, home, shopperOf(home, userId), visited.at + seconds(random, 5, 30), {
     cart: visited.cart,
     amount: between(random, 2400, 2900),
     payments: [{ card, status: "authorized" }],
@@ -223,14 +230,8 @@ export const bigSpender: ScheduleScenario = (world, at, options) => {
  */
 export const traveller: ScheduleScenario = (world, at, options) => {
   const random = world.random;
-  const owner = world.open("traveller", at);
-  const userId = `user-${owner.caseId}`;
-  owner.userIds.push(userId);
-  const home = world.device(owner, { country: "BR" });
-  const card = newCard(world, owner, 0);
-  customerHistory(world, owner, home, userId, card, at, {
+  const { owner, userId, home, card } = knownCustomer(world, "traveller", at, {
     ...options,
-    orders: between(random, 5, 7),
     amounts: [200, 350],
     quietHours: 24,
   });
