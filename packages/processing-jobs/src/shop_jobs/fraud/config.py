@@ -54,16 +54,22 @@ class KeySettings:
 
 
 @dataclass(frozen=True)
+class CardTestingLimits:
+    """One scope's limits: any one reached fires; None means the limit does not apply to that scope."""
+
+    min_attempts: int | None
+    min_distinct_cards: int | None
+    min_distinct_bins: int | None
+    min_declines: int | None
+    min_decline_ratio: float | None  # set exactly when min_declines is
+
+
+@dataclass(frozen=True)
 class CardTesting:
     enabled: bool
     weight: float
     window_seconds: int
-    scopes: tuple[Scope, ...]
-    min_attempts: int
-    min_distinct_cards: int
-    min_distinct_bins: int
-    min_declines: int
-    min_decline_ratio: float
+    limits: Mapping[Scope, CardTestingLimits]
 
 
 @dataclass(frozen=True)
@@ -396,18 +402,45 @@ _TRIGGER_SCOPES = (Scope.DEVICE, Scope.IP, Scope.ACCOUNT, Scope.CARD)
 _TRAVEL_SCOPES = (Scope.ACCOUNT, Scope.DEVICE)
 
 
+_CARD_TESTING_LIMITS = tuple(CardTestingLimits.__dataclass_fields__)
+
+
 def _card_testing(s: _Section) -> CardTesting:
-    return CardTesting(
-        enabled=s.flag("enabled"),
-        weight=s.weight(),
-        window_seconds=s.seconds("window_seconds"),
-        scopes=s.scopes("scopes", _TRIGGER_SCOPES),
-        min_attempts=s.integer("min_attempts", low=2),
-        min_distinct_cards=s.integer("min_distinct_cards", low=2),
-        min_distinct_bins=s.integer("min_distinct_bins", low=2),
-        min_declines=s.integer("min_declines", low=1),
-        min_decline_ratio=s.number("min_decline_ratio", low=0, high=1, low_open=True),
+    enabled = s.flag("enabled")
+    weight = s.weight()
+    window = s.seconds("window_seconds")
+    scopes = s.section("scopes")
+    limits: dict[Scope, CardTestingLimits] = {}
+    for scope in _TRIGGER_SCOPES:
+        if not scopes.has(scope.value):
+            continue
+        per_scope = scopes.section(scope.value)
+        limits[scope] = _card_testing_limits(per_scope)
+        if per_scope.valid and all(getattr(limits[scope], key) is None for key in _CARD_TESTING_LIMITS):
+            scopes.problem(scope.value, f"set at least one limit out of {list(_CARD_TESTING_LIMITS)}")
+    if scopes.valid and not limits:
+        s.problem("scopes", f"must name at least one of {[x.value for x in _TRIGGER_SCOPES]}")
+    scopes.finish()
+    return CardTesting(enabled=enabled, weight=weight, window_seconds=window, limits=MappingProxyType(limits))
+
+
+def _card_testing_limits(s: _Section) -> CardTestingLimits:
+    def optional_count(key: str, low: int) -> int | None:
+        return s.integer(key, low=low) if s.has(key) else None
+
+    limits = CardTestingLimits(
+        min_attempts=optional_count("min_attempts", 2),
+        min_distinct_cards=optional_count("min_distinct_cards", 2),
+        min_distinct_bins=optional_count("min_distinct_bins", 2),
+        min_declines=optional_count("min_declines", 1),
+        min_decline_ratio=(
+            s.number("min_decline_ratio", low=0, high=1, low_open=True) if s.has("min_decline_ratio") else None
+        ),
     )
+    if s.has("min_declines") != s.has("min_decline_ratio"):
+        s.problem("min_declines", "min_declines and min_decline_ratio go together: set both or neither")
+    s.finish()
+    return limits
 
 
 def _velocity(limit_key: str, integral: bool) -> Callable[[_Section], Velocity]:

@@ -12,7 +12,7 @@ rules and their reason codes.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from shop_jobs.contract import (
@@ -80,6 +80,7 @@ def card_testing(
     provider failed, not the card) are not counted.
     """
     s = config.rules.card_testing
+    limits = s.limits[scope]
     attempts = [
         e
         for e in in_window(past, trigger.event_ts, s.window_seconds)
@@ -93,14 +94,19 @@ def card_testing(
     declines = sum(1 for e in attempts if e.payment_status == PAYMENT_STATUS_DECLINED)
     ratio = decline_ratio(declines, count)
     reached = []
-    if count >= s.min_attempts:
-        reached.append(f"{s.min_attempts} attempts")
-    if len(cards) >= s.min_distinct_cards:
-        reached.append(f"{s.min_distinct_cards} cards")
-    if len(bins) >= s.min_distinct_bins:
-        reached.append(f"{s.min_distinct_bins} BINs")
-    if declines >= s.min_declines and ratio >= s.min_decline_ratio:
-        reached.append(f"{s.min_declines} declines at {percent(s.min_decline_ratio)}")
+    if limits.min_attempts is not None and count >= limits.min_attempts:
+        reached.append(f"{limits.min_attempts} attempts")
+    if limits.min_distinct_cards is not None and len(cards) >= limits.min_distinct_cards:
+        reached.append(f"{limits.min_distinct_cards} cards")
+    if limits.min_distinct_bins is not None and len(bins) >= limits.min_distinct_bins:
+        reached.append(f"{limits.min_distinct_bins} BINs")
+    if (
+        limits.min_declines is not None
+        and limits.min_decline_ratio is not None
+        and declines >= limits.min_declines
+        and ratio >= limits.min_decline_ratio
+    ):
+        reached.append(f"{limits.min_declines} declines at {percent(limits.min_decline_ratio)}")
     if not reached:
         return []
     text = (
@@ -108,7 +114,7 @@ def card_testing(
         f"({plural(len(bins), 'BIN')}), {declines} declined ({percent(ratio)}), from this {scope.noun} "
         f"in {duration(s.window_seconds)} (limits reached: {', '.join(reached)})"
     )
-    evidence = {
+    evidence: dict[str, Any] = {
         "scope": scope.value,
         "key": key,
         "window_seconds": s.window_seconds,
@@ -118,12 +124,9 @@ def card_testing(
         "declines": declines,
         "decline_ratio": round(ratio, 4),
         "limits_reached": reached,
-        "min_attempts": s.min_attempts,
-        "min_distinct_cards": s.min_distinct_cards,
-        "min_distinct_bins": s.min_distinct_bins,
-        "min_declines": s.min_declines,
-        "min_decline_ratio": s.min_decline_ratio,
     }
+    # The scope's limits, as configured (one left out does not apply to it).
+    evidence.update({name: value for name, value in asdict(limits).items() if value is not None})
     return [_reason(config, "card_testing", scope, text, evidence)]
 
 
@@ -584,7 +587,7 @@ def _only(scope: Scope) -> Callable[[RulesConfig], Collection[Scope]]:
 
 
 SCOPED_RULES: tuple[ScopedRule, ...] = (
-    ScopedRule("card_testing", _PAYMENT, lambda c: c.rules.card_testing.scopes, card_testing),
+    ScopedRule("card_testing", _PAYMENT, lambda c: c.rules.card_testing.limits.keys(), card_testing),
     ScopedRule("velocity_orders", _ORDER, lambda c: c.rules.velocity_orders.limits.keys(), velocity_orders),
     ScopedRule("velocity_amount", _PAYMENT, lambda c: c.rules.velocity_amount.limits.keys(), velocity_amount),
     ScopedRule("takeover_new_device", _ORDER, _only(Scope.ACCOUNT), takeover_new_device),

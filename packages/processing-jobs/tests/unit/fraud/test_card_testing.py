@@ -1,6 +1,9 @@
-"""card_testing (rules-test.yaml: 600 s window; 5 attempts, 3 cards, 3 BINs, or 3 declines at 50%)."""
+"""card_testing (rules-test.yaml: 600 s window; from a device or an account 5 attempts, 3 cards, 3 BINs, or 3
+declines at 50%; from an IP only the 3 declines at 50%)."""
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from fraud_support import IP_1, declined, history, order, payment, tuned
 
@@ -10,6 +13,12 @@ from shop_jobs.fraud import Scope, reasons_for_scope
 
 def card_testing(trigger, past, rules, scope=Scope.DEVICE):
     return [r for r in reasons_for_scope(trigger, scope, past, rules) if r.rule == "card_testing"]
+
+
+def with_limits(rules, scope, **changes):
+    """rules with some of card_testing's limits for one scope changed."""
+    limits = rules.rules.card_testing.limits
+    return tuned(rules, "card_testing", limits={**limits, scope: replace(limits[scope], **changes)})
 
 
 def device(**fields):
@@ -75,7 +84,7 @@ def test_three_declines_of_the_same_card_fire_on_the_decline_ratio(rules):
 
 
 def test_three_declines_below_the_decline_ratio_do_not_fire(rules):
-    relaxed = tuned(rules, "card_testing", min_attempts=100)
+    relaxed = with_limits(rules, Scope.DEVICE, min_attempts=100)
     past = history(
         *(declined(-100 + i, **device()) for i in range(3)), *(payment(-50 + i, **device()) for i in range(3))
     )
@@ -139,3 +148,41 @@ def test_an_errored_trigger_is_not_counted_as_an_attempt(rules):
     past = history(*(payment(-50 + i, **same_card) for i in range(4)))
     assert card_testing(payment(0, status=PAYMENT_STATUS_ERROR, **same_card), past, rules) == []
     assert len(card_testing(payment(0, **same_card), past, rules)) == 1
+
+
+def on_the_shared_ip(i, **fields):
+    """A shopper of their own (device, account, card, BIN) behind one carrier NAT: the same anonymised /24."""
+    return {**device(anonymous_id=f"dev-{i}", user_id=f"user-{i}"), "card": f"card-{i}", "bin": f"41111{i}", **fields}
+
+
+def test_from_an_ip_many_cards_bins_and_attempts_do_not_fire(rules):
+    shoppers = history(*(payment(-300 + 30 * i, **on_the_shared_ip(i)) for i in range(6)))
+    trigger = payment(0, **on_the_shared_ip(9))
+    assert card_testing(trigger, shoppers, rules, Scope.IP) == []
+    # The same attempts from one device would fire on every limit but declines.
+    one_device = history(*(payment(-300 + 30 * i, card=f"card-{i}", bin=f"41111{i}", **device()) for i in range(6)))
+    [reason] = card_testing(payment(0, card="card-9", bin="411119", **device()), one_device, rules)
+    assert reason.evidence["limits_reached"] == ["5 attempts", "3 cards", "3 BINs"]
+
+
+def test_from_an_ip_a_run_of_declines_fires_and_a_few_among_many_payments_do_not(rules):
+    declines = history(*(declined(-60 + 20 * i, **on_the_shared_ip(i)) for i in range(2)))
+    [reason] = card_testing(declined(0, **on_the_shared_ip(9)), declines, rules, Scope.IP)
+    assert (reason.code, reason.evidence["declines"], reason.evidence["attempts"]) == ("card_testing.ip", 3, 3)
+    # 3 declines of 7 attempts (43%) is under the 50% ratio.
+    mixed = history(
+        *(payment(-300 + 30 * i, **on_the_shared_ip(i)) for i in range(4)),
+        *(declined(-60 + 20 * i, **on_the_shared_ip(10 + i)) for i in range(2)),
+    )
+    assert card_testing(declined(0, **on_the_shared_ip(9)), mixed, rules, Scope.IP) == []
+
+
+def test_the_evidence_lists_the_limits_of_the_scope_it_was_judged_for(rules):
+    past = history(*burst(4))
+    trigger = declined(0, card="card-9", bin="400009", **device())
+    [from_ip] = card_testing(trigger, past, rules, Scope.IP)
+    assert from_ip.evidence["limits_reached"] == ["3 declines at 50%"]
+    assert {k: v for k, v in from_ip.evidence.items() if k.startswith("min_")} == {
+        "min_declines": 3,
+        "min_decline_ratio": 0.5,
+    }

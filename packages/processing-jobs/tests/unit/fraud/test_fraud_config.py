@@ -12,7 +12,7 @@ from fraud_support import TEST_RULES_PATH
 from support import PACKAGE_DIR
 
 from shop_jobs.fraud import RulesConfigError, Scope, load_rules, parse_rules
-from shop_jobs.fraud.config import RULE_IDS, rules_from_mapping
+from shop_jobs.fraud.config import RULE_IDS, CardTestingLimits, rules_from_mapping
 from shop_jobs.fraud.rules import EVENT_RULES, SCOPED_RULES
 
 DEFAULT_YAML = PACKAGE_DIR / "src" / "shop_jobs" / "fraud" / "rulesets" / "default.yaml"
@@ -30,10 +30,13 @@ def problems_of(document: Any) -> tuple[str, ...]:
 
 def test_the_packaged_default_loads_with_its_version_and_threshold():
     config = load_rules()
-    assert config.version == "2026-12-02.1"
+    assert config.version == "2026-12-05.1"
     assert config.alert_threshold == 60.0
     assert config.source == "shop_jobs/fraud/rulesets/default.yaml"
-    assert config.rules.card_testing.scopes == (Scope.DEVICE, Scope.IP, Scope.ACCOUNT)
+    assert list(config.rules.card_testing.limits) == [Scope.DEVICE, Scope.IP, Scope.ACCOUNT]
+    assert config.rules.card_testing.limits[Scope.IP] == CardTestingLimits(
+        min_attempts=None, min_distinct_cards=None, min_distinct_bins=None, min_declines=5, min_decline_ratio=0.6
+    )
     assert config.rules.velocity_orders.limits[Scope.IP].window_seconds == 3600
     assert config.rules.velocity_orders.limits[Scope.IP].limit == 8
 
@@ -47,7 +50,7 @@ def test_a_rules_file_given_by_path_is_loaded_with_its_own_values():
     config = load_rules(TEST_RULES_PATH)
     assert config.version == "test-1"
     assert config.source == str(TEST_RULES_PATH)
-    assert config.rules.card_testing.min_attempts == 5
+    assert config.rules.card_testing.limits[Scope.DEVICE].min_attempts == 5
     assert set(config.rules.velocity_amount.limits) == {Scope.ACCOUNT, Scope.CARD}
 
 
@@ -55,7 +58,7 @@ def test_every_problem_is_reported_at_once_with_its_key_path():
     document = default_document()
     document["alert_threshold"] = 120
     document["rules"]["card_testing"]["weight"] = 1.5
-    document["rules"]["card_testing"]["min_attempts"] = "six"
+    document["rules"]["card_testing"]["scopes"]["device"]["min_attempts"] = "six"
     document["rules"]["velocity_orders"]["scopes"]["device"]["max_orders"] = 0
     del document["rules"]["bot_user_agent"]
     document["history"]["max_events"] = True
@@ -64,7 +67,7 @@ def test_every_problem_is_reported_at_once_with_its_key_path():
         "alert_threshold: must be a number in [0, 100], got 120",
         "history.max_events: must be an integer >= 1, got True",
         "rules.card_testing.weight: must be a number in [0, 1], got 1.5",
-        "rules.card_testing.min_attempts: must be an integer >= 2, got 'six'",
+        "rules.card_testing.scopes.device.min_attempts: must be an integer >= 2, got 'six'",
         "rules.velocity_orders.scopes.device.max_orders: must be an integer >= 1, got 0",
         "rules.bot_user_agent: missing",
     )
@@ -85,10 +88,10 @@ def test_the_error_message_names_the_file_and_lists_every_problem():
 
 def test_a_misspelt_setting_is_an_error_not_a_silent_default():
     document = default_document()
-    document["rules"]["card_testing"]["min_atempts"] = 3
+    document["rules"]["card_testing"]["scopes"]["ip"]["min_atempts"] = 3
     document["rules"]["card_testing_v2"] = {"enabled": True}
     assert problems_of(document) == (
-        "rules.card_testing.min_atempts: unknown setting",
+        "rules.card_testing.scopes.ip.min_atempts: unknown setting",
         "rules.card_testing_v2: unknown setting",
     )
 
@@ -116,13 +119,13 @@ def test_a_lookback_longer_than_the_profile_retention_is_refused():
 @pytest.mark.parametrize(
     ("path", "value", "problem"),
     [
-        (("rules", "card_testing", "scopes"), ["device", "shop"], "a non-empty list of distinct values out of"),
-        (("rules", "card_testing", "scopes"), [], "a non-empty list of distinct values out of"),
-        (("rules", "card_testing", "scopes"), ["ip", "ip"], "a non-empty list of distinct values out of"),
+        (("rules", "card_testing", "scopes"), ["device", "ip"], "a mapping"),
+        (("rules", "card_testing", "scopes", "device"), 6, "a mapping"),
+        (("rules", "card_testing", "scopes", "ip", "min_declines"), 0, "an integer >= 1"),
         (("rules", "impossible_travel", "scopes"), ["ip"], "out of ['account', 'device']"),
         (("rules", "geo_mismatch", "fields"), ["billing_country", "ip_country"], "out of ['billing_country'"),
         (("rules", "geo_mismatch", "min_mismatches"), 4, "an integer from 1 to 3"),
-        (("rules", "card_testing", "min_decline_ratio"), 0, "a number in (0, 1]"),
+        (("rules", "card_testing", "scopes", "device", "min_decline_ratio"), 0, "a number in (0, 1]"),
         (("rules", "amount_anomaly", "min_ratio_to_median"), 0.5, "a number in [1, inf)"),
         (("rules", "bot_fast_checkout", "min_session_seconds"), 2.5, "an integer >= 1"),
         (("rules", "bot_user_agent", "weight"), True, "a number in [0, 1]"),
@@ -145,6 +148,29 @@ def test_a_velocity_rule_needs_at_least_one_scope():
     document["rules"]["velocity_amount"]["scopes"] = {}
     assert problems_of(document) == (
         "rules.velocity_amount.scopes: must name at least one of ['account', 'device', 'ip', 'card']",
+    )
+
+
+def test_card_testing_needs_a_known_scope_with_a_limit_and_declines_with_their_ratio():
+    document = default_document()
+    document["rules"]["card_testing"]["scopes"] = {
+        "shop": {"min_attempts": 6},
+        "device": {},
+        "ip": {"min_declines": 5},
+        "account": {"min_decline_ratio": 0.5, "min_distinct_cards": 4},
+    }
+    assert problems_of(document) == (
+        "rules.card_testing.scopes.device: set at least one limit out of "
+        "['min_attempts', 'min_distinct_cards', 'min_distinct_bins', 'min_declines', 'min_decline_ratio']",
+        "rules.card_testing.scopes.ip.min_declines: min_declines and min_decline_ratio go together: "
+        "set both or neither",
+        "rules.card_testing.scopes.account.min_declines: min_declines and min_decline_ratio go together: "
+        "set both or neither",
+        "rules.card_testing.scopes.shop: unknown setting",
+    )
+    document["rules"]["card_testing"]["scopes"] = {}
+    assert problems_of(document) == (
+        "rules.card_testing.scopes: must name at least one of ['device', 'ip', 'account', 'card']",
     )
 
 
