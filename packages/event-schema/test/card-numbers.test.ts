@@ -53,9 +53,20 @@ describe("card numbers (PANs)", () => {
     ["20 digits (no card is that long)", "41111111111111111113"],
     ["a phone number with dashes", "+55 11 91234-5678"],
     ["an ISO date", "2026-11-28T10:00:00.000Z"],
+    // Digits 3–18 read 2478316327084959: a Mastercard length with a valid Luhn digit, between two letters.
+    ["a UUIDv7 session id whose digits across the dashes pass for a card", "01a24783-1632-7084-959e-b4f23aa71cae"],
+    // 41234567-1234-7234 reads as a Visa number from the start of the text up to a dash.
+    ["a UUID whose first groups pass for a card", "41234567-1234-7234-a234-123456789abc"],
+    ["a card number run into letters (a token, not a number written on its own)", "tok4111111111111111x"],
   ])("keeps %s", (_case, text) => {
     expect(validate(track({ note: text }))).toMatchObject({ ok: true });
     expect(cardNumberSpans(text)).toEqual([]);
+  });
+
+  it("finds a card number beside a UUID, and one after a letter and a space or punctuation", () => {
+    expect(cardNumberSpans("session 41234567-1234-7234-a234-123456789abc card 4111111111111111")).toEqual([[50, 66]]);
+    expect(cardNumberSpans("pan:4111111111111111.")).toEqual([[4, 20]]);
+    expect(cardNumberSpans("Visa 4111-1111-1111-1111")).toEqual([[5, 24]]);
   });
 
   it("checks the Luhn digit and the network's lengths", () => {
