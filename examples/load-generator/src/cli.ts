@@ -4,11 +4,13 @@ import { writeRunFiles } from "./labels.js";
 import { runLoad } from "./simulate.js";
 
 const usage = `usage: shop-load-generator [--host URL] [--write-key KEY] [--shoppers N>0] [--seed INT]
-  [--window-minutes M] [--live-seconds S] [--fraud-cases N] [--history-days D] [--run-tag TAG]
+  [--window-minutes M] [--live-seconds S] [--ramp] [--fraud-cases N] [--history-days D] [--run-tag TAG]
   [--labels FILE] [--acks FILE]
 
   --window-minutes  visits start spread over the M minutes before now, replayed at once in time order
   --live-seconds    and keep starting for S seconds after now, each event sent at its time
+  --ramp            a ramp test: every shopper starts in the live part, arriving at a rate that rises
+                    linearly from none to twice the average (needs --live-seconds)
   --fraud-cases     N cases of each fraud scenario (card_testing, account_takeover, bot_checkout) and of
                     each hard negative (big_spender, traveller, declined_once) mixed in
   --labels          write the ground truth (one case per line, JSON) here; score with shop-fraud-score
@@ -27,6 +29,7 @@ const { values } = parseArgs({
     seed: { type: "string", default: "42" },
     "window-minutes": { type: "string", default: "120" },
     "live-seconds": { type: "string", default: "0" },
+    ramp: { type: "boolean", default: false },
     "fraud-cases": { type: "string", default: "0" },
     "history-days": { type: "string", default: "6" },
     "run-tag": { type: "string" },
@@ -48,6 +51,7 @@ const valid =
   Number.isInteger(seed) &&
   windowMinutes > 0 &&
   liveSeconds >= 0 &&
+  (!values.ramp || liveSeconds > 0) &&
   Number.isInteger(fraudCases) &&
   fraudCases >= 0 &&
   // The lake sink dead-letters events more than 7 days late.
@@ -65,6 +69,7 @@ const run = await runLoad({
   seed,
   windowMs: windowMinutes * 60_000,
   liveMs: liveSeconds * 1000,
+  ramp: values.ramp,
   fraudCases,
   historyDays,
   ...(values["run-tag"] ? { runTag: values["run-tag"] } : {}),

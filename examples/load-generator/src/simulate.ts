@@ -16,6 +16,11 @@ export interface LoadOptions {
   windowMs: number;
   /** And keep arriving for this long after now, each event sent at its time (0: a replay only). */
   liveMs?: number;
+  /**
+   * A ramp test: the ordinary shoppers all arrive in the live part, at a rate rising linearly from none at
+   * its start to twice the average at its end (so the event rate climbs through whatever a consumer can take).
+   */
+  ramp?: boolean;
   /** Cases of each fraud scenario and of each hard negative mixed in (0: ordinary shoppers only). */
   fraudCases?: number;
   /** How far back a customer's history (for takeover, big spender, traveller) goes, in days. */
@@ -88,10 +93,13 @@ export async function runLoad(options: LoadOptions): Promise<LoadRun> {
   const endAt = liveMs > 0 ? now + liveMs : now - 1000;
   const report = { orders: 0, revenue: 0, sessions: 0 };
   for (let i = 0; i < options.shoppers; i++) {
+    // √u has density 2u on [0, 1]: arrivals rise linearly.
     const startAt =
-      liveMs > 0
-        ? windowStart + Math.floor(random() * (endAt - windowStart))
-        : windowStart + Math.floor(random() * Math.max(1, endAt - windowStart) * 0.6);
+      options.ramp && liveMs > 0
+        ? now + Math.floor(Math.sqrt(random()) * liveMs)
+        : liveMs > 0
+          ? windowStart + Math.floor(random() * (endAt - windowStart))
+          : windowStart + Math.floor(random() * Math.max(1, endAt - windowStart) * 0.6);
     const outcome = scheduleShopper(world, startAt, endAt);
     report.orders += outcome.orders;
     report.revenue += outcome.revenue;

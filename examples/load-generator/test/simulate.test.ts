@@ -66,6 +66,30 @@ describe("runLoad", () => {
     expect(report.liveSteps).toBe(0);
   });
 
+  it("in a ramp, starts every shopper in the live part, twice to four times as many in its second half", async () => {
+    const { transports, sent } = recording();
+    let clock = now;
+    const liveMs = 600_000;
+    const play = {
+      now: () => clock,
+      sleep: async (ms: number) => {
+        clock += ms;
+      },
+    };
+    const run = await runLoad({ ...base, shoppers: 400, seed: 3, liveMs, ramp: true, transports, play });
+    const starts = run.cases.filter((c) => c.scenario === "shopper").map((c) => Date.parse(c.startsAt));
+    expect(starts).toHaveLength(400);
+    expect(Math.min(...starts)).toBeGreaterThanOrEqual(now);
+    expect(Math.max(...starts)).toBeLessThan(now + liveMs);
+    // Linear arrivals: 1/4 of them in the first half, 3/4 in the second.
+    const late = starts.filter((t) => t >= now + liveMs / 2).length;
+    expect(late / (400 - late)).toBeGreaterThan(2);
+    expect(late / (400 - late)).toBeLessThan(4);
+    const times = eventsOf(sent).map((e) => Date.parse(e.timestamp ?? ""));
+    expect(Math.min(...times)).toBeGreaterThanOrEqual(now);
+    expect(run.report.liveSteps).toBeGreaterThan(0);
+  });
+
   it("counts the ordinary shoppers' orders and revenue as the Order Completed events carry them", async () => {
     const { transports, sent } = recording();
     const { report, cases } = await runLoad({ ...base, shoppers: 30, seed: 3, transports });

@@ -15,8 +15,9 @@ from __future__ import annotations
 import ipaddress
 import math
 import numbers
+import operator
 from collections.abc import Mapping
-from dataclasses import astuple, dataclass, fields
+from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from functools import lru_cache
@@ -157,7 +158,9 @@ class FraudEvent:
 
     def to_state(self) -> tuple[Any, ...]:
         """Plain values (str, int, float, bool, None) in STATE_FIELDS order, for the job's state store."""
-        return astuple(self)
+        # dataclasses.astuple deep-copies field by field: about 50 times slower, and the job calls this for
+        # every kept event of a key at every batch (up to max_events each).
+        return _STATE_VALUES(self)
 
     @property
     def amount(self) -> float | None:
@@ -189,6 +192,7 @@ class FraudEvent:
 _PROFILE_EVENTS = frozenset({ORDER_COMPLETED, SIGNED_IN, SIGNED_UP})
 
 STATE_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(FraudEvent))
+_STATE_VALUES = operator.attrgetter(*STATE_FIELDS)
 # Spark SQL type names of STATE_FIELDS, for the job's state schema (`long` holds epoch ms).
 _SPARK_TYPES = {"str": "string", "int": "long", "float": "double", "bool": "boolean"}
 STATE_FIELD_TYPES: dict[str, str] = {

@@ -107,7 +107,26 @@ def progress_line(progress: Mapping[str, Any]) -> dict[str, Any]:
         "durationMs": progress.get("durationMs") or {},
         "watermark": (progress.get("eventTime") or {}).get("watermark"),
         "stateRows": sum(op.get("numRowsTotal", 0) for op in progress.get("stateOperators") or []),
+        # Where the batch read up to, by topic and partition (Kafka's offsets): compared with the topic's end,
+        # what is left to score.
+        "endOffsets": _end_offsets(progress.get("sources") or []),
     }
+
+
+def _end_offsets(sources: Sequence[Mapping[str, Any]]) -> dict[str, dict[str, int]]:
+    offsets: dict[str, dict[str, int]] = {}
+    for source in sources:
+        end = source.get("endOffset")
+        if isinstance(end, str):
+            try:
+                end = json.loads(end)
+            except ValueError:
+                continue
+        if isinstance(end, Mapping):
+            for topic, partitions in end.items():
+                if isinstance(partitions, Mapping):
+                    offsets.setdefault(topic, {}).update({str(p): int(o) for p, o in partitions.items()})
+    return offsets
 
 
 def follow_progress(query: Any, path: str, poll_seconds: float = 1.0) -> None:

@@ -74,6 +74,20 @@ def _epoch_columns(row: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
+_NOT_EVENT_COLUMNS = frozenset({"scope", "key", "event_ts"})  # the group's key, and the watermark's column
+
+
+def _rows(frame: Any) -> Iterator[dict[str, Any]]:
+    """A pandas frame's rows as dicts of plain Python values, without the group key and the watermark column.
+
+    Column by column (`tolist`) rather than `DataFrame.to_dict("records")`: the state function runs once per key
+    and batch, and for the one or two rows a key usually gets, pandas' per-call cost is most of the work.
+    """
+    columns = [c for c in frame.columns if c not in _NOT_EVENT_COLUMNS]
+    for values in zip(*(frame[c].tolist() for c in columns), strict=True):
+        yield dict(zip(columns, values, strict=True))
+
+
 def key_state_function(config: RulesConfig) -> Callable[..., Iterator[Any]]:
     """The applyInPandasWithState function for one (scope, key) group (see the module doc, step 3)."""
     skip_non_global = config.keys.skip_non_global_ips
@@ -87,11 +101,7 @@ def key_state_function(config: RulesConfig) -> Callable[..., Iterator[Any]]:
         scope = Scope(key[0])
         history = [FraudEvent.from_state(t) for t in json.loads(state.get[0])] if state.exists else []
         seen = {e.event_id for e in history}
-        arrived = [
-            FraudEvent.from_row(_epoch_columns(row))
-            for frame in batches
-            for row in frame.drop(columns=["scope", "key", "event_ts"]).to_dict("records")
-        ]
+        arrived = [FraudEvent.from_row(_epoch_columns(row)) for frame in batches for row in _rows(frame)]
         arrived.sort(key=lambda e: (e.event_ts, e.event_id))
         out: list[tuple[Any, ...]] = []
         for event in arrived:

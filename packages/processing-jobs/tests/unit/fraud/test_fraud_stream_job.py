@@ -26,7 +26,9 @@ def test_a_progress_line_keeps_rows_rates_duration_watermark_and_state_size():
         "durationMs": {"triggerExecution": 500, "addBatch": 400},
         "eventTime": {"watermark": "2026-12-05T11:50:00.000Z"},
         "stateOperators": [{"numRowsTotal": 30}, {"numRowsTotal": 12}],
-        "sources": [],
+        "sources": [
+            {"startOffset": {"events.raw": {"0": 10, "1": 4}}, "endOffset": {"events.raw": {"0": 70, "1": 64}}}
+        ],
     }
     assert progress_line(progress) == {
         "batchId": 7,
@@ -38,6 +40,7 @@ def test_a_progress_line_keeps_rows_rates_duration_watermark_and_state_size():
         "durationMs": {"triggerExecution": 500, "addBatch": 400},
         "watermark": "2026-12-05T11:50:00.000Z",
         "stateRows": 42,
+        "endOffsets": {"events.raw": {"0": 70, "1": 64}},
     }
 
 
@@ -46,3 +49,9 @@ def test_a_progress_line_of_an_idle_batch_has_no_watermark_or_state():
     assert line["watermark"] is None
     assert line["stateRows"] == 0
     assert line["triggerExecutionMs"] is None
+    assert line["endOffsets"] == {}
+
+
+def test_end_offsets_given_as_json_text_are_read_and_anything_else_is_left_out():
+    sources = [{"endOffset": '{"events.raw": {"2": 9}}'}, {"endOffset": "not json"}, {"endOffset": None}]
+    assert progress_line({"batchId": 1, "sources": sources})["endOffsets"] == {"events.raw": {"2": 9}}
