@@ -10,9 +10,8 @@
 # BENCH_WINDOW_MINUTES (10), BENCH_LIVE_SECONDS (300), BENCH_FRAUD_CASES (2 of each scenario per run).
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
-# shellcheck source=../../../scripts/stack/common.sh
-source "$HERE/../../../scripts/stack/common.sh"
-cd "$ROOT"
+# shellcheck source=common.sh
+source "$HERE/common.sh"
 
 TRIGGERS="${BENCH_TRIGGERS:-1 0}"
 ROUNDS="${BENCH_ROUNDS:-2}"
@@ -21,14 +20,7 @@ WINDOW_MINUTES="${BENCH_WINDOW_MINUTES:-10}"
 LIVE_SECONDS="${BENCH_LIVE_SECONDS:-300}"
 FRAUD_CASES="${BENCH_FRAUD_CASES:-2}"
 OUT="$STACK_DIR/bench/fraud-stream"
-GEN="examples/load-generator/dist"
-WRITE_KEY="${COLLECTOR_WRITE_KEYS:-demo-write-key=demo-web-shop}"
-WRITE_KEY="${WRITE_KEY%%=*}"
-rm -rf "$OUT" && mkdir -p "$OUT"
-
-bash scripts/stack/up.sh >/dev/null
-bash scripts/demo.sh collector
-trap 'bash scripts/demo.sh stop' EXIT
+bench_start "$OUT"
 
 run_once() { # run_once NAME TRIGGER_SECONDS
   local trigger="$2" dir="$OUT/$1"

@@ -114,7 +114,7 @@ def test_the_fraud_stream_reads_what_the_variables_say_in_prod():
     assert (args.topic, args.alerts_topic) == ("events.raw", "alerts.fraud")
     assert args.checkpoint == "s3://shop-analytics-prod/_checkpoints/fraud_stream"
     assert args.alerts_path == "s3://shop-analytics-prod/fraud_alerts"
-    assert args.trigger_seconds == 1.0
+    assert args.trigger_seconds == 0.0
 
 
 def test_a_dev_deployment_of_the_stream_is_paused():

@@ -10,7 +10,7 @@ through a stream. The README's "Fraud scoring" section describes each setting.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -391,6 +391,10 @@ class _Section:
         section.finish()
         return result
 
+    def fault(self, message: str) -> None:
+        """A problem with the section as a whole."""
+        self._problems.append(f"{self._path}: {message}")
+
     def finish(self) -> None:
         """Report keys nobody read: a misspelt setting must not silently keep its default."""
         for key in self._data:
@@ -405,23 +409,28 @@ _TRAVEL_SCOPES = (Scope.ACCOUNT, Scope.DEVICE)
 _CARD_TESTING_LIMITS = tuple(CardTestingLimits.__dataclass_fields__)
 
 
-def _card_testing(s: _Section) -> CardTesting:
-    enabled = s.flag("enabled")
-    weight = s.weight()
-    window = s.seconds("window_seconds")
+def _per_scope(s: _Section, allowed: Sequence[Scope], read: Callable[[_Section], T]) -> Mapping[Scope, T]:
+    """A rule's `scopes` mapping: each scope named there read by `read`; at least one must be named."""
     scopes = s.section("scopes")
-    limits: dict[Scope, CardTestingLimits] = {}
-    for scope in _TRIGGER_SCOPES:
-        if not scopes.has(scope.value):
-            continue
-        per_scope = scopes.section(scope.value)
-        limits[scope] = _card_testing_limits(per_scope)
-        if per_scope.valid and all(getattr(limits[scope], key) is None for key in _CARD_TESTING_LIMITS):
-            scopes.problem(scope.value, f"set at least one limit out of {list(_CARD_TESTING_LIMITS)}")
-    if scopes.valid and not limits:
-        s.problem("scopes", f"must name at least one of {[x.value for x in _TRIGGER_SCOPES]}")
+    out: dict[Scope, T] = {}
+    for scope in allowed:
+        if scopes.has(scope.value):
+            section = scopes.section(scope.value)
+            out[scope] = read(section)
+            section.finish()
+    if scopes.valid and not out:
+        s.problem("scopes", f"must name at least one of {[x.value for x in allowed]}")
     scopes.finish()
-    return CardTesting(enabled=enabled, weight=weight, window_seconds=window, limits=MappingProxyType(limits))
+    return MappingProxyType(out)
+
+
+def _card_testing(s: _Section) -> CardTesting:
+    return CardTesting(
+        enabled=s.flag("enabled"),
+        weight=s.weight(),
+        window_seconds=s.seconds("window_seconds"),
+        limits=_per_scope(s, _TRIGGER_SCOPES, _card_testing_limits),
+    )
 
 
 def _card_testing_limits(s: _Section) -> CardTestingLimits:
@@ -437,34 +446,21 @@ def _card_testing_limits(s: _Section) -> CardTestingLimits:
             s.number("min_decline_ratio", low=0, high=1, low_open=True) if s.has("min_decline_ratio") else None
         ),
     )
+    if s.valid and all(getattr(limits, key) is None for key in _CARD_TESTING_LIMITS):
+        s.fault(f"set at least one limit out of {list(_CARD_TESTING_LIMITS)}")
     if s.has("min_declines") != s.has("min_decline_ratio"):
         s.problem("min_declines", "min_declines and min_decline_ratio go together: set both or neither")
-    s.finish()
     return limits
 
 
 def _velocity(limit_key: str, integral: bool) -> Callable[[_Section], Velocity]:
+    def limit_of(s: _Section) -> ScopeLimit:
+        window = s.seconds("window_seconds")
+        limit = float(s.integer(limit_key, low=1)) if integral else s.number(limit_key, low=0, low_open=True)
+        return ScopeLimit(window_seconds=window, limit=limit)
+
     def read(s: _Section) -> Velocity:
-        enabled = s.flag("enabled")
-        weight = s.weight()
-        scopes = s.section("scopes")
-        limits: dict[Scope, ScopeLimit] = {}
-        for scope in Scope:
-            if not scopes.has(scope.value):
-                continue
-            per_scope = scopes.section(scope.value)
-            window = per_scope.seconds("window_seconds")
-            limit = (
-                float(per_scope.integer(limit_key, low=1))
-                if integral
-                else per_scope.number(limit_key, low=0, low_open=True)
-            )
-            per_scope.finish()
-            limits[scope] = ScopeLimit(window_seconds=window, limit=limit)
-        if scopes.valid and not limits:
-            s.problem("scopes", f"must name at least one of {[x.value for x in Scope]}")
-        scopes.finish()
-        return Velocity(enabled=enabled, weight=weight, limits=MappingProxyType(limits))
+        return Velocity(enabled=s.flag("enabled"), weight=s.weight(), limits=_per_scope(s, tuple(Scope), limit_of))
 
     return read
 
