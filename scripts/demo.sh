@@ -24,11 +24,18 @@ HOLD_LOG="$DEMO_DIR/order-hold.log"
 
 # The consumer example (examples/order-hold): places a hold on each alert's order; without a webhook URL its
 # built-in stand-in shop prints the holds (into $HOLD_LOG, beside its JSON log lines).
+# A consumer group of its own each run, joined before any traffic, so it holds this run's alerts only (not
+# those a benchmark or an earlier demo left on the topic).
 start_order_hold() {
   stop_order_hold
   mkdir -p "$DEMO_DIR"
-  start_daemon "$HOLD_PID" "$HOLD_LOG" env ORDER_HOLD_GROUP_ID=shop-order-hold-demo ORDER_HOLD_FROM_BEGINNING=false \
-    ORDER_HOLD_STATE_DIR="$DEMO_DIR/order-hold" node "$HOLD_MARKER"
+  start_daemon "$HOLD_PID" "$HOLD_LOG" env ORDER_HOLD_GROUP_ID="shop-order-hold-demo-$(date +%s)" \
+    ORDER_HOLD_FROM_BEGINNING=false ORDER_HOLD_STATE_DIR="$DEMO_DIR/order-hold" node "$HOLD_MARKER"
+  for _ in $(seq 1 300); do
+    if grep -q '"joined consumer group"' "$HOLD_LOG" 2>/dev/null; then return 0; fi
+    sleep 0.1
+  done
+  die "order-hold did not join its consumer group in 30 s (see $HOLD_LOG)"
 }
 
 stop_order_hold() { STOP_QUIET=1 stop_pid "$HOLD_PID" "$HOLD_MARKER" order-hold; }
@@ -78,8 +85,8 @@ run() {
       --settle-seconds 15 --show 6 >"$DEMO_DIR/fraud-score.json" || true
     node -e 'const s = require(process.argv[1]); console.log(JSON.stringify({ precision: s.precision, recall: s.recall, frauds: s.fraudCases, detected: s.detected, falseAlarms: s.falseAlarms, latency: s.latency }))' "$DEMO_DIR/fraud-score.json"
     stop_order_hold
-    log "    examples/order-hold placed $(grep -c "hold placed" "$HOLD_LOG" || true) hold(s) on orders and checkouts ($HOLD_LOG):"
-    grep "hold placed" "$HOLD_LOG" | head -n 3 | sed 's/^/    /' || true
+    log "    examples/order-hold placed $(grep -c "^\[local shop\] hold placed" "$HOLD_LOG" || true) hold(s) on orders and checkouts ($HOLD_LOG):"
+    grep "^\[local shop\] hold placed" "$HOLD_LOG" | head -n 3 | sed 's/^/    /' || true
   fi
 
   log "4/6 sink: Kafka → Parquet on S3 (the Lambda handler, driven by the local runner until caught up)"
