@@ -10,20 +10,15 @@
 // the knee, the first bucket whose worst delay passes the limit, is looked for after it.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { readAcks, readJsonLines } from "../dist/index.js";
 
 const [dir, triggerSeconds = "1", maxDelaySeconds = "10", bucketSeconds = "30"] = process.argv.slice(2);
 const triggerMs = Number(triggerSeconds) * 1000;
 const warmUpMs = 60_000;
 const maxDelayMs = Number(maxDelaySeconds) * 1000;
 const bucketMs = Number(bucketSeconds) * 1000;
-const lines = (path) =>
-  readFileSync(path, "utf8")
-    .split("\n")
-    .filter((l) => l.trim())
-    .map((l) => JSON.parse(l));
-
-const acks = lines(join(dir, "acks.jsonl")).map((a) => a.ackedAt);
-const batches = lines(join(dir, "progress.jsonl"))
+const acks = [...(await readAcks(join(dir, "acks.jsonl"))).values()];
+const batches = (await readJsonLines(join(dir, "progress.jsonl")))
   .map((p) => ({ start: Date.parse(p.timestamp), ms: p.triggerExecutionMs ?? 0, rows: p.numInputRows ?? 0 }))
   .sort((a, b) => a.start - b.start);
 const score = JSON.parse(readFileSync(join(dir, "score.json"), "utf8"));

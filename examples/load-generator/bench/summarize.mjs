@@ -2,17 +2,10 @@
 // of all runs (summarize.mjs --table results.jsonl).
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-
-const percentile = (sorted, p) =>
-  sorted.length ? sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] : null;
-const lines = (path) =>
-  readFileSync(path, "utf8")
-    .split("\n")
-    .filter((l) => l.trim())
-    .map((l) => JSON.parse(l));
+import { percentile, readJsonLines } from "../dist/index.js";
 
 if (process.argv[2] === "--table") {
-  const rows = lines(process.argv[3]);
+  const rows = await readJsonLines(process.argv[3]);
   const fmt = (v, d = 0) => (v === null || v === undefined ? "-" : Number(v).toFixed(d));
   console.log(
     "run          trigger  live ev/s  latency p50/p95/max (ms)   precision recall  burst rows/s  live batch p50/p95 (ms)  dropped",
@@ -28,7 +21,7 @@ if (process.argv[2] === "--table") {
 const [dir, trigger, liveSeconds] = process.argv.slice(2);
 const report = JSON.parse(readFileSync(join(dir, "load-report.json"), "utf8"));
 const score = JSON.parse(readFileSync(join(dir, "score.json"), "utf8"));
-const progress = lines(join(dir, "progress.jsonl")).filter((p) => p.numInputRows > 0);
+const progress = (await readJsonLines(join(dir, "progress.jsonl"))).filter((p) => p.numInputRows > 0);
 // The burst: the batches that read the replayed window (before the first live-sized batch); the rest are live.
 const liveSized = Math.max(50, (report.liveSteps / Number(liveSeconds)) * Math.max(1, Number(trigger)) * 5);
 const firstLive = progress.findIndex((p, i) => i > 0 && p.numInputRows < liveSized);

@@ -13,17 +13,19 @@ export async function writeRunFiles(run: LoadRun, paths: { labels?: string; acks
   }
 }
 
-const parseLines = (text: string) =>
-  text
+/** A JSON Lines file's records (blank lines skipped). */
+export async function readJsonLines(path: string): Promise<unknown[]> {
+  return (await readFile(path, "utf8"))
     .split("\n")
     .filter((line) => line.trim() !== "")
     .map((line) => JSON.parse(line) as unknown);
+}
 
 export async function readLabels(path: string): Promise<Case[]> {
-  return parseLines(await readFile(path, "utf8")) as Case[];
+  return (await readJsonLines(path)) as Case[];
 }
 
 export async function readAcks(path: string): Promise<Acks> {
-  const rows = parseLines(await readFile(path, "utf8")) as Array<{ messageId: string; ackedAt: number }>;
+  const rows = (await readJsonLines(path)) as Array<{ messageId: string; ackedAt: number }>;
   return new Map(rows.map((row) => [row.messageId, row.ackedAt]));
 }

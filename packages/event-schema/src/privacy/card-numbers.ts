@@ -77,14 +77,14 @@ function uuidSpans(text: string): Array<[number, number]> {
 export function cardNumberSpans(text: string): Array<[number, number]> {
   const spans: Array<[number, number]> = [];
   if (text.length < MIN_DIGITS) return spans;
-  const uuids = uuidSpans(text);
+  // Found only once a run needs judging: most texts have none, and the collector checks every string it takes.
+  let uuids: Array<[number, number]> | undefined;
+  const inUuid = (at: number) => {
+    uuids ??= uuidSpans(text);
+    return uuids.some(([from, to]) => at >= from && at < to);
+  };
   let i = 0;
   while (i < text.length) {
-    const uuid = uuids.find(([from, to]) => i >= from && i < to);
-    if (uuid) {
-      i = uuid[1];
-      continue;
-    }
     if (!isDigit(text.charCodeAt(i))) {
       i++;
       continue;
@@ -112,6 +112,7 @@ export function cardNumberSpans(text: string): Array<[number, number]> {
     if ((start > 0 && isLetter(text.charCodeAt(start - 1))) || (end < text.length && isLetter(text.charCodeAt(end)))) {
       continue; // part of a word or an id ("tok4111…", "…5881e"), not a number written on its own
     }
+    if (digits.length >= MIN_DIGITS && inUuid(start)) continue;
     if (isCardNumber(digits)) spans.push([start, end]);
     else if (groups.length > 0) {
       groups.push([groupStart, end]);

@@ -63,6 +63,10 @@ class CardTestingLimits:
     min_declines: int | None
     min_decline_ratio: float | None  # set exactly when min_declines is
 
+    def configured(self) -> dict[str, int | float]:
+        """The limits that apply, by name."""
+        return {name: value for name in _CARD_TESTING_LIMITS if (value := getattr(self, name)) is not None}
+
 
 @dataclass(frozen=True)
 class CardTesting:
@@ -446,7 +450,7 @@ def _card_testing_limits(s: _Section) -> CardTestingLimits:
             s.number("min_decline_ratio", low=0, high=1, low_open=True) if s.has("min_decline_ratio") else None
         ),
     )
-    if s.valid and all(getattr(limits, key) is None for key in _CARD_TESTING_LIMITS):
+    if s.valid and not limits.configured():
         s.fault(f"set at least one limit out of {list(_CARD_TESTING_LIMITS)}")
     if s.has("min_declines") != s.has("min_decline_ratio"):
         s.problem("min_declines", "min_declines and min_decline_ratio go together: set both or neither")

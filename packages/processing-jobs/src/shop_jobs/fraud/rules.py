@@ -12,7 +12,7 @@ rules and their reason codes.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 from shop_jobs.contract import (
@@ -126,7 +126,7 @@ def card_testing(
         "limits_reached": reached,
     }
     # The scope's limits, as configured (one left out does not apply to it).
-    evidence.update({name: value for name, value in asdict(limits).items() if value is not None})
+    evidence.update(limits.configured())
     return [_reason(config, "card_testing", scope, text, evidence)]
 
 
