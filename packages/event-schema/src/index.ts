@@ -1,8 +1,12 @@
 export * from "./alerts/fraud-alert.js";
+export * from "./analytics/daily-metrics.js";
+export * from "./analytics/live-metrics.js";
+export * from "./analytics/users.js";
 export * from "./collected.js";
 export * from "./events/groups.js";
 export {
   type AuthStatus,
+  type Channel,
   columnValues,
   type DeviceType,
   type PaymentStatus,

@@ -104,8 +104,16 @@ def session(**values) -> dict:
         "utm_medium": None,
         "utm_campaign": None,
         "event_count": 1,
+        "cart_adds": 0,
+        "checkout_started": False,
+        "device_type": None,
+        "browser": None,
+        "country": None,
+        "channel": "direct",
     }
     row.update(values)
+    # A one-page session exits where it landed; tests of longer ones say where it exits.
+    row.setdefault("exit_page", row["landing_page"])
     row.setdefault("session_end", row["session_start"])
     row.setdefault("duration_seconds", (row["session_end"] - row["session_start"]).total_seconds())
     row.setdefault("dt", row["session_start"].date().isoformat())
@@ -131,6 +139,7 @@ def expected_day_sessions() -> list[dict]:
             utm_source="news",
             utm_medium="email",
             utm_campaign="bf",
+            channel="email",
         ),
         session(
             anonymous_id="late",
@@ -168,18 +177,25 @@ def storage_fixture_sessions() -> list[dict]:
             utm_source="news",
             utm_medium="email",
             utm_campaign="black-friday",
+            cart_adds=1,
+            checkout_started=True,
+            exit_page="/p/sku-42",
+            country="BR",
+            channel="email",
         ),
         # One track call a millisecond before midnight: no page view, so no bounce.
         session(
             anonymous_id="anon-fixture-2",
             first_event_id="0190f7a0-0001-7000-8000-000000000007",
             session_start=utc(2026, 11, 28, 23, 59, 59, 999),
+            country="BR",
         ),
         # A lone screen view is a page view, and a bounce; it starts the next UTC day.
         session(
             anonymous_id="anon-fixture-3",
             first_event_id="0190f7a0-0001-7000-8000-000000000008",
             session_start=utc(2026, 11, 29, 0, 0),
+            country="BR",
             page_views=1,
             is_bounce=True,
         ),
@@ -189,6 +205,7 @@ def storage_fixture_sessions() -> list[dict]:
             first_event_id="0190f7a0-0001-7000-8000-000000000013",
             user_id="user-7",
             session_start=utc(2026, 11, 28, 9, 58),
+            country="BR",
         ),
         # An identify alone (with the account's created_at trait): a session of one, no bounce.
         session(
@@ -196,6 +213,7 @@ def storage_fixture_sessions() -> list[dict]:
             first_event_id="0190f7a0-0001-7000-8000-000000000014",
             user_id="user-8",
             session_start=utc(2026, 11, 28, 11, 0),
+            country="BR",
         ),
     ]
 

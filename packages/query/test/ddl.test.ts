@@ -121,20 +121,24 @@ describe("renderAthenaDdl", () => {
       "events",
       "sessions",
       "fraud_alerts",
+      "users",
+      "daily_metrics",
+      "live_metrics",
       "unique_events",
       "daily_funnel",
       "daily_revenue",
       "events_by_type",
     ]);
-    expect(statements[0]?.sql).toContain("LOCATION 's3://shop-lake/prod/events/'");
-    expect(statements[1]?.sql).toContain("LOCATION 's3://shop-lake/prod/sessions/'");
-    expect(statements[2]?.sql).toContain("LOCATION 's3://shop-lake/prod/fraud_alerts/'");
-    expect(statements[3]?.sql).toMatch(
+    const sql = (name: string) => statements.find((s) => s.name === name)?.sql;
+    for (const table of ["events", "sessions", "fraud_alerts", "users", "daily_metrics", "live_metrics"]) {
+      expect(sql(table)).toContain(`LOCATION 's3://shop-lake/prod/${table}/'`);
+    }
+    expect(sql("unique_events")).toMatch(
       /^CREATE OR REPLACE VIEW "shop_analytics"."unique_events" AS\nSELECT event_id, /,
     );
-    expect(statements[4]?.sql).toMatch(/^CREATE OR REPLACE VIEW "shop_analytics"."daily_funnel" AS\nSELECT\n/);
+    expect(sql("daily_funnel")).toMatch(/^CREATE OR REPLACE VIEW "shop_analytics"."daily_funnel" AS\nSELECT\n/);
     const funnel = eventGroups.funnel.events.map((name) => `'${name}'`).join(", ");
-    expect(statements[4]?.sql).toContain(`event_name IN (${funnel})`);
+    expect(sql("daily_funnel")).toContain(`event_name IN (${funnel})`);
     for (const statement of statements) expect(statement.sql).not.toMatch(/\{\{/);
   });
 });

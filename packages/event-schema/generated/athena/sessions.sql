@@ -15,7 +15,15 @@ CREATE EXTERNAL TABLE IF NOT EXISTS `{{database}}`.`sessions` (
   `landing_page` string COMMENT 'First non-null page_path of the session.',
   `utm_source` string COMMENT 'utm_source of the first event.',
   `utm_medium` string COMMENT 'utm_medium of the first event.',
-  `utm_campaign` string COMMENT 'utm_campaign of the first event.'
+  `utm_campaign` string COMMENT 'utm_campaign of the first event.',
+  `cart_adds` int COMMENT 'Product Added events in the session.',
+  `checkout_started` boolean COMMENT 'Whether the session has a Checkout Started event.',
+  `exit_page` string COMMENT 'Last non-null page_path of the session.',
+  `device_type` string COMMENT 'First non-null ua_device_type (desktop | mobile | tablet | bot | other).',
+  `browser` string COMMENT 'First non-null ua_browser (browser family).',
+  `country` string COMMENT 'First non-null geo_country (ISO 3166-1 alpha-2).',
+  `channel` string COMMENT 'Acquisition channel of the first event, from its UTM tags and referrer (processing-jobs README: Channels).',
+  `is_new_visitor` boolean COMMENT 'No earlier session of the same person (its anonymous ids, stitched by the users table) is known.'
 )
 PARTITIONED BY (`dt` string)
 STORED AS PARQUET

@@ -15,8 +15,23 @@ export const columnValues = {
   payment_status: ["authorized", "declined", "error"],
   auth_status: ["success", "failed"],
   ua_device_type: ["desktop", "mobile", "tablet", "bot", "other"],
+  // A session's acquisition channel (the sessions and users tables); the rule is the Spark jobs'
+  // (shop_jobs.transforms.channel).
+  channel: [
+    "direct",
+    "organic_search",
+    "paid_search",
+    "organic_social",
+    "paid_social",
+    "email",
+    "affiliate",
+    "display",
+    "referral",
+    "campaign",
+  ],
 } as const;
 
 export type PaymentStatus = (typeof columnValues.payment_status)[number];
 export type AuthStatus = (typeof columnValues.auth_status)[number];
 export type DeviceType = (typeof columnValues.ua_device_type)[number];
+export type Channel = (typeof columnValues.channel)[number];

@@ -28,6 +28,9 @@ export const athenaSettings: Readonly<Record<LakeTableName, AthenaTableSettings>
   },
   sessions: { projection: { dt: utcDays } },
   fraud_alerts: { projection: { dt: utcDays } },
+  users: { projection: { dt: utcDays } },
+  daily_metrics: { projection: { dt: utcDays } },
+  live_metrics: { projection: { dt: utcDays } },
 };
 
 function projectionProperties(name: string, projection: PartitionProjection): Array<[string, string]> {

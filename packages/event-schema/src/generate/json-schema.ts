@@ -1,4 +1,5 @@
 import { FraudAlert } from "../alerts/fraud-alert.js";
+import { LiveMetrics } from "../analytics/live-metrics.js";
 import { CollectedEvent, DeadLetter } from "../collected.js";
 import { trackEventType } from "../events/values.js";
 import { TypedTrackEvents } from "../wire/ecommerce.js";
@@ -42,4 +43,5 @@ export const jsonSchemaFiles = (): Record<string, unknown> => ({
   "json-schema/collected-event.json": standaloneJsonSchema("Kafka raw-topic record value", CollectedEvent),
   "json-schema/dead-letter.json": standaloneJsonSchema("Dead-letter record", DeadLetter),
   "json-schema/fraud-alert.json": standaloneJsonSchema("alerts.fraud record value", FraudAlert),
+  "json-schema/live-metrics.json": standaloneJsonSchema("metrics.live record value", LiveMetrics),
 });

@@ -1,4 +1,5 @@
 import { FRAUD_ALERT_VERSION } from "../alerts/fraud-alert.js";
+import { LIVE_METRICS_VERSION, LIVE_TOP_PRODUCTS } from "../analytics/live-metrics.js";
 import { eventGroups, eventNames, eventTypeGroups } from "../events/groups.js";
 import { columnValues } from "../events/values.js";
 import { eventsDedupRule } from "../storage/dedup.js";
@@ -47,6 +48,9 @@ from __future__ import annotations
 STORAGE_SCHEMA_VERSION = ${STORAGE_SCHEMA_VERSION}
 # Layout version of the alerts.fraud record (the contract's FraudAlert).
 FRAUD_ALERT_VERSION = ${FRAUD_ALERT_VERSION}
+# Layout version of the metrics.live record (the contract's LiveMetrics), and the length of its top lists.
+LIVE_METRICS_VERSION = ${LIVE_METRICS_VERSION}
+LIVE_TOP_PRODUCTS = ${LIVE_TOP_PRODUCTS}
 
 # Track event names the pipeline gives a meaning to (see packages/event-schema/src/events/groups.ts).
 ${names}

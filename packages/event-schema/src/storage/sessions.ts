@@ -36,6 +36,25 @@ export const sessionColumns = [
   column("utm_source", "string", true, "utm_source of the first event."),
   column("utm_medium", "string", true, "utm_medium of the first event."),
   column("utm_campaign", "string", true, "utm_campaign of the first event."),
+  // Added with the streaming sessions (issue 12); files written before them read these as null.
+  column("cart_adds", "int32", true, "Product Added events in the session."),
+  column("checkout_started", "boolean", true, "Whether the session has a Checkout Started event."),
+  column("exit_page", "string", true, "Last non-null page_path of the session."),
+  column("device_type", "string", true, "First non-null ua_device_type (desktop | mobile | tablet | bot | other)."),
+  column("browser", "string", true, "First non-null ua_browser (browser family)."),
+  column("country", "string", true, "First non-null geo_country (ISO 3166-1 alpha-2)."),
+  column(
+    "channel",
+    "string",
+    true,
+    "Acquisition channel of the first event, from its UTM tags and referrer (processing-jobs README: Channels).",
+  ),
+  column(
+    "is_new_visitor",
+    "boolean",
+    true,
+    "No earlier session of the same person (its anonymous ids, stitched by the users table) is known.",
+  ),
 ] as const satisfies readonly ColumnDefinition[];
 
 /** One partition a UTC day: sessions belong to the day they start on. */

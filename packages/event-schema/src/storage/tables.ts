@@ -1,7 +1,17 @@
 import { fraudAlertsLakeTable } from "../alerts/fraud-alert.js";
+import { dailyMetricsLakeTable } from "../analytics/daily-metrics.js";
+import { liveMetricsLakeTable } from "../analytics/live-metrics.js";
+import { usersLakeTable } from "../analytics/users.js";
 import { eventsLakeTable } from "./columns.js";
 import { sessionsLakeTable } from "./sessions.js";
 
 /** Every table of the lake; each gets a generated Spark schema and Athena DDL. */
-export const lakeTables = [eventsLakeTable, sessionsLakeTable, fraudAlertsLakeTable] as const;
+export const lakeTables = [
+  eventsLakeTable,
+  sessionsLakeTable,
+  fraudAlertsLakeTable,
+  usersLakeTable,
+  dailyMetricsLakeTable,
+  liveMetricsLakeTable,
+] as const;
 export type LakeTableName = (typeof lakeTables)[number]["name"];

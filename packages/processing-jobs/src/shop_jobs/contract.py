@@ -8,6 +8,9 @@ from __future__ import annotations
 STORAGE_SCHEMA_VERSION = 2
 # Layout version of the alerts.fraud record (the contract's FraudAlert).
 FRAUD_ALERT_VERSION = 1
+# Layout version of the metrics.live record (the contract's LiveMetrics), and the length of its top lists.
+LIVE_METRICS_VERSION = 1
+LIVE_TOP_PRODUCTS = 10
 
 # Track event names the pipeline gives a meaning to (see packages/event-schema/src/events/groups.ts).
 PRODUCT_CLICKED = "Product Clicked"
@@ -104,6 +107,16 @@ DEVICE_TYPE_MOBILE = "mobile"
 DEVICE_TYPE_TABLET = "tablet"
 DEVICE_TYPE_BOT = "bot"
 DEVICE_TYPE_OTHER = "other"
+CHANNEL_DIRECT = "direct"
+CHANNEL_ORGANIC_SEARCH = "organic_search"
+CHANNEL_PAID_SEARCH = "paid_search"
+CHANNEL_ORGANIC_SOCIAL = "organic_social"
+CHANNEL_PAID_SOCIAL = "paid_social"
+CHANNEL_EMAIL = "email"
+CHANNEL_AFFILIATE = "affiliate"
+CHANNEL_DISPLAY = "display"
+CHANNEL_REFERRAL = "referral"
+CHANNEL_CAMPAIGN = "campaign"
 
 # Event types by group (page_view: pages and the screens of mobile apps).
 EVENT_TYPE_GROUPS: dict[str, tuple[str, ...]] = {

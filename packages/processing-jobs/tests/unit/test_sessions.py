@@ -187,6 +187,7 @@ def test_revenue_is_order_completed_revenue_only_and_counted_once(make_sessions,
             event_count=6,
             orders=1,
             revenue=30.75,
+            checkout_started=True,
         ),
     )
     assert_sessions(sessionize(events), expected)
@@ -257,7 +258,10 @@ def test_first_event_decides_id_and_campaign_with_event_id_breaking_ties(make_se
             page_views=2,
             # "a" is first (same time, smaller id) and has no page path: the first non-null one lands.
             landing_page="/b",
+            exit_page="/c",
             utm_source="mail",
+            # utm_source without a medium that says more: a campaign.
+            channel="campaign",
         ),
     )
     assert_sessions(sessionize(events), expected)
@@ -297,6 +301,7 @@ def test_counts_revenue_and_bounces(make_sessions, make_events):
             orders=2,
             revenue=30.75,
             landing_page="/p/1",
+            checkout_started=True,
         ),
         session(
             anonymous_id="bouncer",
@@ -317,6 +322,7 @@ def test_counts_revenue_and_bounces(make_sessions, make_events):
             event_count=2,
             page_views=2,
             landing_page="/a",
+            exit_page="/b",
         ),
     )
     assert_sessions(sessionize(events), expected)
@@ -348,3 +354,65 @@ def test_rejects_a_non_positive_gap(make_events):
     events = make_events({"event_id": "a", "anonymous_id": "anon", "event_ts": utc(2026, 11, 28)})
     with pytest.raises(ValueError, match="gap_minutes"):
         sessionize(events, gap_minutes=0)
+
+
+def test_session_describes_cart_checkout_exit_device_browser_country_and_channel(make_sessions, make_events):
+    start = utc(2026, 11, 28, 9, 0)
+    events = make_events(
+        # The first event has no device or country (a server-side call): the first that has them counts.
+        {"event_id": "a", "anonymous_id": "anon", "event_name": "Signed In", "event_ts": start,
+         "page_referrer": "https://www.google.com/", "page_url": "https://shop.example/"},
+        {"event_id": "b", "anonymous_id": "anon", "event_type": "page", "page_path": "/p/1", "event_ts": start
+         + timedelta(seconds=1), "ua_device_type": "mobile", "ua_browser": "Safari", "geo_country": "PT"},
+        {"event_id": "c", "anonymous_id": "anon", "event_name": "Product Added", "event_ts": start
+         + timedelta(seconds=2), "ua_device_type": "desktop", "geo_country": "ES"},
+        {"event_id": "d", "anonymous_id": "anon", "event_name": "Product Added", "event_ts": start
+         + timedelta(seconds=3)},
+        {"event_id": "e", "anonymous_id": "anon", "event_type": "page", "page_path": "/cart", "event_ts": start
+         + timedelta(seconds=4)},
+        {"event_id": "f", "anonymous_id": "anon", "event_name": CHECKOUT_STARTED, "event_ts": start
+         + timedelta(seconds=5)},
+    )  # fmt: skip
+    expected = make_sessions(
+        session(
+            anonymous_id="anon",
+            first_event_id="a",
+            session_start=start,
+            session_end=start + timedelta(seconds=5),
+            event_count=6,
+            page_views=2,
+            landing_page="/p/1",
+            exit_page="/cart",
+            cart_adds=2,
+            checkout_started=True,
+            device_type="mobile",
+            browser="Safari",
+            country="PT",
+            channel="organic_search",
+        ),
+    )
+    assert_sessions(sessionize(events), expected)
+
+
+def test_new_visitor_is_the_earliest_session_known_for_the_anonymous_id(spark, make_sessions, make_events):
+    start = utc(2026, 11, 28, 9, 0)
+    events = make_events(
+        {"event_id": "a1", "anonymous_id": "returning", "event_ts": start},
+        {"event_id": "a2", "anonymous_id": "returning", "event_ts": start + timedelta(hours=2)},
+        {"event_id": "b1", "anonymous_id": "fresh", "event_ts": start},
+        {"event_id": "b2", "anonymous_id": "fresh", "event_ts": start + timedelta(hours=2)},
+    )
+    # The users table knows "returning" from a week before (its person's first session); "fresh" it does not.
+    known = spark.createDataFrame(
+        [("returning", start - timedelta(days=7)), ("someone-else", start - timedelta(days=1))],
+        "anonymous_id string, first_seen timestamp",
+    )
+    expected = make_sessions(
+        session(anonymous_id="returning", first_event_id="a1", session_start=start, is_new_visitor=False),
+        session(
+            anonymous_id="returning", first_event_id="a2", session_start=start + timedelta(hours=2), is_new_visitor=False
+        ),
+        session(anonymous_id="fresh", first_event_id="b1", session_start=start, is_new_visitor=True),
+        session(anonymous_id="fresh", first_event_id="b2", session_start=start + timedelta(hours=2), is_new_visitor=False),
+    )
+    assert_sessions(sessionize(events, known_visitors=known), expected)

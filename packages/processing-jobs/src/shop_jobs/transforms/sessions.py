@@ -11,13 +11,16 @@ from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 
 from shop_jobs.contract import (
+    CHECKOUT_STARTED,
     DEDUP_KEY,
     DEDUP_ORDER,
     EVENT_TYPE_GROUPS,
     EVENT_TYPE_TRACK,
     ORDER_COMPLETED,
+    PRODUCT_ADDED,
     PRODUCT_VIEWED,
 )
+from shop_jobs.transforms.channel import channel
 from shop_jobs.transforms.utc import utc_date_string
 
 DEFAULT_GAP_MINUTES = 30
@@ -25,6 +28,8 @@ DEFAULT_GAP_MINUTES = 30
 PAGE_VIEW_TYPES = EVENT_TYPE_GROUPS["page_view"]
 
 _MICROS_PER_MINUTE = 60 * 1_000_000
+#: Column that tells one session of an anonymous_id from another in the events summarize_sessions reads.
+SESSION_KEY = "_session"
 
 
 def dedupe_events(events: DataFrame) -> DataFrame:
@@ -47,10 +52,9 @@ def dedupe_events(events: DataFrame) -> DataFrame:
 
 
 def assign_sessions(events: DataFrame, gap_minutes: int = DEFAULT_GAP_MINUTES) -> DataFrame:
-    """events (one row per event_id, anonymous_id not null) plus _session_seq: the 1-based session
-    number within its anonymous_id."""
-    if gap_minutes <= 0:
-        raise ValueError(f"gap_minutes must be positive, got {gap_minutes}")
+    """events (one row per event_id, anonymous_id not null) plus SESSION_KEY: the 1-based session number within
+    its anonymous_id."""
+    check_gap(gap_minutes)
     ordered = Window.partitionBy("anonymous_id").orderBy("event_ts", "event_id")
     micros = F.unix_micros("event_ts")
     gap_exceeded = (micros - F.lag(micros).over(ordered)) > F.lit(gap_minutes * _MICROS_PER_MINUTE)
@@ -58,25 +62,22 @@ def assign_sessions(events: DataFrame, gap_minutes: int = DEFAULT_GAP_MINUTES) -
     starts_session = F.when(gap_exceeded | F.lag(micros).over(ordered).isNull(), 1).otherwise(0)
     running = ordered.rowsBetween(Window.unboundedPreceding, Window.currentRow)
     return (
-        events.withColumn("_starts", starts_session)
-        .withColumn("_session_seq", F.sum("_starts").over(running))
-        .drop("_starts")
+        events.withColumn("_starts", starts_session).withColumn(SESSION_KEY, F.sum("_starts").over(running)).drop("_starts")
     )
 
 
-def sessionize(events: DataFrame, gap_minutes: int = DEFAULT_GAP_MINUTES) -> DataFrame:
-    """Storage rows -> one row per session: the contract's sessions columns, in order, then dt.
+def check_gap(gap_minutes: int) -> None:
+    if gap_minutes <= 0:
+        raise ValueError(f"gap_minutes must be positive, got {gap_minutes}")
 
-    The schema is packages/event-schema's (shop_jobs.schema.load_sessions_schema().full); the tests hold
-    this select to it, and Athena and the query package read the table with it.
 
-    Duplicate event_ids are dropped first (dedupe_events). Events without an anonymous_id (server-side
-    calls that carry only a user_id) belong to no browsing session and are left out; that is decided on
-    the winning copy, so a copy the rule drops cannot bring its event into a session.
+def summarize_sessions(sessioned: DataFrame) -> DataFrame:
+    """Events of sessions (one row per event_id, with SESSION_KEY telling one session of an anonymous_id from
+    another) -> one row per session, the contract's columns with is_new_visitor left null (mark_new_visitors).
+
+    The batch job (assign_sessions) and the streaming job (shop_jobs.streaming.sessions, which keeps the open
+    sessions of each anonymous_id in state) both end here, so a session is summed up the same way by both.
     """
-    keyed = dedupe_events(events).where(F.col("anonymous_id").isNotNull())
-    sessioned = assign_sessions(keyed, gap_minutes)
-
     # Ordering key for "first"/"last" within a session: event time, then event_id, as the gap rule.
     order = F.struct("event_ts", "event_id")
 
@@ -96,7 +97,7 @@ def sessionize(events: DataFrame, gap_minutes: int = DEFAULT_GAP_MINUTES) -> Dat
     # version 1 also filled it on Checkout Started and Order Updated, which would count an order twice.
     is_order = F.col("event_name") == ORDER_COMPLETED
     is_page_view = F.col("event_type").isin(*PAGE_VIEW_TYPES)
-    aggregated = sessioned.groupBy("anonymous_id", "_session_seq").agg(
+    aggregated = sessioned.groupBy("anonymous_id", SESSION_KEY).agg(
         F.min_by("event_id", order).alias("_first_event_id"),
         last_non_null("user_id").alias("user_id"),
         F.min("event_ts").alias("session_start"),
@@ -111,6 +112,14 @@ def sessionize(events: DataFrame, gap_minutes: int = DEFAULT_GAP_MINUTES) -> Dat
         first("utm_source").alias("utm_source"),
         first("utm_medium").alias("utm_medium"),
         first("utm_campaign").alias("utm_campaign"),
+        first("page_referrer").alias("_referrer"),
+        first("page_url").alias("_page_url"),
+        count_where(F.col("event_name") == PRODUCT_ADDED).alias("cart_adds"),
+        count_where(F.col("event_name") == CHECKOUT_STARTED).alias("_checkouts"),
+        last_non_null("page_path").alias("exit_page"),
+        first("ua_device_type", skip_nulls=True).alias("device_type"),
+        first("ua_browser", skip_nulls=True).alias("browser"),
+        first("geo_country", skip_nulls=True).alias("country"),
     )
     duration_micros = F.unix_micros("session_end") - F.unix_micros("session_start")
     return aggregated.select(
@@ -134,5 +143,45 @@ def sessionize(events: DataFrame, gap_minutes: int = DEFAULT_GAP_MINUTES) -> Dat
         "utm_source",
         "utm_medium",
         "utm_campaign",
+        F.col("cart_adds").cast("int").alias("cart_adds"),
+        (F.col("_checkouts") > 0).alias("checkout_started"),
+        "exit_page",
+        "device_type",
+        "browser",
+        "country",
+        channel(F.col("utm_source"), F.col("utm_medium"), F.col("_referrer"), F.col("_page_url")).alias("channel"),
+        F.lit(None).cast("boolean").alias("is_new_visitor"),
         utc_date_string(F.col("session_start")).alias("dt"),
     )
+
+
+def mark_new_visitors(sessions: DataFrame, known_visitors: DataFrame | None = None) -> DataFrame:
+    """sessions with is_new_visitor set: true for a session that starts no later than every other session
+    known for its anonymous_id, those in `sessions` and those in known_visitors (anonymous_id, first_seen:
+    the users table's people, each anonymous id with its person's first_seen; shop_jobs.lake.known_visitors).
+    """
+    columns = sessions.columns
+    earliest = F.min("session_start").over(Window.partitionBy("anonymous_id"))
+    if known_visitors is not None:
+        known = known_visitors.groupBy("anonymous_id").agg(F.min("first_seen").alias("_known_first_seen"))
+        sessions = sessions.join(known, "anonymous_id", "left")
+        # least() skips nulls: an anonymous id the table does not know is judged on these sessions alone.
+        earliest = F.least(earliest, F.col("_known_first_seen"))
+    marked = sessions.withColumn("is_new_visitor", F.col("session_start") <= earliest)
+    return marked.select(*columns)
+
+
+def sessionize(
+    events: DataFrame, gap_minutes: int = DEFAULT_GAP_MINUTES, known_visitors: DataFrame | None = None
+) -> DataFrame:
+    """Storage rows -> one row per session: the contract's sessions columns, in order, then dt.
+
+    The schema is packages/event-schema's (shop_jobs.schema.load_sessions_schema().full); the tests hold
+    this select to it, and Athena and the query package read the table with it.
+
+    Duplicate event_ids are dropped first (dedupe_events). Events without an anonymous_id (server-side
+    calls that carry only a user_id) belong to no browsing session and are left out; that is decided on
+    the winning copy, so a copy the rule drops cannot bring its event into a session.
+    """
+    keyed = dedupe_events(events).where(F.col("anonymous_id").isNotNull())
+    return mark_new_visitors(summarize_sessions(assign_sessions(keyed, gap_minutes)), known_visitors)
