@@ -175,9 +175,7 @@ def make_sessions(spark: SparkSession, sessions_schema: TableSchema) -> SessionF
         for row in rows:
             anonymous_id, start = row["anonymous_id"], row["session_start"]
             earliest[anonymous_id] = min(start, earliest.get(anonymous_id, start))
-        rows = tuple(
-            {"is_new_visitor": row["session_start"] == earliest[row["anonymous_id"]], **row} for row in rows
-        )
+        rows = tuple({"is_new_visitor": row["session_start"] == earliest[row["anonymous_id"]], **row} for row in rows)
         return spark.createDataFrame([tuple(row[name] for name in schema.fieldNames()) for row in rows], schema)
 
     return build

@@ -36,7 +36,7 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("source,medium,referrer,page_url,expected", CASES)
+@pytest.mark.parametrize(("source", "medium", "referrer", "page_url", "expected"), CASES)
 def test_channel(spark, source, medium, referrer, page_url, expected):
     frame = spark.createDataFrame(
         [(source, medium, referrer, page_url)], "source string, medium string, referrer string, page_url string"

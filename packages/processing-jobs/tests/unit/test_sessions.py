@@ -410,9 +410,14 @@ def test_new_visitor_is_the_earliest_session_known_for_the_anonymous_id(spark, m
     expected = make_sessions(
         session(anonymous_id="returning", first_event_id="a1", session_start=start, is_new_visitor=False),
         session(
-            anonymous_id="returning", first_event_id="a2", session_start=start + timedelta(hours=2), is_new_visitor=False
+            anonymous_id="returning",
+            first_event_id="a2",
+            session_start=start + timedelta(hours=2),
+            is_new_visitor=False,
         ),
         session(anonymous_id="fresh", first_event_id="b1", session_start=start, is_new_visitor=True),
-        session(anonymous_id="fresh", first_event_id="b2", session_start=start + timedelta(hours=2), is_new_visitor=False),
+        session(
+            anonymous_id="fresh", first_event_id="b2", session_start=start + timedelta(hours=2), is_new_visitor=False
+        ),
     )
     assert_sessions(sessionize(events, known_visitors=known), expected)

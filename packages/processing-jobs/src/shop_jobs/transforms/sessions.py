@@ -62,7 +62,9 @@ def assign_sessions(events: DataFrame, gap_minutes: int = DEFAULT_GAP_MINUTES) -
     starts_session = F.when(gap_exceeded | F.lag(micros).over(ordered).isNull(), 1).otherwise(0)
     running = ordered.rowsBetween(Window.unboundedPreceding, Window.currentRow)
     return (
-        events.withColumn("_starts", starts_session).withColumn(SESSION_KEY, F.sum("_starts").over(running)).drop("_starts")
+        events.withColumn("_starts", starts_session)
+        .withColumn(SESSION_KEY, F.sum("_starts").over(running))
+        .drop("_starts")
     )
 
 
