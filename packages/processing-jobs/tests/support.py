@@ -240,5 +240,8 @@ def lake_copies_sessions() -> list[dict]:
             revenue=179.8,
             # Product Viewed carries the page it was viewed on.
             landing_page="/p/sku-42",
+            cart_adds=1,
+            checkout_started=True,
+            country="BR",
         ),
     ]

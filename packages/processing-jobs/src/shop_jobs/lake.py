@@ -7,13 +7,17 @@ Athena's partition projection expects with projection.hour.digits=2).
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+from pyspark.errors import AnalysisException
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
+from pyspark.sql.types import StringType, StructField, StructType
 
-from shop_jobs.schema import TableSchema
+from shop_jobs.schema import USERS_TABLE, TableSchema, load_sessions_schema, load_table_schema
+from shop_jobs.transforms.users import visitors_from_sessions, visitors_from_users
 from shop_jobs.transforms.utc import utc_date_string, utc_hour
 
 
@@ -79,22 +83,69 @@ class DayWindow:
         return datetime(self.day.year, self.day.month, self.day.day, tzinfo=UTC) + timedelta(days=1)
 
 
-def _hadoop_fs(spark: SparkSession, path: str):
-    # Spark's readers fail on a missing path and list every partition of a bare root, so the few
-    # directories a day needs are handled one by one through Hadoop's FileSystem (s3a, dbfs, file).
-    jvm = spark.sparkContext._jvm
-    hadoop_path = jvm.org.apache.hadoop.fs.Path(path)
-    return hadoop_path.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration()), hadoop_path
+# A schema for probing a path: reading it lists the path, which is all a probe needs.
+_PROBE_SCHEMA = StructType([StructField("_probe", StringType())])
 
 
 def path_exists(spark: SparkSession, path: str) -> bool:
-    fs, hadoop_path = _hadoop_fs(spark, path)
-    return bool(fs.exists(hadoop_path))
+    """Whether a folder (or file) of the lake exists, through Spark's own reader.
+
+    Spark's readers fail on a missing path and list every partition of a bare root, so the few directories a
+    job needs are probed one by one. Only public DataFrame APIs: they work on every Databricks access mode,
+    serverless included (Hadoop's FileSystem through the JVM gateway does not).
+    """
+    try:
+        spark.read.schema(_PROBE_SCHEMA).parquet(path)
+    except AnalysisException as err:
+        if err.getCondition() == "PATH_NOT_FOUND":
+            return False
+        raise
+    return True
 
 
-def delete_path(spark: SparkSession, path: str) -> None:
-    fs, hadoop_path = _hadoop_fs(spark, path)
-    fs.delete(hadoop_path, True)
+def existing_paths(spark: SparkSession, paths: Iterable[str]) -> list[str]:
+    return [p for p in paths if path_exists(spark, p)]
+
+
+def read_partitions(spark: SparkSession, root: str, schema: TableSchema, days: Iterable[date]) -> DataFrame:
+    """A dt-partitioned table's rows of the given days (those that exist; none is an empty frame)."""
+    paths = existing_paths(spark, (partition_path(root, day) for day in sorted(set(days))))
+    if not paths:
+        return spark.createDataFrame([], schema.full)
+    return spark.read.schema(schema.full).option("basePath", root.rstrip("/")).parquet(*paths)
+
+
+def overwrite_partition(rows: DataFrame, root: str, day: date, files: int = 1) -> None:
+    """Replaces <root>/dt=<day>/ with rows (dt dropped: it is in the path), even with no rows at all.
+
+    Written to the partition's own path, so an empty result leaves an empty file rather than an earlier run's
+    rows (dynamic partition overwrite replaces only the partitions it writes).
+    """
+    rows.drop("dt").repartition(files).write.mode("overwrite").parquet(partition_path(root, day))
+
+
+def append_new(rows: DataFrame, root: str, schema: TableSchema, key: Sequence[str]) -> int:
+    """Appends to a dt-partitioned table the rows whose key is not in their day's partition yet; returns how many.
+
+    What makes a micro-batch's write idempotent: a batch replayed after a crash, or a write that stopped half
+    way, adds only what is missing. The days are those of `rows`; rows must have the table's columns and dt.
+    """
+    rows = rows.cache()
+    try:
+        days = [date.fromisoformat(r["dt"]) for r in rows.select("dt").distinct().collect()]
+        if not days:
+            return 0
+        present = read_partitions(rows.sparkSession, root, schema, days).select(*key, "dt")
+        new = rows.join(present, [*key, "dt"], "left_anti").select(*schema.full.fieldNames()).cache()
+        try:
+            count = new.count()
+            if count:
+                new.repartition("dt").write.mode("append").partitionBy("dt").parquet(root)
+            return count
+        finally:
+            new.unpersist()
+    finally:
+        rows.unpersist()
 
 
 def read_day_events(spark: SparkSession, events_root: str, window: DayWindow, schema: TableSchema) -> DataFrame:
@@ -112,3 +163,33 @@ def read_day_events(spark: SparkSession, events_root: str, window: DayWindow, sc
     ]
     events = spark.read.schema(schema.full).option("basePath", events_root.rstrip("/")).parquet(*paths)
     return events.where((F.col("event_ts") >= F.lit(window.start)) & (F.col("event_ts") < F.lit(window.end)))
+
+
+def sibling_table(path: str, name: str) -> str:
+    """The root of table `name` next to the table at `path` (s3a://B/sessions -> s3a://B/users)."""
+    return f"{path.rstrip('/').rsplit('/', 1)[0]}/{name}"
+
+
+def known_visitors(
+    spark: SparkSession,
+    users_path: str | None,
+    sessions_path: str,
+    days: Iterable[date],
+    schema_dir: str | None = None,
+) -> DataFrame:
+    """(anonymous_id, first_seen) of the visitors seen before a run for `days`: the users table's people, and the
+    sessions of those days and of each day before, which a users rebuild may not hold yet (it runs daily)."""
+    users_root = users_path or sibling_table(sessions_path, USERS_TABLE)
+    users = load_table_schema(USERS_TABLE, schema_dir)
+    known = visitors_from_sessions(
+        read_partitions(
+            spark,
+            sessions_path,
+            load_sessions_schema(schema_dir),
+            {d - delta for d in days for delta in (timedelta(0), timedelta(days=1))},
+        )
+    )
+    if path_exists(spark, users_root):
+        people = spark.read.schema(users.full).option("basePath", users_root.rstrip("/")).parquet(users_root)
+        known = known.unionByName(visitors_from_users(people))
+    return known

@@ -18,6 +18,9 @@ SCHEMA_DIR_ENV = "SHOP_EVENT_SCHEMA_DIR"
 EVENTS_TABLE = "events"
 SESSIONS_TABLE = "sessions"
 FRAUD_ALERTS_TABLE = "fraud_alerts"
+USERS_TABLE = "users"
+DAILY_METRICS_TABLE = "daily_metrics"
+LIVE_METRICS_TABLE = "live_metrics"
 _REPO_RELATIVE_DIR = Path("packages", "event-schema", "generated", "spark")
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 from pyspark.testing import assertDataFrameEqual
-from support import DAY, JOB_EVENTS, expected_day_sessions, utc
+from support import DAY, JOB_EVENTS, expected_day_sessions, session, utc
 
 from shop_jobs.jobs.entrypoint import EXIT_INPUT_MISSING
 from shop_jobs.jobs.sessionize_batch import SUMMARY_SCHEMA, main
@@ -54,20 +54,22 @@ def test_missing_input_partition_exits_non_zero_with_the_path(lake, capsys):
     assert f"{lake / 'events'}/dt=2026-12-24 does not exist" in err
 
 
-def test_day_without_sessions_clears_an_earlier_result(spark, make_events, tmp_path, capsys):
+def test_day_without_sessions_clears_an_earlier_result(
+    spark, make_events, make_sessions, sessions_schema, tmp_path, capsys
+):
     # Both events belong to a session that started the day before.
     events = make_events(
         {"event_id": "a", "anonymous_id": "anon", "event_ts": utc(2026, 12, 1, 23, 50)},
         {"event_id": "b", "anonymous_id": "anon", "event_ts": utc(2026, 12, 2, 0, 10)},
     )
     write_events(events, str(tmp_path / "events"))
-    stale = tmp_path / "sessions" / "dt=2026-12-02"
-    stale.mkdir(parents=True)
-    (stale / "part-0.parquet").write_bytes(b"left by an earlier run")
+    # What an earlier run wrote when the day still had a session of its own.
+    earlier = make_sessions(session(anonymous_id="anon", first_event_id="b", session_start=utc(2026, 12, 2, 0, 10)))
+    earlier.drop("dt").write.parquet(str(tmp_path / "sessions" / "dt=2026-12-02"))
 
     code, summary, _ = run_job(tmp_path, "2026-12-02", capsys)
     assert (code, summary) == (0, {"date": "2026-12-02", "sessions": 0, "events": 0})
-    assert not stale.exists()
+    assert spark.read.schema(sessions_schema.data).parquet(str(tmp_path / "sessions" / "dt=2026-12-02")).count() == 0
 
 
 @pytest.mark.parametrize(

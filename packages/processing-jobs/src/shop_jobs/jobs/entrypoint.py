@@ -17,6 +17,18 @@ from shop_jobs.spark_session import get_spark
 EXIT_INPUT_MISSING = 3
 
 
+def bounded_int(low: int, high: int) -> Callable[[str], int]:
+    """An argparse type: an integer from low to high."""
+
+    def parse(text: str) -> int:
+        value = int(text)
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"must be between {low} and {high}, got {value}")
+        return value
+
+    return parse
+
+
 def run_job(
     name: str,
     argv: Sequence[str] | None,

@@ -14,15 +14,15 @@ stops: {"batches", "records", "malformed"}. Exit codes: 0 done, 2 bad arguments 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from pyspark.sql import SparkSession
 
 from shop_jobs.fraud import RulesConfigError, load_rules
 from shop_jobs.jobs.entrypoint import run_job
+from shop_jobs.jobs.progress import follow_progress, use_rocksdb_state
 from shop_jobs.schema import (
     FRAUD_ALERTS_TABLE,
     add_schema_dir_argument,
@@ -72,13 +72,7 @@ def run(spark: SparkSession, args: argparse.Namespace) -> dict[str, Any]:
     config = load_rules(args.rules)
     # Times cross into Python as epoch ms, but Spark's own conversions of the tables' timestamps assume UTC.
     spark.conf.set("spark.sql.session.timeZone", "UTC")
-    spark.conf.set(
-        "spark.sql.streaming.stateStore.providerClass",
-        "org.apache.spark.sql.execution.streaming.state.RocksDBStateStoreProvider",
-    )
-    # Each batch commits the state's changes (a changelog) instead of a RocksDB snapshot: cheaper per micro-batch;
-    # snapshots are still taken in the background.
-    spark.conf.set("spark.sql.streaming.stateStore.rocksdb.changelogCheckpointing.enabled", "true")
+    use_rocksdb_state(spark)
     sink = AlertSink(
         brokers=args.brokers,
         topic=args.alerts_topic,
@@ -101,55 +95,6 @@ def run(spark: SparkSession, args: argparse.Namespace) -> dict[str, Any]:
         follow_progress(query, args.progress_log)
     query.awaitTermination()
     return {"batches": len(query.recentProgress), **observed_totals(query.recentProgress)}
-
-
-def progress_line(progress: Mapping[str, Any]) -> dict[str, Any]:
-    """What a benchmark or an operator needs of one StreamingQueryProgress (its JSON form)."""
-    return {
-        "batchId": progress.get("batchId"),
-        "timestamp": progress.get("timestamp"),
-        "numInputRows": progress.get("numInputRows"),
-        "inputRowsPerSecond": progress.get("inputRowsPerSecond"),
-        "processedRowsPerSecond": progress.get("processedRowsPerSecond"),
-        "triggerExecutionMs": (progress.get("durationMs") or {}).get("triggerExecution"),
-        "durationMs": progress.get("durationMs") or {},
-        "watermark": (progress.get("eventTime") or {}).get("watermark"),
-        "stateRows": sum(op.get("numRowsTotal", 0) for op in progress.get("stateOperators") or []),
-        # Where the batch read up to, by topic and partition (Kafka's offsets): compared with the topic's end,
-        # what is left to score.
-        "endOffsets": _end_offsets(progress.get("sources") or []),
-    }
-
-
-def _end_offsets(sources: Sequence[Mapping[str, Any]]) -> dict[str, dict[str, int]]:
-    offsets: dict[str, dict[str, int]] = {}
-    for source in sources:
-        end = source.get("endOffset")
-        if isinstance(end, str):
-            try:
-                end = json.loads(end)
-            except ValueError:
-                continue
-        if isinstance(end, Mapping):
-            for topic, partitions in end.items():
-                if isinstance(partitions, Mapping):
-                    offsets.setdefault(topic, {}).update({str(p): int(o) for p, o in partitions.items()})
-    return offsets
-
-
-def follow_progress(query: Any, path: str, poll_seconds: float = 1.0) -> None:
-    """Appends every new batch's progress to `path` until the query stops (query.recentProgress holds only the
-    last 100 batches, so it is read as it goes)."""
-    last = -1
-    with open(path, "a", encoding="utf-8") as out:
-        while query.isActive:
-            query.awaitTermination(poll_seconds)
-            for progress in query.recentProgress:
-                line = progress_line(json.loads(progress.json))
-                if line["batchId"] is not None and line["batchId"] > last:
-                    last = line["batchId"]
-                    out.write(json.dumps(line, sort_keys=True) + "\n")
-            out.flush()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -19,13 +19,8 @@ from datetime import date
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
-from shop_jobs.jobs.entrypoint import run_job
-from shop_jobs.lake import (
-    DayWindow,
-    delete_path,
-    partition_path,
-    read_day_events,
-)
+from shop_jobs.jobs.entrypoint import bounded_int, run_job
+from shop_jobs.lake import DayWindow, known_visitors, overwrite_partition, read_day_events
 from shop_jobs.schema import EVENTS_TABLE, add_schema_dir_argument, load_event_schema
 from shop_jobs.transforms.sessions import DEFAULT_GAP_MINUTES, sessionize
 
@@ -44,30 +39,25 @@ SUMMARY_SCHEMA = {
 }
 
 
-def _bounded_int(low: int, high: int):
-    def parse(text: str) -> int:
-        value = int(text)
-        if not low <= value <= high:
-            raise argparse.ArgumentTypeError(f"must be between {low} and {high}, got {value}")
-        return value
-
-    return parse
-
-
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="sessionize_batch", description=__doc__.split("\n\n")[0])
     parser.add_argument("--events-path", required=True, help="root of the events table, e.g. s3a://B/events")
     parser.add_argument("--sessions-path", required=True, help="root of the sessions table")
+    parser.add_argument(
+        "--users-path",
+        default=None,
+        help="root of the users table, for is_new_visitor (default: users next to the sessions table)",
+    )
     parser.add_argument("--date", required=True, type=date.fromisoformat, help="UTC day, YYYY-MM-DD")
     parser.add_argument(
         "--gap-minutes",
-        type=_bounded_int(1, 24 * 60),
+        type=bounded_int(1, 24 * 60),
         default=DEFAULT_GAP_MINUTES,
         help=f"inactivity that ends a session (default {DEFAULT_GAP_MINUTES})",
     )
     parser.add_argument(
         "--lookahead-hours",
-        type=_bounded_int(0, 24),
+        type=bounded_int(0, 24),
         default=DEFAULT_LOOKAHEAD_HOURS,
         help=f"hours of the next day read to finish late sessions (default {DEFAULT_LOOKAHEAD_HOURS})",
     )
@@ -75,9 +65,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def sessions_for_day(events: DataFrame, day: date, gap_minutes: int) -> DataFrame:
+def sessions_for_day(
+    events: DataFrame, day: date, gap_minutes: int, known_visitors: DataFrame | None = None
+) -> DataFrame:
     """Sessions that start on day; the window's other sessions are another day's to write."""
-    return sessionize(events, gap_minutes).where(F.col("dt") == day.isoformat())
+    return sessionize(events, gap_minutes, known_visitors).where(F.col("dt") == day.isoformat())
 
 
 def run(spark: SparkSession, args: argparse.Namespace) -> dict[str, object]:
@@ -86,20 +78,12 @@ def run(spark: SparkSession, args: argparse.Namespace) -> dict[str, object]:
     events = read_day_events(spark, args.events_path, window, schema)
     # One file per day (a day's sessions are small next to its events); cached because it is both
     # counted and written.
-    sessions = sessions_for_day(events, args.date, args.gap_minutes).repartition(1).cache()
+    known = known_visitors(spark, args.users_path, args.sessions_path, [args.date], args.schema_dir)
+    sessions = sessions_for_day(events, args.date, args.gap_minutes, known).cache()
     try:
         stats = sessions.agg(F.count(F.lit(1)).alias("sessions"), F.sum("event_count").alias("events")).first()
-        if stats["sessions"]:
-            (
-                sessions.write.mode("overwrite")
-                .option("partitionOverwriteMode", "dynamic")
-                .partitionBy("dt")
-                .parquet(args.sessions_path)
-            )
-        else:
-            # Dynamic overwrite replaces only partitions it writes, so an empty result would leave an
-            # earlier run's sessions in place.
-            delete_path(spark, partition_path(args.sessions_path, args.date))
+        # One file per day (a day's sessions are small next to its events).
+        overwrite_partition(sessions, args.sessions_path, args.date)
     finally:
         sessions.unpersist()
     return {"date": args.date.isoformat(), "sessions": stats["sessions"], "events": stats["events"] or 0}

@@ -28,6 +28,25 @@ DEFAULT_GAP_MINUTES = 30
 PAGE_VIEW_TYPES = EVENT_TYPE_GROUPS["page_view"]
 
 _MICROS_PER_MINUTE = 60 * 1_000_000
+#: The events' columns summarize_sessions reads.
+SESSION_EVENT_COLUMNS = (
+    "event_id",
+    "event_type",
+    "event_name",
+    "anonymous_id",
+    "user_id",
+    "event_ts",
+    "page_url",
+    "page_path",
+    "page_referrer",
+    "utm_source",
+    "utm_medium",
+    "utm_campaign",
+    "ua_browser",
+    "ua_device_type",
+    "revenue",
+    "geo_country",
+)
 #: Column that tells one session of an anonymous_id from another in the events summarize_sessions reads.
 SESSION_KEY = "_session"
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from shop_jobs.jobs.fraud_stream import parse_args, progress_line
+from shop_jobs.jobs.fraud_stream import parse_args
+from shop_jobs.jobs.progress import progress_line
 
 BASE = ["--brokers", "b:1", "--alerts-path", "/tmp/a", "--checkpoint", "/tmp/c"]
 

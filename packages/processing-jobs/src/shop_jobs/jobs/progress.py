@@ -1,0 +1,70 @@
+"""What the streaming jobs share around their queries: the state store, and a progress log for operators and benches."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from pyspark.sql import SparkSession
+
+
+def use_rocksdb_state(spark: SparkSession) -> None:
+    """RocksDB for the query's state, with changelog checkpoints. Set before the query starts; the provider is
+    recorded in the checkpoint, so changing it later needs a new checkpoint."""
+    spark.conf.set(
+        "spark.sql.streaming.stateStore.providerClass",
+        "org.apache.spark.sql.execution.streaming.state.RocksDBStateStoreProvider",
+    )
+    # Each batch commits the state's changes (a changelog) instead of a RocksDB snapshot: cheaper per micro-batch;
+    # snapshots are still taken in the background.
+    spark.conf.set("spark.sql.streaming.stateStore.rocksdb.changelogCheckpointing.enabled", "true")
+
+
+def progress_line(progress: Mapping[str, Any]) -> dict[str, Any]:
+    """What a benchmark or an operator needs of one StreamingQueryProgress (its JSON form)."""
+    return {
+        "batchId": progress.get("batchId"),
+        "timestamp": progress.get("timestamp"),
+        "numInputRows": progress.get("numInputRows"),
+        "inputRowsPerSecond": progress.get("inputRowsPerSecond"),
+        "processedRowsPerSecond": progress.get("processedRowsPerSecond"),
+        "triggerExecutionMs": (progress.get("durationMs") or {}).get("triggerExecution"),
+        "durationMs": progress.get("durationMs") or {},
+        "watermark": (progress.get("eventTime") or {}).get("watermark"),
+        "stateRows": sum(op.get("numRowsTotal", 0) for op in progress.get("stateOperators") or []),
+        # Where the batch read up to, by topic and partition (Kafka's offsets): compared with the topic's end,
+        # what is left to score.
+        "endOffsets": _end_offsets(progress.get("sources") or []),
+    }
+
+
+def _end_offsets(sources: Sequence[Mapping[str, Any]]) -> dict[str, dict[str, int]]:
+    offsets: dict[str, dict[str, int]] = {}
+    for source in sources:
+        end = source.get("endOffset")
+        if isinstance(end, str):
+            try:
+                end = json.loads(end)
+            except ValueError:
+                continue
+        if isinstance(end, Mapping):
+            for topic, partitions in end.items():
+                if isinstance(partitions, Mapping):
+                    offsets.setdefault(topic, {}).update({str(p): int(o) for p, o in partitions.items()})
+    return offsets
+
+
+def follow_progress(query: Any, path: str, poll_seconds: float = 1.0) -> None:
+    """Appends every new batch's progress to `path` until the query stops (query.recentProgress holds only the
+    last 100 batches, so it is read as it goes)."""
+    last = -1
+    with open(path, "a", encoding="utf-8") as out:
+        while query.isActive:
+            query.awaitTermination(poll_seconds)
+            for progress in query.recentProgress:
+                line = progress_line(json.loads(progress.json))
+                if line["batchId"] is not None and line["batchId"] > last:
+                    last = line["batchId"]
+                    out.write(json.dumps(line, sort_keys=True) + "\n")
+            out.flush()
