@@ -47,7 +47,7 @@ from shop_jobs.fraud import (
     update_history,
 )
 from shop_jobs.fraud.alerts import alert_record, alert_row
-from shop_jobs.transforms.collected import STORAGE_OK, storage_rows
+from shop_jobs.streaming.raw_topic import raw_events, scoring_rows
 
 _MS_PER_SECOND = 1000
 _TIMESTAMP_COLUMNS = ("event_ts", "received_at", "account_created_at")
@@ -217,23 +217,6 @@ def alert_batch(
         sink.write(batch.sparkSession, records)
 
     return on_batch
-
-
-def raw_events(spark: SparkSession, brokers: str, topic: str, options: Mapping[str, str]) -> DataFrame:
-    """The raw events topic as a stream of Kafka records."""
-    reader = spark.readStream.format("kafka").option("kafka.bootstrap.servers", brokers).option("subscribe", topic)
-    for name, value in options.items():
-        reader = reader.option(name, value)
-    return reader.load()
-
-
-def scoring_rows(raw: DataFrame, mapping: Sequence[Mapping[str, Any]], schema: StructType) -> DataFrame:
-    """Raw records -> valid storage rows, counting the rest in the observed metric `malformed` (step 1)."""
-    rows = storage_rows(raw, mapping, schema)
-    observed = rows.observe(
-        "records", F.count(F.lit(1)).alias("records"), F.count_if(~F.col(STORAGE_OK)).alias("malformed")
-    )
-    return observed.where(F.col(STORAGE_OK))
 
 
 @dataclass(frozen=True)
