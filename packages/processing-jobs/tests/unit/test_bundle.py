@@ -95,14 +95,41 @@ def test_job_parameters_are_accepted_by_the_entry_point(target: str, path: Path,
         entry.parse_args(argv)  # exits (SystemExit) on a flag or value it does not accept
 
 
-def test_the_fraud_stream_is_a_continuous_job_without_retries():
-    (job,) = [job for _, key, job in jobs() if key == "fraud_stream"]
+STREAMS = ("fraud_stream", "sessions_stream", "live_metrics")
+
+
+@pytest.mark.parametrize("name", STREAMS)
+def test_every_stream_is_a_continuous_job_without_retries_paused_in_dev(name: str):
+    (job,) = [job for _, key, job in jobs() if key == name]
 
     assert job["continuous"] == {"pause_status": "UNPAUSED"}
     assert "schedule" not in job
     assert "trigger" not in job
     # Databricks refuses retry policies on continuous jobs: it restarts failed runs itself.
     assert all("max_retries" not in task for task in job["tasks"])
+    root, _ = load_bundle()
+    assert root["targets"]["dev"]["resources"]["jobs"][name]["continuous"]["pause_status"] == "PAUSED"
+
+
+def test_no_job_needs_dedicated_compute():
+    # Every job runs on standard (shared) access mode: nothing reaches into the JVM gateway (shop_jobs.lake).
+    for _, key, job in jobs():
+        for cluster in job["job_clusters"]:
+            assert cluster["new_cluster"]["data_security_mode"] == "USER_ISOLATION", key
+    sources = (PACKAGE_DIR / "src").rglob("*.py")
+    assert not [
+        str(p) for p in sources if "_jvm" in p.read_text(encoding="utf-8") or "_jsc" in p.read_text(encoding="utf-8")
+    ]
+
+
+def test_the_bundle_defines_every_job_module():
+    modules = {p.stem for p in (PACKAGE_DIR / "src" / "shop_jobs" / "jobs").glob("*.py")} - {
+        "__init__",
+        "entrypoint",
+        "progress",
+    }
+    defined = {Path(t["spark_python_task"]["python_file"]).stem for _, _, job in jobs() for t in job["tasks"]}
+    assert defined == modules
 
 
 def test_the_fraud_stream_reads_what_the_variables_say_in_prod():
@@ -115,9 +142,3 @@ def test_the_fraud_stream_reads_what_the_variables_say_in_prod():
     assert args.checkpoint == "s3://shop-analytics-prod/_checkpoints/fraud_stream"
     assert args.alerts_path == "s3://shop-analytics-prod/fraud_alerts"
     assert args.trigger_seconds == 0.0
-
-
-def test_a_dev_deployment_of_the_stream_is_paused():
-    root, _ = load_bundle()
-
-    assert root["targets"]["dev"]["resources"]["jobs"]["fraud_stream"]["continuous"]["pause_status"] == "PAUSED"

@@ -7,7 +7,10 @@ from support import session, utc
 
 from shop_jobs.jobs.daily_metrics import main
 from shop_jobs.jobs.entrypoint import EXIT_INPUT_MISSING
-from shop_jobs.transforms.daily_metrics import DAILY_METRICS_SCHEMA, daily_metrics
+from shop_jobs.schema import DAILY_METRICS_TABLE, load_table_schema
+from shop_jobs.transforms.daily_metrics import daily_metrics
+
+DAILY_METRICS_SCHEMA = load_table_schema(DAILY_METRICS_TABLE).full
 
 
 def day_sessions(make_sessions):
@@ -15,7 +18,7 @@ def day_sessions(make_sessions):
     return make_sessions(
         session(anonymous_id="a", first_event_id="1", user_id="u-1", session_start=start,
                 session_end=utc(2026, 11, 28, 9, 10), event_count=6, page_views=3, product_views=2, orders=1,
-                revenue=30.0),
+                revenue=30.0, cart_adds=2),
         session(anonymous_id="a", first_event_id="2", user_id="u-1", session_start=utc(2026, 11, 28, 12, 0),
                 session_end=utc(2026, 11, 28, 12, 5), event_count=4, page_views=2, orders=2, revenue=12.5),
         session(anonymous_id="b", first_event_id="3", session_start=start, page_views=1, is_bounce=True),
@@ -28,8 +31,10 @@ def test_daily_metrics_per_day(spark, make_sessions):
     expected = spark.createDataFrame(
         [
             # 3 sessions of 2 visitors, one identified; 600 + 300 + 0 seconds; one of three bounced.
-            (3, 2, 1, 6, 2, 3, 42.5, 2, 1 / 3, 2 / 3, 300.0, "2026-11-28"),
-            (1, 1, 0, 1, 0, 0, 0.0, 0, 1.0, 0.0, 0.0, "2026-11-29"),
+            # sessions, visitors, identified, new-visitor sessions (a's first, b), page views, product views,
+            # cart sessions, checkout sessions, orders, revenue, converting, rates, mean duration.
+            (3, 2, 1, 2, 6, 2, 1, 0, 3, 42.5, 2, 1 / 3, 2 / 3, 300.0, "2026-11-28"),
+            (1, 1, 0, 1, 1, 0, 0, 0, 0, 0.0, 0, 1.0, 0.0, 0.0, "2026-11-29"),
         ],
         DAILY_METRICS_SCHEMA,
     )

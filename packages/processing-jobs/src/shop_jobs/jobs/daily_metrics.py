@@ -19,7 +19,7 @@ from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
 
 from shop_jobs.jobs.entrypoint import run_job
-from shop_jobs.lake import InputPartitionMissingError, partition_path, path_exists
+from shop_jobs.lake import InputPartitionMissingError, overwrite_partition, partition_path, path_exists
 from shop_jobs.schema import SESSIONS_TABLE, add_schema_dir_argument, load_sessions_schema
 from shop_jobs.transforms.daily_metrics import daily_metrics
 
@@ -45,16 +45,15 @@ def run(spark: SparkSession, args: argparse.Namespace) -> dict[str, object]:
         .parquet(day_path)
         .where(F.col("dt") == args.date.isoformat())
     )
-    metrics = daily_metrics(sessions).repartition(1).cache()
+    metrics = daily_metrics(sessions).cache()
     try:
         row = metrics.select("sessions", "orders", "revenue").first()
-        metrics.write.mode("overwrite").option("partitionOverwriteMode", "dynamic").partitionBy("dt").parquet(
-            args.metrics_path
-        )
+        overwrite_partition(metrics, args.metrics_path, args.date)
     finally:
         metrics.unpersist()
-    # sessionize_batch deletes a day without sessions, so an existing partition has rows.
-    return {"date": args.date.isoformat(), **row.asDict()}
+    # A day whose sessionization found no sessions has an empty partition: no KPI row, zeros in the summary.
+    figures = row.asDict() if row is not None else {"sessions": 0, "orders": 0, "revenue": 0.0}
+    return {"date": args.date.isoformat(), **figures}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
