@@ -9,9 +9,14 @@ Variables (defaults in brackets):
 
 - ``SHOP_DEPLOY_TARGET``: ``local`` or ``databricks`` [local]
 - ``S3_BUCKET``: the lake bucket [shop-analytics-local]
-- ``SHOP_EVENTS_URL`` / ``SHOP_SESSIONS_URL``: dataset roots [s3a://$S3_BUCKET/events, .../sessions]
+- ``SHOP_LAKE_URL``: the lake's root [s3a://$S3_BUCKET]; the tables are folders under it
+- ``SHOP_EVENTS_URL`` / ``SHOP_SESSIONS_URL``: dataset roots [$SHOP_LAKE_URL/events, .../sessions]
 - ``SHOP_SESSION_GAP_MINUTES``: inactivity gap that closes a session [30]
-- ``SHOP_EVENTS_WAIT_SECONDS``: how long to wait for the day's events partition [7200]
+- ``SHOP_LOOKAHEAD_HOURS``: hours of the next day a day's sessionization reads [2]
+- ``SHOP_SETTLE_MINUTES``: how long a day's window must be over, and its partitions without new files,
+  before it counts as complete (the sink's delivery delay and batching window) [15]
+- ``SHOP_LATE_DAYS``: how many days back the hourly DAG looks for late files (the sink's late bound) [7]
+- ``SHOP_EVENTS_WAIT_SECONDS``: how long to wait for the day's window to be complete [7200]
 - ``SHOP_JOB_TIMEOUT_MINUTES``: execution timeout of the batch job task [120]
 - ``SHOP_TASK_RETRIES`` / ``SHOP_RETRY_DELAY_SECONDS``: retries per task and the first delay [2, 300]
 
@@ -19,13 +24,15 @@ Variables (defaults in brackets):
 
 - ``SHOP_REPO_ROOT``: the monorepo root [derived from this file's location]
 - ``SHOP_JOBS_PROJECT``: the processing-jobs project [$SHOP_REPO_ROOT/packages/processing-jobs]
-- ``SHOP_JOBS_COMMAND``: command that starts the job module, split like a shell would
-  [$SHOP_JOBS_PROJECT/.venv/bin/python -m shop_jobs.jobs.sessionize_batch]
+- ``SHOP_JOBS_PYTHON``: command that starts a Python where shop_jobs is importable, split like a shell would
+  [$SHOP_JOBS_PROJECT/.venv/bin/python]; each job runs as ``<it> -m shop_jobs.jobs.<job>``
 
 ``databricks`` only:
 
 - ``SHOP_DATABRICKS_CONN_ID``: Airflow connection to the workspace [databricks_default]
-- ``SHOP_DATABRICKS_JOB_ID`` or ``SHOP_DATABRICKS_JOB_NAME``: run an existing job (run-now)
+- ``SHOP_DATABRICKS_JOB_ID`` or ``SHOP_DATABRICKS_JOB_NAME``: run an existing sessionization job (run-now)
+- ``SHOP_DATABRICKS_JOB_NAME_PREFIX``: put before the bundle's job names (daily_metrics, build_users,
+  quality_checks run by name; a development-mode bundle names them "[dev <user>] shop-...") [""]
 - otherwise a one-off run (runs/submit) needs ``SHOP_DATABRICKS_PYTHON_FILE`` and exactly one of
   ``SHOP_DATABRICKS_CLUSTER_ID`` or ``SHOP_DATABRICKS_NEW_CLUSTER`` (a JSON cluster spec), plus an
   optional ``SHOP_DATABRICKS_WHEEL`` (the shop_jobs wheel to install as a library)
@@ -54,7 +61,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-JOB_MODULE = "shop_jobs.jobs.sessionize_batch"
 # The name packages/processing-jobs/resources/fraud_stream.job.yml gives the stream's job (a test holds
 # them equal). A bundle deployed with `mode: development` prefixes it with "[dev <user>] ".
 STREAM_JOB_NAME = "shop-fraud-stream"
@@ -77,8 +83,8 @@ class DeployTarget(enum.StrEnum):
 class LocalSettings:
     repo_root: Path
     jobs_project: Path
-    # The argv prefix that starts the job module; the job's flags are appended to it.
-    jobs_command: tuple[str, ...]
+    # The argv prefix that starts a Python with shop_jobs; "-m <module>" and the job's flags follow it.
+    python_command: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -90,6 +96,7 @@ class DatabricksSettings:
     existing_cluster_id: str | None = None
     new_cluster: dict[str, Any] | None = None
     wheel: str | None = None
+    job_name_prefix: str = ""
 
     @property
     def runs_existing_job(self) -> bool:
@@ -99,15 +106,28 @@ class DatabricksSettings:
 @dataclass(frozen=True)
 class ShopConfig:
     target: DeployTarget
+    lake_url: str
     events_url: str
     sessions_url: str
     session_gap_minutes: int
+    lookahead_hours: int
+    settle_minutes: int
+    late_days: int
     events_wait_seconds: int
     job_timeout_minutes: int
     task_retries: int
     retry_delay_seconds: int
     local: LocalSettings | None = field(default=None)
     databricks: DatabricksSettings | None = field(default=None)
+
+    def table_url(self, name: str) -> str:
+        """A table of the lake other than events and sessions (users, daily_metrics, ...)."""
+        return f"{self.lake_url}/{name}"
+
+    @property
+    def manifests_url(self) -> str:
+        """Where the DAGs note what each day's sessionization read (shop_dags.s3.WindowListing)."""
+        return f"{self.lake_url}/_manifests"
 
 
 @dataclass(frozen=True)
@@ -156,13 +176,19 @@ def load_config(environ: Mapping[str, str] | None = None) -> ShopConfig:
     target = _target(env)
 
     bucket = env.get("S3_BUCKET", "shop-analytics-local")
-    events_url = env.get("SHOP_EVENTS_URL", f"s3a://{bucket}/events").rstrip("/")
-    sessions_url = env.get("SHOP_SESSIONS_URL", f"s3a://{bucket}/sessions").rstrip("/")
+    lake_url = env.get("SHOP_LAKE_URL", f"s3a://{bucket}").rstrip("/")
+    if not lake_url.startswith(("s3://", "s3a://")) or len(lake_url.split("/", 3)) < 3:
+        env.problem(f"SHOP_LAKE_URL={lake_url!r} must look like s3a://<bucket>[/<prefix>]")
+    events_url = env.get("SHOP_EVENTS_URL", f"{lake_url}/events").rstrip("/")
+    sessions_url = env.get("SHOP_SESSIONS_URL", f"{lake_url}/sessions").rstrip("/")
     for name, url in (("SHOP_EVENTS_URL", events_url), ("SHOP_SESSIONS_URL", sessions_url)):
         if not url.startswith(("s3://", "s3a://")) or len(url.split("/", 3)) < 4:
             env.problem(f"{name}={url!r} must look like s3a://<bucket>/<prefix>")
 
     gap = env.integer("SHOP_SESSION_GAP_MINUTES", 30, minimum=1)
+    lookahead = env.integer("SHOP_LOOKAHEAD_HOURS", 2, minimum=0)
+    settle = env.integer("SHOP_SETTLE_MINUTES", 15, minimum=0)
+    late_days = env.integer("SHOP_LATE_DAYS", 7, minimum=1)
     wait = env.integer("SHOP_EVENTS_WAIT_SECONDS", 7200, minimum=0)
     timeout = env.integer("SHOP_JOB_TIMEOUT_MINUTES", 120, minimum=1)
     # dag.test() sits out every retry delay, so local runs turn retries down rather than wait.
@@ -176,9 +202,13 @@ def load_config(environ: Mapping[str, str] | None = None) -> ShopConfig:
     assert target is not None  # guaranteed by raise_if_problems
     return ShopConfig(
         target=target,
+        lake_url=lake_url,
         events_url=events_url,
         sessions_url=sessions_url,
         session_gap_minutes=gap,
+        lookahead_hours=lookahead,
+        settle_minutes=settle,
+        late_days=late_days,
         events_wait_seconds=wait,
         job_timeout_minutes=timeout,
         task_retries=retries,
@@ -280,22 +310,20 @@ def _local_settings(env: _Env) -> LocalSettings:
     if not jobs_project.is_dir():
         env.problem(f"SHOP_JOBS_PROJECT: {jobs_project} is not a directory")
 
-    override = env.get("SHOP_JOBS_COMMAND", "")
-    if override:
-        command = tuple(shlex.split(override))
-    else:
-        command = (str(jobs_project / ".venv" / "bin" / "python"), "-m", JOB_MODULE)
-    return LocalSettings(repo_root=repo_root, jobs_project=jobs_project, jobs_command=command)
+    override = env.get("SHOP_JOBS_PYTHON", "")
+    command = tuple(shlex.split(override)) if override else (str(jobs_project / ".venv" / "bin" / "python"),)
+    return LocalSettings(repo_root=repo_root, jobs_project=jobs_project, python_command=command)
 
 
 def _databricks_settings(env: _Env) -> DatabricksSettings:
     conn_id = env.get("SHOP_DATABRICKS_CONN_ID", "databricks_default")
+    prefix = env.get("SHOP_DATABRICKS_JOB_NAME_PREFIX", "")
     job_id = env.integer("SHOP_DATABRICKS_JOB_ID", None, minimum=1)
     job_name = env.get("SHOP_DATABRICKS_JOB_NAME", "") or None
     if job_id is not None and job_name is not None:
         env.problem("set only one of SHOP_DATABRICKS_JOB_ID and SHOP_DATABRICKS_JOB_NAME")
     if job_id is not None or job_name is not None:
-        return DatabricksSettings(conn_id=conn_id, job_id=job_id, job_name=job_name)
+        return DatabricksSettings(conn_id=conn_id, job_id=job_id, job_name=job_name, job_name_prefix=prefix)
 
     python_file = env.get("SHOP_DATABRICKS_PYTHON_FILE", "") or None
     cluster_id = env.get("SHOP_DATABRICKS_CLUSTER_ID", "") or None
@@ -326,6 +354,7 @@ def _databricks_settings(env: _Env) -> DatabricksSettings:
         existing_cluster_id=cluster_id,
         new_cluster=new_cluster,
         wheel=env.get("SHOP_DATABRICKS_WHEEL", "") or None,
+        job_name_prefix=prefix,
     )
 
 

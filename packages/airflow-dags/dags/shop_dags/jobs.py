@@ -1,8 +1,9 @@
-"""The sessionization batch job: its CLI arguments, and how each deploy target runs it.
+"""The batch jobs the DAGs run: their CLI arguments, and how each deploy target runs them.
 
-The job lives in packages/processing-jobs and needs PySpark; Airflow never imports it. Locally it
-runs as a subprocess in its own environment, on Databricks as a spark_python_task. Both get the same
-arguments from ``job_arguments`` so the two targets cannot drift apart.
+The jobs live in packages/processing-jobs and need PySpark; Airflow never imports them. Locally each
+runs as a subprocess in its own environment (``<python> -m shop_jobs.jobs.<job>``), on Databricks as the
+bundle's job of the same key (packages/processing-jobs/resources/<job>.job.yml; a test holds the names
+equal). Both targets get the same arguments from ``arguments_for`` so they cannot drift apart.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import signal
 import subprocess
 import threading
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -27,36 +29,70 @@ STDERR_TAIL_LINES = 40
 TASK_KEY = "sessionize_batch"
 
 
+@dataclass(frozen=True)
+class BatchJob:
+    key: str  # the bundle's resource key and the entry point's module name
+    bundle_name: str  # the Databricks job's name in the bundle
+
+    @property
+    def module(self) -> str:
+        return f"shop_jobs.jobs.{self.key}"
+
+
+SESSIONIZE = BatchJob("sessionize_batch", "shop-sessionize-batch")
+BUILD_USERS = BatchJob("build_users", "shop-build-users")
+DAILY_METRICS = BatchJob("daily_metrics", "shop-daily-metrics")
+QUALITY_CHECKS = BatchJob("quality_checks", "shop-quality-checks")
+BATCH_JOBS = (SESSIONIZE, BUILD_USERS, DAILY_METRICS, QUALITY_CHECKS)
+
+
 class JobFailedError(RuntimeError):
     """The job exited non-zero or broke its output contract; the message carries its stderr tail."""
 
 
 def job_arguments(config: ShopConfig, ds: str) -> list[str]:
-    return [
-        "--events-path",
-        config.events_url,
-        "--sessions-path",
-        config.sessions_url,
-        "--date",
-        ds,
-        "--gap-minutes",
-        str(config.session_gap_minutes),
-    ]
+    """The sessionization job's arguments for day ``ds``."""
+    return arguments_for(config, SESSIONIZE, ds)
+
+
+def arguments_for(config: ShopConfig, job: BatchJob, ds: str | None = None) -> list[str]:
+    """A batch job's command line (the entry point's flags) for day ``ds`` (build_users takes no day)."""
+    sessions = ["--sessions-path", config.sessions_url]
+    day = ["--date", ds] if ds is not None else []
+    if job is SESSIONIZE:
+        return [
+            "--events-path", config.events_url, *sessions, *day,
+            "--gap-minutes", str(config.session_gap_minutes),
+            "--lookahead-hours", str(config.lookahead_hours),
+            "--users-path", config.table_url("users"),
+        ]  # fmt: skip
+    if job is BUILD_USERS:
+        return [*sessions, "--users-path", config.table_url("users")]
+    if job is DAILY_METRICS:
+        return [*sessions, "--metrics-path", config.table_url("daily_metrics"), *day]
+    if job is QUALITY_CHECKS:
+        return ["--events-path", config.events_url, *sessions, *day]
+    raise ValueError(f"unknown job {job.key}")
+
+
+def run_local_module(settings: LocalSettings, job: BatchJob, arguments: Sequence[str]) -> dict[str, Any]:
+    """Run a batch job's entry point in the processing-jobs environment; return its JSON summary."""
+    return run_local_job(settings, ["-m", job.module, *arguments])
 
 
 def run_local_job(settings: LocalSettings, arguments: Sequence[str]) -> dict[str, Any]:
-    """Run the job's CLI in the processing-jobs environment and return its JSON summary.
+    """Run the processing-jobs Python with these arguments and return the JSON summary it prints.
 
     stderr (Spark's log) streams into the task log as it comes, so a long run is observable; its
     tail goes into the exception when the job fails, because that is where the cause is.
     """
-    executable = Path(settings.jobs_command[0])
+    executable = Path(settings.python_command[0])
     if executable.is_absolute() and not executable.exists():
         raise JobFailedError(
             f"{executable} does not exist: the processing-jobs environment is not installed "
             "(run `scripts/bootstrap.sh python` from the repo root)"
         )
-    argv = [*settings.jobs_command, *arguments]
+    argv = [*settings.python_command, *arguments]
     log.info("running %s (cwd %s)", shlex.join(argv), settings.jobs_project)
     # Own session so that the whole tree (python and the Spark JVM it starts) can be killed together.
     proc = subprocess.Popen(

@@ -6,7 +6,6 @@ from pathlib import Path
 import pytest
 
 from shop_dags.config import (
-    JOB_MODULE,
     STREAM_JOB_NAME,
     ConfigError,
     DeployTarget,
@@ -31,11 +30,12 @@ def test_defaults_describe_the_local_stack():
     assert (config.session_gap_minutes, config.task_retries) == (30, 2)
     assert config.local.repo_root == REPO_ROOT
     assert config.local.jobs_project == REPO_ROOT / "packages" / "processing-jobs"
-    assert config.local.jobs_command == (
+    assert config.local.python_command == (
         str(REPO_ROOT / "packages" / "processing-jobs" / ".venv" / "bin" / "python"),
-        "-m",
-        JOB_MODULE,
     )
+    assert (config.lookahead_hours, config.settle_minutes, config.late_days) == (2, 15, 7)
+    assert config.table_url("users") == "s3a://shop-analytics-local/users"
+    assert config.manifests_url == "s3a://shop-analytics-local/_manifests"
     assert config.databricks is None
 
 
@@ -45,14 +45,14 @@ def test_bucket_and_overrides_flow_into_the_paths(tmp_path: Path):
             "S3_BUCKET": "lake",
             "SHOP_SESSIONS_URL": "s3://other/sessions/",
             "SHOP_JOBS_PROJECT": str(tmp_path),
-            "SHOP_JOBS_COMMAND": "uv run --project 'a dir' python -m x",
+            "SHOP_JOBS_PYTHON": "uv run --project 'a dir' python",
         }
     )
 
     assert config.events_url == "s3a://lake/events"
     assert config.sessions_url == "s3://other/sessions"
     assert config.local.jobs_project == tmp_path
-    assert config.local.jobs_command == ("uv", "run", "--project", "a dir", "python", "-m", "x")
+    assert config.local.python_command == ("uv", "run", "--project", "a dir", "python")
 
 
 def test_unknown_target_names_the_variable_and_the_choices():

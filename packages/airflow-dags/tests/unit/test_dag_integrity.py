@@ -6,13 +6,14 @@ import socket
 import subprocess
 import sys
 from datetime import timedelta
+from itertools import pairwise
 
 import pytest
 
 from support import DAGS_DIR, load_dagbag
 
 # Every DAG states here whether it catches up, so adding one forces the decision.
-EXPECTED_CATCHUP = {"shop_daily_batch": False, "shop_fraud_stream_watch": False}
+EXPECTED_CATCHUP = {"shop_daily_batch": False, "shop_fraud_stream_watch": False, "shop_late_data": False}
 TARGET_ENVS = {
     "local": {"SHOP_DEPLOY_TARGET": "local"},
     "databricks": {"SHOP_DEPLOY_TARGET": "databricks", "SHOP_DATABRICKS_JOB_NAME": "shop-sessionize"},
@@ -87,15 +88,38 @@ def test_house_rules(dagbag):
 
 def test_daily_batch_graph(dagbag):
     dag = dagbag.dags["shop_daily_batch"]
-    wait = dag.get_task("wait_for_events_partition")
-    run = dag.get_task("sessionize_batch")
+    order = ["wait_for_complete_window", "sessionize_batch", "build_users", "daily_metrics", "quality_checks",
+             "record_manifest"]  # fmt: skip
 
-    assert {t.task_id for t in dag.tasks} == {wait.task_id, run.task_id}
-    assert wait.downstream_task_ids == {run.task_id}
-    assert run.downstream_task_ids == set()
-    assert wait.mode == "reschedule"
-    assert run.execution_timeout == timedelta(minutes=120)
-    assert dag.timetable.expression == "30 0 * * *"
+    assert {t.task_id for t in dag.tasks} == set(order)
+    for upstream, downstream in pairwise(order):
+        assert downstream in dag.get_task(upstream).downstream_task_ids, (upstream, downstream)
+    assert dag.get_task("wait_for_complete_window").mode == "reschedule"
+    for task_id in order[1:5]:
+        assert dag.get_task(task_id).execution_timeout == timedelta(minutes=120)
+    assert dag.timetable.expression == "30 2 * * *"
+
+
+def test_late_data_graph(dagbag):
+    dag = dagbag.dags["shop_late_data"]
+    order = ["find_late_days", "days_of", "sessionize_batch", "daily_metrics", "quality_checks",
+             "record_manifest", "build_users"]  # fmt: skip
+
+    assert {t.task_id for t in dag.tasks} == set(order)
+    for upstream, downstream in pairwise(order):
+        assert downstream in dag.get_task(upstream).downstream_task_ids, (upstream, downstream)
+    assert dag.timetable.expression == "0 * * * *"
+    assert dag.max_active_runs == 1
+
+
+def test_every_task_has_a_timeout_and_a_failure_callback(dagbag):
+    for dag_id in ("shop_daily_batch", "shop_late_data"):
+        for t in dagbag.dags[dag_id].tasks:
+            assert t.execution_timeout is not None or t.task_id == "wait_for_complete_window", (
+                dag_id,
+                t.task_id,
+            )
+            assert t.on_failure_callback, (dag_id, t.task_id)
 
 
 def test_fraud_stream_watch_graph(dagbag):
@@ -119,6 +143,6 @@ def test_parsing_with_a_bad_target_is_an_import_error_that_says_why(
 
     errors = load_dagbag().import_errors
 
-    assert sorted(errors) == ["shop_daily_batch.py", "shop_fraud_stream_watch.py"]
+    assert sorted(errors) == ["shop_daily_batch.py", "shop_fraud_stream_watch.py", "shop_late_data.py"]
     for message in errors.values():
         assert "SHOP_DEPLOY_TARGET='spark' is not one of: local, databricks" in message

@@ -14,11 +14,14 @@ from airflow.providers.databricks.operators.databricks import (
 from support import load_dagbag
 
 DAY = "2026-11-27"
+SESSIONIZE_NAME = "shop-sessionize-batch"
 EXPECTED_PARAMS = [
     "--events-path", "s3a://prod-lake/events",
     "--sessions-path", "s3a://prod-lake/sessions",
     "--date", DAY,
     "--gap-minutes", "30",
+    "--lookahead-hours", "2",
+    "--users-path", "s3a://prod-lake/users",
 ]  # fmt: skip
 
 
@@ -114,3 +117,34 @@ def test_one_off_run_on_an_existing_cluster(monkeypatch: pytest.MonkeyPatch):
     assert task_spec["existing_cluster_id"] == "0101-abc"
     assert "new_cluster" not in task_spec
     assert "libraries" not in task_spec
+
+
+def test_every_batch_job_runs_the_bundles_job_of_the_same_name(monkeypatch: pytest.MonkeyPatch):
+    """The names the DAGs run on Databricks are the bundle's (packages/processing-jobs/resources)."""
+    import yaml
+
+    from shop_dags.jobs import BATCH_JOBS
+    from support import REPO_ROOT
+
+    resources = REPO_ROOT / "packages" / "processing-jobs" / "resources"
+    bundle = {}
+    for path in resources.glob("*.job.yml"):
+        for key, job in yaml.safe_load(path.read_text(encoding="utf-8"))["resources"]["jobs"].items():
+            bundle[key] = job["name"]
+    for job in BATCH_JOBS:
+        assert bundle[job.key] == job.bundle_name
+    monkeypatch.setenv("SHOP_DATABRICKS_JOB_NAME", SESSIONIZE_NAME)
+    bag = load_dagbag()
+    assert bag.import_errors == {}
+    late = bag.dags["shop_late_data"]
+    for job in BATCH_JOBS:
+        operator = late.get_task(job.key)
+        # Per-day jobs are mapped over the late days; the users rebuild runs once.
+        mapped = getattr(operator, "partial_kwargs", None)
+        assert (mapped["job_name"] if mapped is not None else operator.job_name) == job.bundle_name
+    daily = bag.dags["shop_daily_batch"]
+    for job in BATCH_JOBS[1:]:
+        operator = daily.get_task(job.key)
+        assert isinstance(operator, DatabricksRunNowOperator)
+        assert operator.job_name == job.bundle_name
+        assert rendered(operator).python_params[-1] in (DAY, "s3a://prod-lake/users"), operator.python_params

@@ -13,7 +13,7 @@ from shop_dags.jobs import JobFailedError, job_arguments, parse_summary, run_loc
 
 
 def settings_running(script: str, cwd: Path) -> LocalSettings:
-    return LocalSettings(repo_root=cwd, jobs_project=cwd, jobs_command=(sys.executable, "-c", script))
+    return LocalSettings(repo_root=cwd, jobs_project=cwd, python_command=(sys.executable, "-c", script))
 
 
 def test_job_arguments_follow_the_cli_contract():
@@ -24,6 +24,8 @@ def test_job_arguments_follow_the_cli_contract():
         "--sessions-path", "s3a://lake/sessions",
         "--date", "2026-11-27",
         "--gap-minutes", "45",
+        "--lookahead-hours", "2",
+        "--users-path", "s3a://lake/users",
     ]  # fmt: skip
 
 
@@ -54,7 +56,7 @@ def test_a_missing_jobs_environment_says_how_to_install_it(tmp_path: Path):
     settings = LocalSettings(
         repo_root=tmp_path,
         jobs_project=tmp_path,
-        jobs_command=(str(tmp_path / ".venv/bin/python"), "-m", "x"),
+        python_command=(str(tmp_path / ".venv/bin/python"),),
     )
 
     with pytest.raises(JobFailedError, match=r"scripts/bootstrap.sh python"):

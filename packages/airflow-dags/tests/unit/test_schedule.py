@@ -1,4 +1,4 @@
-"""The schedule's promise: the run that fires just after midnight processes the day that just ended."""
+"""The schedule's promise: the run that fires after a day's window (its lookahead hours) runs that day."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ def test_the_run_after_a_day_ends_processes_that_day(monkeypatch):
     dag = load_dagbag().dags["shop_daily_batch"]
     timetable = coerce_to_core_timetable(dag.timetable)
     previous = DataInterval(
-        pendulum.datetime(2026, 11, 27, 0, 30, tz="UTC"), pendulum.datetime(2026, 11, 28, 0, 30, tz="UTC")
+        pendulum.datetime(2026, 11, 27, 2, 30, tz="UTC"), pendulum.datetime(2026, 11, 28, 2, 30, tz="UTC")
     )
 
     info = timetable.next_dagrun_info(
@@ -24,6 +24,6 @@ def test_the_run_after_a_day_ends_processes_that_day(monkeypatch):
         restriction=TimeRestriction(earliest=dag.start_date, latest=None, catchup=True),
     )
 
-    assert info.run_after == pendulum.datetime(2026, 11, 29, 0, 30, tz="UTC")
+    assert info.run_after == pendulum.datetime(2026, 11, 29, 2, 30, tz="UTC")
     # ds is the logical date's day, and a data-interval timetable's logical date is the interval start.
     assert info.logical_date.date().isoformat() == "2026-11-28"
