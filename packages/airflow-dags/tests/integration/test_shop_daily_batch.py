@@ -7,7 +7,7 @@ import io
 import json
 import time
 from collections import defaultdict
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -108,25 +108,40 @@ def read_sessions(s3, bucket: str, day: str):
     return pa.concat_tables(tables) if tables else None
 
 
-def test_dag_test_runs_the_real_job_locally(monkeypatch: pytest.MonkeyPatch, airflow_db, s3, lake):
-    jobs_python()
+def run_env(monkeypatch: pytest.MonkeyPatch, bucket: str) -> None:
     monkeypatch.setenv("SHOP_DEPLOY_TARGET", "local")
-    monkeypatch.setenv("S3_BUCKET", lake)
+    monkeypatch.setenv("S3_BUCKET", bucket)
     # dag.test() sits out retry delays; a failure here should show at once.
     monkeypatch.setenv("SHOP_TASK_RETRIES", "0")
     monkeypatch.setenv("SHOP_EVENTS_WAIT_SECONDS", "0")
+    # The fixture's files were written a moment ago: the window counts as settled at once.
+    monkeypatch.setenv("SHOP_SETTLE_MINUTES", "0")
+
+
+def parquet_bytes(s3, bucket: str, prefix: str) -> dict[str, bytes]:
+    keys = [
+        o["Key"]
+        for o in s3.list_objects_v2(Bucket=bucket, Prefix=prefix).get("Contents", [])
+        if o["Key"].endswith(".parquet")
+    ]
+    return {k: s3.get_object(Bucket=bucket, Key=k)["Body"].read() for k in keys}
+
+
+def test_dag_test_runs_the_real_jobs_locally(monkeypatch: pytest.MonkeyPatch, airflow_db, s3, lake):
+    jobs_python()
+    run_env(monkeypatch, lake)
     bag = load_dagbag()
     assert bag.import_errors == {}
     dag = bag.dags["shop_daily_batch"]
 
     started = time.monotonic()
     dag_run = dag.test(logical_date=datetime.fromisoformat(DAY).replace(tzinfo=UTC))
-    TIMINGS["dag.test shop_daily_batch (real Spark job)"] = time.monotonic() - started
+    TIMINGS["dag.test shop_daily_batch (real Spark jobs)"] = time.monotonic() - started
 
     assert dag_run.state == "success"
-    partition = xcom_return_value(dag_run, "wait_for_events_partition")
-    assert partition["url"] == f"s3a://{lake}/events/dt={DAY}/"
-    assert partition["parquet_files"] >= 1
+    window = xcom_return_value(dag_run, "wait_for_complete_window")
+    assert window["day"] == DAY
+    assert window["day_files"] >= 1
     summary = xcom_return_value(dag_run, "sessionize_batch")
     assert set(summary) == {"date", "sessions", "events"}
     assert summary["date"] == DAY
@@ -135,17 +150,69 @@ def test_dag_test_runs_the_real_job_locally(monkeypatch: pytest.MonkeyPatch, air
     assert sessions is not None, f"no sessions Parquet under s3://{lake}/sessions/dt={DAY}/"
     assert summary["sessions"] == sessions.num_rows >= 1
     assert summary["events"] == sum(sessions.column("event_count").to_pylist())
+    users = xcom_return_value(dag_run, "build_users")
+    assert users["users"] >= 1
+    assert parquet_bytes(s3, lake, "users/"), "no users table"
+    metrics = xcom_return_value(dag_run, "daily_metrics")
+    assert (metrics["date"], metrics["sessions"]) == (DAY, summary["sessions"])
+    quality = xcom_return_value(dag_run, "quality_checks")
+    assert quality["passed"] is True
+    assert sum(quality["figures"]["rows_per_hour"].values()) == quality["figures"]["rows"] > 0
+    manifest = json.loads(s3.get_object(Bucket=lake, Key=f"_manifests/sessions/dt={DAY}.json")["Body"].read())
+    assert manifest["read"] == window
+
+
+def test_late_data_dag_reruns_exactly_the_day_that_got_a_late_file_and_then_nothing(
+    monkeypatch: pytest.MonkeyPatch, airflow_db, s3, lake
+):
+    """After the daily run above (same bucket): an event for DAY lands late; the hourly DAG puts it in."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    run_env(monkeypatch, lake)
+    dag = load_dagbag().dags["shop_late_data"]
+    an_hour_later = datetime.fromisoformat(DAY).replace(tzinfo=UTC) + timedelta(days=2)
+    before = read_sessions(s3, lake, DAY)
+
+    # Nothing new: nothing to redo.
+    quiet = dag.test(logical_date=an_hour_later)
+    assert quiet.state == "success"
+    assert xcom_return_value(quiet, "find_late_days") == []
+
+    late = {**storage_rows()[0], "event_id": "late-event-1", "anonymous_id": "late-visitor"}
+    late["event_ts"] = datetime.fromisoformat(f"{DAY}T15:00:00+00:00")
+    late["received_at"] = datetime.now(UTC)
+    buffer = io.BytesIO()
+    pq.write_table(pa.Table.from_pylist([late], schema=arrow_schema()), buffer, compression="zstd")
+    s3.put_object(Bucket=lake, Key=f"events/dt={DAY}/hour=15/late-part.parquet", Body=buffer.getvalue())
+
+    rerun = dag.test(logical_date=an_hour_later + timedelta(hours=1))
+    assert rerun.state == "success"
+    assert [d["day"] for d in xcom_return_value(rerun, "find_late_days")] == [DAY]
+    after = read_sessions(s3, lake, DAY)
+    assert after.num_rows == before.num_rows + 1
+    assert "late-visitor" in after.column("anonymous_id").to_pylist()
+    outputs = {
+        prefix: parquet_bytes(s3, lake, prefix)
+        for prefix in (f"sessions/dt={DAY}/", f"daily_metrics/dt={DAY}/")
+    }
+
+    again = dag.test(logical_date=an_hour_later + timedelta(hours=2))
+    assert again.state == "success"
+    assert xcom_return_value(again, "find_late_days") == []
+    for prefix, files in outputs.items():
+        assert parquet_bytes(s3, lake, prefix) == files, prefix
 
 
 def test_dag_test_fails_when_the_day_has_no_events(monkeypatch: pytest.MonkeyPatch, airflow_db, lake):
-    monkeypatch.setenv("SHOP_DEPLOY_TARGET", "local")
-    monkeypatch.setenv("S3_BUCKET", lake)
-    monkeypatch.setenv("SHOP_TASK_RETRIES", "0")
-    monkeypatch.setenv("SHOP_EVENTS_WAIT_SECONDS", "0")
+    run_env(monkeypatch, lake)
     dag = load_dagbag().dags["shop_daily_batch"]
 
     dag_run = dag.test(logical_date=datetime(2026, 1, 2, tzinfo=UTC))
 
     assert dag_run.state == "failed"
     states = {ti.task_id: ti.state for ti in dag_run.get_task_instances()}
-    assert states == {"wait_for_events_partition": "failed", "sessionize_batch": "upstream_failed"}
+    assert states["wait_for_complete_window"] == "failed"
+    assert {state for task, state in states.items() if task != "wait_for_complete_window"} == {
+        "upstream_failed"
+    }
