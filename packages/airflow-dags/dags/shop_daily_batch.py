@@ -70,7 +70,11 @@ def shop_daily_batch():
             s3.make_s3_client(), config.events_url, ds, config.session_gap_minutes, config.lookahead_hours
         )
         waiting_for = s3.completeness(
-            listing, pendulum.now("UTC"), config.lookahead_hours, config.settle_minutes
+            listing,
+            pendulum.now("UTC"),
+            config.lookahead_hours,
+            config.settle_minutes,
+            config.wait_for_window_end,
         )
         if waiting_for:
             log.info("not yet: %s", waiting_for)

@@ -22,6 +22,10 @@ export SHOP_DEPLOY_TARGET="${SHOP_DEPLOY_TARGET:-local}"
 export SHOP_REPO_ROOT="${SHOP_REPO_ROOT:-$ROOT}"
 # A demo run should fail fast on a missing partition rather than wait hours for late data.
 export SHOP_EVENTS_WAIT_SECONDS="${SHOP_EVENTS_WAIT_SECONDS:-60}"
+# The demo runs a day right after the sink has written it, often a day still going on: it does not wait for the
+# day's window to end or settle (the sessions of a day still going on are partial until its next run).
+export SHOP_WAIT_FOR_WINDOW_END="${SHOP_WAIT_FOR_WINDOW_END:-false}"
+export SHOP_SETTLE_MINUTES="${SHOP_SETTLE_MINUTES:-0}"
 # dag.test() waits out retry delays in the foreground; a local failure should surface at once.
 export SHOP_TASK_RETRIES="${SHOP_TASK_RETRIES:-0}"
 mkdir -p "$AIRFLOW_HOME"

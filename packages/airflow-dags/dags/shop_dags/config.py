@@ -15,6 +15,9 @@ Variables (defaults in brackets):
 - ``SHOP_LOOKAHEAD_HOURS``: hours of the next day a day's sessionization reads [2]
 - ``SHOP_SETTLE_MINUTES``: how long a day's window must be over, and its partitions without new files,
   before it counts as complete (the sink's delivery delay and batching window) [15]
+- ``SHOP_WAIT_FOR_WINDOW_END``: whether a day waits for its window to end before it counts as complete;
+  ``false`` for demos and manual runs of a day still going on (its sessions are then partial until the next
+  run) [true]
 - ``SHOP_LATE_DAYS``: how many days back the hourly DAG looks for late files (the sink's late bound) [7]
 - ``SHOP_EVENTS_WAIT_SECONDS``: how long to wait for the day's window to be complete [7200]
 - ``SHOP_JOB_TIMEOUT_MINUTES``: execution timeout of the batch job task [120]
@@ -112,6 +115,7 @@ class ShopConfig:
     session_gap_minutes: int
     lookahead_hours: int
     settle_minutes: int
+    wait_for_window_end: bool
     late_days: int
     events_wait_seconds: int
     job_timeout_minutes: int
@@ -189,6 +193,9 @@ def load_config(environ: Mapping[str, str] | None = None) -> ShopConfig:
     lookahead = env.integer("SHOP_LOOKAHEAD_HOURS", 2, minimum=0)
     settle = env.integer("SHOP_SETTLE_MINUTES", 15, minimum=0)
     late_days = env.integer("SHOP_LATE_DAYS", 7, minimum=1)
+    wait_for_end = env.get("SHOP_WAIT_FOR_WINDOW_END", "true").lower()
+    if wait_for_end not in ("true", "false"):
+        env.problem(f"SHOP_WAIT_FOR_WINDOW_END={wait_for_end!r} must be true or false")
     wait = env.integer("SHOP_EVENTS_WAIT_SECONDS", 7200, minimum=0)
     timeout = env.integer("SHOP_JOB_TIMEOUT_MINUTES", 120, minimum=1)
     # dag.test() sits out every retry delay, so local runs turn retries down rather than wait.
@@ -208,6 +215,7 @@ def load_config(environ: Mapping[str, str] | None = None) -> ShopConfig:
         session_gap_minutes=gap,
         lookahead_hours=lookahead,
         settle_minutes=settle,
+        wait_for_window_end=wait_for_end != "false",
         late_days=late_days,
         events_wait_seconds=wait,
         job_timeout_minutes=timeout,

@@ -150,7 +150,11 @@ def list_window(
 
 
 def completeness(
-    listing: WindowListing, now: datetime, lookahead_hours: int, settle_minutes: int
+    listing: WindowListing,
+    now: datetime,
+    lookahead_hours: int,
+    settle_minutes: int,
+    wait_for_end: bool = True,
 ) -> str | None:
     """None when the window is complete, else why not yet.
 
@@ -161,7 +165,7 @@ def completeness(
     """
     settle = timedelta(minutes=settle_minutes)
     ready_at = window_end(listing.day, lookahead_hours) + settle
-    if now < ready_at:
+    if wait_for_end and now < ready_at:
         return f"the window of {listing.day} is complete at {ready_at.isoformat()} at the earliest"
     if listing.day_files == 0:
         return f"no event files for {listing.day}"
