@@ -17,3 +17,7 @@ for dir in packages/*/ packages/*/bench/ examples/*/; do
   fi
 done
 [ "$found" = 1 ] || log "no package defines a bench script yet"
+
+# The Spark jobs' benchmarks (Python): each prints its figures beside a baseline of the same run.
+log "── bench processing-jobs: batch sessionization throughput (1M and 10M generated events, local[2])"
+(cd packages/processing-jobs && "$TOOLS_DIR/uv/bin/uv" run --locked python bench/sessionize_batch.py)

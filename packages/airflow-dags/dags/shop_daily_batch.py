@@ -30,7 +30,7 @@ import pendulum
 from airflow.sdk import CronDataIntervalTimetable, PokeReturnValue, dag, task
 
 from shop_dags import jobs, s3
-from shop_dags.batch_tasks import job_for_day, on_task_failure
+from shop_dags.batch_tasks import default_args, job_for_day, record_manifest_task
 from shop_dags.config import DeployTarget, load_config
 
 config = load_config()
@@ -50,13 +50,7 @@ log = logging.getLogger(__name__)
     max_active_runs=1,
     doc_md=__doc__,
     tags=["shop-analytics", "batch", "sessions", config.target.value],
-    default_args={
-        "owner": "shop-analytics",
-        "retries": config.task_retries,
-        "retry_delay": timedelta(seconds=config.retry_delay_seconds),
-        "retry_exponential_backoff": True,
-        "on_failure_callback": on_task_failure,
-    },
+    default_args=default_args(config),
 )
 def shop_daily_batch():
     @task.sensor(
@@ -92,14 +86,7 @@ def shop_daily_batch():
     else:
         sessionize = _databricks_sessionize(jobs.job_arguments(config, "{{ ds }}"), job_timeout)
 
-    @task(execution_timeout=timedelta(minutes=5))
-    def record_manifest(listing: dict) -> str:
-        return s3.write_manifest(
-            s3.make_s3_client(),
-            config.manifests_url,
-            s3.WindowListing.from_dict(listing),
-            pendulum.now("UTC"),
-        )
+    record_manifest = record_manifest_task(config)
 
     window = wait_for_complete_window()
     users = job_for_day(config, jobs.BUILD_USERS, None, job_timeout)

@@ -26,7 +26,7 @@ import pendulum
 from airflow.sdk import dag, task
 
 from shop_dags import jobs, s3
-from shop_dags.batch_tasks import job_for_day, job_for_each_day, on_task_failure
+from shop_dags.batch_tasks import default_args, job_for_day, job_for_each_day, record_manifest_task
 from shop_dags.config import load_config
 
 config = load_config()
@@ -42,13 +42,7 @@ log = logging.getLogger(__name__)
     max_active_runs=1,
     doc_md=__doc__,
     tags=["shop-analytics", "batch", "sessions", "late-data", config.target.value],
-    default_args={
-        "owner": "shop-analytics",
-        "retries": config.task_retries,
-        "retry_delay": timedelta(seconds=config.retry_delay_seconds),
-        "retry_exponential_backoff": True,
-        "on_failure_callback": on_task_failure,
-    },
+    default_args=default_args(config),
 )
 def shop_late_data():
     job_timeout = timedelta(minutes=config.job_timeout_minutes)
@@ -75,14 +69,7 @@ def shop_late_data():
     def days_of(listings: list[dict]) -> list[str]:
         return [listing["day"] for listing in listings]
 
-    @task(execution_timeout=timedelta(minutes=5))
-    def record_manifest(listing: dict) -> str:
-        return s3.write_manifest(
-            s3.make_s3_client(),
-            config.manifests_url,
-            s3.WindowListing.from_dict(listing),
-            pendulum.now("UTC"),
-        )
+    record_manifest = record_manifest_task(config)
 
     listings = find_late_days()
     days = days_of(listings)

@@ -9,7 +9,7 @@ from typing import Any
 
 from airflow.sdk import task
 
-from shop_dags import jobs
+from shop_dags import jobs, s3
 from shop_dags.config import DeployTarget, ShopConfig
 
 log = logging.getLogger(__name__)
@@ -26,6 +26,34 @@ def on_task_failure(context: dict[str, Any]) -> None:
         getattr(ti, "try_number", "?"),
         context.get("exception"),
     )
+
+
+def default_args(config: ShopConfig) -> dict[str, Any]:
+    """Every batch task's owner, retries with exponential backoff, and failure callback."""
+    return {
+        "owner": "shop-analytics",
+        "retries": config.task_retries,
+        "retry_delay": timedelta(seconds=config.retry_delay_seconds),
+        "retry_exponential_backoff": True,
+        "on_failure_callback": on_task_failure,
+    }
+
+
+def record_manifest_task(config: ShopConfig):
+    """A task that writes a day's manifest (shop_dags.s3.write_manifest) from a WindowListing dict."""
+
+    @task(task_id="record_manifest", execution_timeout=timedelta(minutes=5))
+    def record_manifest(listing: dict) -> str:
+        import pendulum
+
+        return s3.write_manifest(
+            s3.make_s3_client(),
+            config.manifests_url,
+            s3.WindowListing.from_dict(listing),
+            pendulum.now("UTC"),
+        )
+
+    return record_manifest
 
 
 def bundle_job_name(config: ShopConfig, job: jobs.BatchJob) -> str:

@@ -22,7 +22,7 @@ from pyspark.sql import SparkSession
 
 from shop_jobs.fraud import RulesConfigError, load_rules
 from shop_jobs.jobs.entrypoint import run_job
-from shop_jobs.jobs.progress import follow_progress, use_rocksdb_state
+from shop_jobs.jobs.progress import add_stream_arguments, run_until_stopped, trigger_of, use_rocksdb_state
 from shop_jobs.schema import (
     FRAUD_ALERTS_TABLE,
     add_schema_dir_argument,
@@ -49,21 +49,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         default=None,
         help="records per micro-batch at most (default: all available); only for a single-partition topic",
     )
-    parser.add_argument(
-        "--progress-log",
-        default=None,
-        help="append each micro-batch's progress (rows, rates, durations) here as a JSON line (local runs, benchmarks)",
-    )
-    when = parser.add_mutually_exclusive_group()
-    when.add_argument(
-        "--trigger-seconds",
-        type=float,
-        default=0.0,
-        # Measured (make bench): alert latency p95 4.3-4.5 s at 0 against 6.4-8.0 s at 1; idle, 7% of a core
-        # against 1% (it asks Kafka for new offsets continually).
-        help="micro-batch interval; 0 (the default) starts the next batch as soon as one ends",
-    )
-    when.add_argument("--available-now", action="store_true", help="drain the topic and stop")
+    # Measured (make bench): alert latency p95 4.3-4.5 s at trigger 0 against 6.4-8.0 s at 1; idle, 7% of a core
+    # against 1% (it asks Kafka for new offsets continually).
+    add_stream_arguments(parser, 0.0, "micro-batch interval; 0 (the default) starts the next batch as soon as one ends")
     add_schema_dir_argument(parser, "events")
     return parser.parse_args(argv)
 
@@ -88,13 +76,9 @@ def run(spark: SparkSession, args: argparse.Namespace) -> dict[str, Any]:
         starting_offsets=args.starting_offsets,
         max_offsets_per_trigger=args.max_offsets_per_trigger,
     )
-    trigger = {"availableNow": True} if args.available_now else {"processingTime": f"{args.trigger_seconds} seconds"}
     schema = load_event_schema(args.schema_dir).data
-    query = start_scoring(spark, settings, config, load_storage_mapping(args.schema_dir), schema, trigger)
-    if args.progress_log:
-        follow_progress(query, args.progress_log)
-    query.awaitTermination()
-    return {"batches": len(query.recentProgress), **observed_totals(query.recentProgress)}
+    query = start_scoring(spark, settings, config, load_storage_mapping(args.schema_dir), schema, trigger_of(args))
+    return {"batches": run_until_stopped(query, args), **observed_totals(query.recentProgress)}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -18,7 +18,7 @@ from typing import Any
 from pyspark.sql import SparkSession
 
 from shop_jobs.jobs.entrypoint import run_job
-from shop_jobs.jobs.progress import follow_progress, use_rocksdb_state
+from shop_jobs.jobs.progress import add_stream_arguments, run_until_stopped, trigger_of, use_rocksdb_state
 from shop_jobs.schema import (
     EVENTS_TABLE,
     LIVE_METRICS_TABLE,
@@ -40,10 +40,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--checkpoint", required=True, help="the query's checkpoint folder (keep it across restarts)")
     parser.add_argument("--watermark", default=DEFAULT_WATERMARK, help="how long a minute stays open to late events")
     parser.add_argument("--starting-offsets", default="latest", choices=("earliest", "latest"), help="first run only")
-    parser.add_argument("--progress-log", default=None, help="append each micro-batch's progress here (JSON lines)")
-    when = parser.add_mutually_exclusive_group()
-    when.add_argument("--trigger-seconds", type=float, default=5.0, help="micro-batch interval (default 5)")
-    when.add_argument("--available-now", action="store_true", help="read what the topic holds and stop")
+    add_stream_arguments(parser, 5.0, "micro-batch interval (default 5)")
     add_schema_dir_argument(parser, EVENTS_TABLE)
     return parser.parse_args(argv)
 
@@ -65,13 +62,9 @@ def run(spark: SparkSession, args: argparse.Namespace) -> dict[str, Any]:
         watermark=args.watermark,
         starting_offsets=args.starting_offsets,
     )
-    trigger = {"availableNow": True} if args.available_now else {"processingTime": f"{args.trigger_seconds} seconds"}
     schema = load_event_schema(args.schema_dir).data
-    query = start_live_metrics(spark, settings, load_storage_mapping(args.schema_dir), schema, trigger)
-    if args.progress_log:
-        follow_progress(query, args.progress_log)
-    query.awaitTermination()
-    return {"batches": len(query.recentProgress), **observed_totals(query.recentProgress)}
+    query = start_live_metrics(spark, settings, load_storage_mapping(args.schema_dir), schema, trigger_of(args))
+    return {"batches": run_until_stopped(query, args), **observed_totals(query.recentProgress)}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

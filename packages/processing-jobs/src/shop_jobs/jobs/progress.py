@@ -2,11 +2,37 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pyspark.sql import SparkSession
+
+
+def add_stream_arguments(parser: argparse.ArgumentParser, trigger_seconds: float, trigger_help: str) -> None:
+    """--progress-log, and when batches run: every --trigger-seconds, or --available-now (drain and stop)."""
+    parser.add_argument(
+        "--progress-log",
+        default=None,
+        help="append each micro-batch's progress (rows, rates, durations) here as a JSON line (local runs, benchmarks)",
+    )
+    when = parser.add_mutually_exclusive_group()
+    when.add_argument("--trigger-seconds", type=float, default=trigger_seconds, help=trigger_help)
+    when.add_argument("--available-now", action="store_true", help="read what there is now, then stop")
+
+
+def trigger_of(args: argparse.Namespace) -> dict[str, Any]:
+    """The DataStreamWriter.trigger keywords add_stream_arguments' flags ask for."""
+    return {"availableNow": True} if args.available_now else {"processingTime": f"{args.trigger_seconds} seconds"}
+
+
+def run_until_stopped(query: Any, args: argparse.Namespace) -> int:
+    """Follows the query (progress log if asked) until it stops; returns how many batches it reported."""
+    if args.progress_log:
+        follow_progress(query, args.progress_log)
+    query.awaitTermination()
+    return len(query.recentProgress)
 
 
 def use_rocksdb_state(spark: SparkSession) -> None:

@@ -20,7 +20,7 @@ from typing import Any
 from pyspark.sql import SparkSession
 
 from shop_jobs.jobs.entrypoint import bounded_int, run_job
-from shop_jobs.jobs.progress import follow_progress, use_rocksdb_state
+from shop_jobs.jobs.progress import add_stream_arguments, run_until_stopped, trigger_of, use_rocksdb_state
 from shop_jobs.schema import EVENTS_TABLE, add_schema_dir_argument
 from shop_jobs.spark_session import on_databricks
 from shop_jobs.streaming.sessions import SessionRule, SessionsSink, SessionsStreamSettings, start_sessions
@@ -54,10 +54,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help="how new files are found (default: autoloader on Databricks, else Spark's file source)",
     )
     parser.add_argument("--max-files-per-trigger", type=bounded_int(1, 1_000_000), default=None)
-    parser.add_argument("--progress-log", default=None, help="append each micro-batch's progress here (JSON lines)")
-    when = parser.add_mutually_exclusive_group()
-    when.add_argument("--trigger-seconds", type=float, default=30.0, help="micro-batch interval (default 30)")
-    when.add_argument("--available-now", action="store_true", help="read the files there are and stop")
+    add_stream_arguments(parser, 30.0, "micro-batch interval (default 30)")
     add_schema_dir_argument(parser, EVENTS_TABLE)
     return parser.parse_args(argv)
 
@@ -73,12 +70,8 @@ def run(spark: SparkSession, args: argparse.Namespace) -> dict[str, Any]:
         source=args.source or ("autoloader" if on_databricks() else "files"),
         max_files_per_trigger=args.max_files_per_trigger,
     )
-    trigger = {"availableNow": True} if args.available_now else {"processingTime": f"{args.trigger_seconds} seconds"}
-    query = start_sessions(spark, settings, trigger)
-    if args.progress_log:
-        follow_progress(query, args.progress_log)
-    query.awaitTermination()
-    return {"batches": len(query.recentProgress)}
+    query = start_sessions(spark, settings, trigger_of(args))
+    return {"batches": run_until_stopped(query, args)}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

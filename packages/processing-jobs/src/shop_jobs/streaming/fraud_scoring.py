@@ -47,7 +47,7 @@ from shop_jobs.fraud import (
     update_history,
 )
 from shop_jobs.fraud.alerts import alert_record, alert_row
-from shop_jobs.streaming.raw_topic import raw_events, scoring_rows
+from shop_jobs.streaming.kafka_io import publish_json, raw_events, scoring_rows
 
 _MS_PER_SECOND = 1000
 _TIMESTAMP_COLUMNS = ("event_ts", "received_at", "account_created_at")
@@ -188,12 +188,7 @@ class AlertSink:
     def write(self, spark: SparkSession, records: Sequence[dict[str, Any]]) -> None:
         if not records:
             return
-        messages = spark.createDataFrame(
-            [(r["alertId"], json.dumps(r, separators=(",", ":"))) for r in records], "key string, value string"
-        )
-        messages.write.format("kafka").option("kafka.bootstrap.servers", self.brokers).option(
-            "topic", self.topic
-        ).save()
+        publish_json(spark, self.brokers, self.topic, ((r["alertId"], r) for r in records))
         rows = [alert_row(r) for r in records]
         table = spark.createDataFrame(
             [tuple(row[f.name] for f in self.table_schema.fields) for row in rows], self.table_schema

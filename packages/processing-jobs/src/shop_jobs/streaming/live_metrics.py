@@ -40,7 +40,7 @@ from shop_jobs.contract import (
 )
 from shop_jobs.lake import append_new
 from shop_jobs.schema import TableSchema
-from shop_jobs.streaming.raw_topic import raw_events, scoring_rows
+from shop_jobs.streaming.kafka_io import publish_json, raw_events, scoring_rows
 
 DEFAULT_WATERMARK = "2 minutes"
 UNKNOWN_CURRENCY = "???"
@@ -169,12 +169,7 @@ class MetricsSink:
     def write(self, spark: SparkSession, records: Sequence[Mapping[str, Any]]) -> None:
         if not records:
             return
-        messages = spark.createDataFrame(
-            [(r["minute"], json.dumps(r, separators=(",", ":"))) for r in records], "key string, value string"
-        )
-        messages.write.format("kafka").option("kafka.bootstrap.servers", self.brokers).option(
-            "topic", self.topic
-        ).save()
+        publish_json(spark, self.brokers, self.topic, ((r["minute"], r) for r in records))
         names = self.table.full.fieldNames()
         rows = spark.createDataFrame([tuple(table_row(r)[n] for n in names) for r in records], self.table.full)
         # A batch replayed after a crash computes the same revisions: those already in the table are skipped.

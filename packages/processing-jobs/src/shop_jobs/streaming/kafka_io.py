@@ -1,8 +1,9 @@
-"""The raw events topic as a stream, and its records as the contract's storage rows: what every stream reads."""
+"""Kafka for the streams: the raw events topic as storage rows (what every stream reads), JSON records out."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import json
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from pyspark.sql import DataFrame, SparkSession
@@ -27,3 +28,14 @@ def scoring_rows(raw: DataFrame, mapping: Sequence[Mapping[str, Any]], schema: S
         "records", F.count(F.lit(1)).alias("records"), F.count_if(~F.col(STORAGE_OK)).alias("malformed")
     )
     return observed.where(F.col(STORAGE_OK))
+
+
+def publish_json(
+    spark: SparkSession, brokers: str, topic: str, records: Iterable[tuple[str, Mapping[str, Any]]]
+) -> None:
+    """Writes (key, record) pairs to a topic, each record as compact JSON (a batch write: acked when it returns)."""
+    rows = [(key, json.dumps(record, separators=(",", ":"))) for key, record in records]
+    if not rows:
+        return
+    messages = spark.createDataFrame(rows, "key string, value string")
+    messages.write.format("kafka").option("kafka.bootstrap.servers", brokers).option("topic", topic).save()
