@@ -84,3 +84,22 @@ def test_bad_arguments_are_usage_errors(argv):
     with pytest.raises(SystemExit) as exit_info:
         main(argv)
     assert exit_info.value.code == 2
+
+
+def test_a_device_the_users_table_knows_is_no_new_visitor(spark, make_events, make_sessions, tmp_path, capsys):
+    # The users table (next to the sessions table) has a person first seen a week earlier on "known-device".
+    from shop_jobs.transforms.users import build_users
+
+    earlier = make_sessions(
+        session(anonymous_id="known-device", first_event_id="old", user_id="u-1", session_start=utc(2026, 11, 21, 9))
+    )
+    build_users(earlier).write.partitionBy("dt").parquet(str(tmp_path / "users"))
+    events = make_events(
+        {"event_id": "k1", "anonymous_id": "known-device", "event_ts": utc(2026, 11, 28, 10)},
+        {"event_id": "n1", "anonymous_id": "new-device", "event_ts": utc(2026, 11, 28, 10)},
+    )
+    write_events(events, str(tmp_path / "events"))
+
+    assert run_job(tmp_path, DAY, capsys)[0] == 0
+    written = spark.read.parquet(str(tmp_path / "sessions" / f"dt={DAY}")).collect()
+    assert {r.anonymous_id: r.is_new_visitor for r in written} == {"known-device": False, "new-device": True}
