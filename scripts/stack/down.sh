@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Stops the processes the stack started (SIGTERM, then SIGKILL after STACK_STOP_TIMEOUT s) and
-# waits until they are gone: the fraud stream (stream.sh, when it runs), then Kafka and S3.
+# waits until they are gone: the streams (stream.sh, those that run), then Kafka and S3.
 # Usage: scripts/stack/down.sh [--purge]   --purge also deletes Kafka's data and both logs (the
 # stream's checkpoint stays; its next start sees the new broker and begins a fresh one)
 set -euo pipefail
@@ -15,8 +15,10 @@ case "${1:-}" in
   *) die "usage: $0 [--purge]" ;;
 esac
 
-# The stream first: it is a client of both. Quiet when it does not run, as it mostly does not.
-bash "$HERE/stream.sh" stop --quiet || die "could not stop the fraud stream"
+# The streams first: they are clients of both. Quiet when they do not run, as they mostly do not.
+for stream in fraud live-metrics sessions; do
+  bash "$HERE/stream.sh" "$stream" stop --quiet || die "could not stop the $stream stream"
+done
 
 # Both at once: the broker's controlled shutdown takes a few seconds, moto's none.
 bash "$HERE/s3.sh" "$action" &

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Prints the state of each service of the local stack; exits 0 only when Kafka and S3 are running.
-# The fraud stream's state is printed too, but it is optional: a stopped stream is not a failure.
+# The streams' states are printed too, but they are optional: a stopped stream is not a failure.
 # Usage: scripts/stack/status.sh
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
@@ -8,5 +8,7 @@ HERE="$(cd "$(dirname "$0")" && pwd)"
 rc=0
 bash "$HERE/kafka.sh" status || rc=1
 bash "$HERE/s3.sh" status || rc=1
-bash "$HERE/stream.sh" status || true
+for stream in fraud live-metrics sessions; do
+  bash "$HERE/stream.sh" "$stream" status || true
+done
 exit "$rc"

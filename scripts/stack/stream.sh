@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
-# The fraud scoring stream (packages/processing-jobs, shop_jobs.jobs.fraud_stream) as a local service:
-# local Spark reading the stack's raw events topic, alerts to alerts.fraud and s3a://$S3_BUCKET/fraud_alerts.
-# Usage: scripts/stack/stream.sh start|stop|restart|status|purge
+# The streaming jobs of packages/processing-jobs as local services, on local Spark against the stack:
+#   fraud         shop_jobs.jobs.fraud_stream: the raw events topic → alerts.fraud and s3a://$S3_BUCKET/fraud_alerts
+#   live-metrics  shop_jobs.jobs.live_metrics: the raw events topic → metrics.live and s3a://$S3_BUCKET/live_metrics
+#   sessions      shop_jobs.jobs.sessions_stream: the lake's event files (s3a://$S3_BUCKET/events) → closed
+#                 sessions appended to s3a://$S3_BUCKET/sessions
+# Usage: scripts/stack/stream.sh [fraud|live-metrics|sessions] start|stop|restart|status|purge   (default: fraud)
 #   start    start the stack if needed, then the job; wait until it is ready (see ready below)
 #   stop     stop the job and its Spark JVM (SIGTERM, SIGKILL after STACK_STOP_TIMEOUT s); its checkpoint
 #            stays. `stop --quiet` says nothing when nothing runs (down.sh)
-#   restart  stop, then start (it resumes from the checkpoint: nothing is lost or scored twice)
+#   restart  stop, then start (it resumes from the checkpoint: nothing is lost or counted twice)
 #   status   exit 0 when the job is running ("starting" until it is ready); prints its last committed batch
-#   purge    stop, then delete the checkpoint, state and log (the next start reads the topic from the start)
-# The checkpoint is on local disk ($FRAUD_STREAM_DIR/checkpoint): it follows the broker's data, so a broker
-# whose data was purged (a new cluster id) gets a fresh checkpoint instead of offsets it never had.
+#   purge    stop, then delete the checkpoint, state and log (the next start reads its source from the start)
+# Per stream (PREFIX: FRAUD, LIVE_METRICS, SESSIONS): PREFIX_STREAM_DIR (default .stack/stream/<name>),
+# PREFIX_STREAM_ARGS (extra job arguments, word-split), PREFIX_STREAM_START_TIMEOUT (seconds, default 180).
+# The checkpoint is on local disk (<dir>/checkpoint). A Kafka-fed stream's checkpoint follows the broker's
+# data: a broker whose data was purged (a new cluster id) gets a fresh checkpoint instead of offsets it never had.
 # shellcheck disable=SC2153 # KAFKA_* and S3_* come from stack.env through load_stack_env
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
@@ -17,20 +22,45 @@ HERE="$(cd "$(dirname "$0")" && pwd)"
 source "$HERE/common.sh"
 
 JOBS="$ROOT/packages/processing-jobs"
+STREAMS="fraud live-metrics sessions"
+NAME=fraud
+case "${1:-}" in
+  fraud | live-metrics | sessions) NAME="$1" && shift ;;
+esac
+PREFIX="$(printf '%s' "$NAME" | tr 'a-z-' 'A-Z_')"
+dir_var="${PREFIX}_STREAM_DIR" args_var="${PREFIX}_STREAM_ARGS" timeout_var="${PREFIX}_STREAM_START_TIMEOUT"
 # Absolute: it is part of the markers below, and the job runs from another directory than the caller.
-STREAM_DIR="$(realpath -m -- "${FRAUD_STREAM_DIR:-$STACK_DIR/stream/fraud}")"
+STREAM_DIR="$(realpath -m -- "${!dir_var:-$STACK_DIR/stream/$NAME}")"
 CHECKPOINT="$STREAM_DIR/checkpoint"
+# Extra arguments for the job (e.g. "--trigger-seconds 0.5"); word-split on purpose.
+EXTRA_ARGS="${!args_var:-}"
+START_TIMEOUT="${!timeout_var:-180}"
+case "$NAME" in
+  fraud)
+    MODULE=shop_jobs.jobs.fraud_stream FROM_KAFKA=1
+    JOB_ARGS=(--brokers "$KAFKA_BROKERS" --topic "$KAFKA_TOPIC_RAW" --alerts-topic "$KAFKA_TOPIC_FRAUD"
+      --alerts-path "s3a://$S3_BUCKET/fraud_alerts" --starting-offsets earliest)
+    ;;
+  live-metrics)
+    MODULE=shop_jobs.jobs.live_metrics FROM_KAFKA=1
+    JOB_ARGS=(--brokers "$KAFKA_BROKERS" --topic "$KAFKA_TOPIC_RAW" --metrics-topic "$KAFKA_TOPIC_METRICS"
+      --metrics-path "s3a://$S3_BUCKET/live_metrics" --starting-offsets earliest)
+    ;;
+  sessions)
+    MODULE=shop_jobs.jobs.sessions_stream FROM_KAFKA=0
+    JOB_ARGS=(--events-path "s3a://$S3_BUCKET/events" --sessions-path "s3a://$S3_BUCKET/sessions")
+    ;;
+esac
+JOB="${MODULE##*.}"
+LABEL="stream $NAME"
 CLUSTER_STAMP="$STREAM_DIR/kafka-cluster-id"
-PIDFILE="$STREAM_DIR/fraud_stream.pid"
-LOG_FILE="$STREAM_DIR/fraud_stream.log"
+PIDFILE="$STREAM_DIR/$JOB.pid"
+LOG_FILE="$STREAM_DIR/$JOB.log"
 LOG4J="$STREAM_DIR/log4j2.properties"
 # Beside the folder, not in it: purge deletes the folder while holding the lock.
 LOCK_FILE="$STREAM_DIR.lock"
-START_TIMEOUT="${FRAUD_STREAM_START_TIMEOUT:-180}"
-# Extra arguments for the job (e.g. "--trigger-seconds 0.5 --rules my-rules.yaml"); word-split on purpose.
-EXTRA_ARGS="${FRAUD_STREAM_ARGS:-}"
 # Identifies our job in /proc/PID/cmdline: the module and this checkpoint.
-MARKER="shop_jobs.jobs.fraud_stream --checkpoint $CHECKPOINT"
+MARKER="$MODULE --checkpoint $CHECKPOINT"
 # Identifies its Spark JVM (pyspark starts it as a child of the job): the log configuration below, which is
 # this stream's own. A JVM whose driver was killed goes on for a few seconds; stop waits for it as well.
 JVM_MARKER="-Dlog4j2.configurationFile=$LOG4J"
@@ -49,12 +79,32 @@ match_checkpoint_to_broker() {
   cluster="$(kafka_cluster_id)"
   stamped="$(cat "$CLUSTER_STAMP" 2>/dev/null || true)"
   if [ -d "$CHECKPOINT" ] && [ -n "$cluster" ] && [ "$cluster" != "$stamped" ]; then
-    log "stream: the broker's data is new (cluster $cluster); starting from a fresh checkpoint"
+    log "$LABEL: the broker's data is new (cluster $cluster); starting from a fresh checkpoint"
     rm -rf "$CHECKPOINT"
   fi
   mkdir -p "$STREAM_DIR"
   [ -n "$cluster" ] && printf '%s\n' "$cluster" >"$CLUSTER_STAMP"
   return 0
+}
+
+# A file-fed stream's checkpoint lists the lake files it has read; moto keeps the lake in memory, so after an
+# S3 restart the sink writes new files under the same keys, which that list would skip. A stamp object in the
+# bucket, matched by a copy beside the checkpoint, tells a lake the checkpoint has seen from a new one.
+# (moto checks no signature: plain HTTP reaches it, as s3.sh creates the bucket.)
+match_checkpoint_to_lake() {
+  local url="$S3_ENDPOINT_URL/$S3_BUCKET/_stack/stream-$NAME.stamp" stamp_file="$STREAM_DIR/lake-stamp" lake ours
+  lake="$(curl -fsS "$url" 2>/dev/null || true)"
+  ours="$(cat "$stamp_file" 2>/dev/null || true)"
+  if [ -d "$CHECKPOINT" ] && { [ -z "$lake" ] || [ "$lake" != "$ours" ]; }; then
+    log "$LABEL: the lake is new (no stamp of this checkpoint in s3://$S3_BUCKET); starting from a fresh checkpoint"
+    rm -rf "$CHECKPOINT"
+  fi
+  mkdir -p "$STREAM_DIR"
+  if [ -z "$lake" ] || [ "$lake" != "$ours" ]; then
+    lake="$(date +%s%N)-$$"
+    curl -fsS -X PUT --data-binary "$lake" "$url" >/dev/null || die "$LABEL: could not write $url"
+    printf '%s' "$lake" >"$stamp_file"
+  fi
 }
 
 # Spark's own defaults (WARN on the console, which is the log file), plus the one INFO message readiness
@@ -105,11 +155,11 @@ ready() {
 wait_ready() {
   local pid="$1" deadline=$((SECONDS + START_TIMEOUT))
   while ((SECONDS < deadline)); do
-    alive "$pid" || fail_with_logs stream "the job exited during startup" "$LOG_FILE"
+    alive "$pid" || fail_with_logs "$LABEL" "the job exited during startup" "$LOG_FILE"
     ready && return 0
     sleep 0.5
   done
-  fail_with_logs stream "no micro-batch committed and no idle report after ${START_TIMEOUT}s (the job is left running)" \
+  fail_with_logs "$LABEL" "no micro-batch committed and no idle report after ${START_TIMEOUT}s (the job is left running)" \
     "$LOG_FILE"
 }
 
@@ -127,56 +177,54 @@ start() {
   local pid leftover
   if pid="$(pid_of "$PIDFILE" "$MARKER")"; then
     wait_ready "$pid"
-    log "stream: already running (pid $pid), $(describe_last_commit)"
+    log "$LABEL: already running (pid $pid), $(describe_last_commit)"
     return 0
   fi
   # A Spark JVM whose driver was killed (SIGKILL, OOM) works on for a few seconds; it must be gone before a
   # new query opens the same checkpoint. (Before clean_stale: stop_pid finds its session by the PID file.)
   leftover="$(pids_by_marker "$JVM_MARKER" | tr '\n' ' ')"
   if [ -n "$leftover" ]; then
-    log "stream: the previous run's Spark JVM is still exiting (pid ${leftover% })"
-    stop_pid "$PIDFILE" "$MARKER" stream "$JVM_MARKER"
+    log "$LABEL: the previous run's Spark JVM is still exiting (pid ${leftover% })"
+    stop_pid "$PIDFILE" "$MARKER" "$LABEL" "$JVM_MARKER"
   fi
-  clean_stale "$PIDFILE" "$MARKER" stream
+  clean_stale "$PIDFILE" "$MARKER" "$LABEL"
   [ -x "$JOBS/.venv/bin/python" ] || bash "$ROOT/scripts/bootstrap.sh" python
   bash "$HERE/up.sh" >/dev/null
-  match_checkpoint_to_broker
+  if [ "$FROM_KAFKA" = 1 ]; then match_checkpoint_to_broker; else match_checkpoint_to_lake; fi
   render_log4j
-  log "stream: starting the fraud scoring job (log in ${LOG_FILE#"$ROOT"/})"
+  log "$LABEL: starting $MODULE (log in ${LOG_FILE#"$ROOT"/})"
   # Spark starts its Python workers with PYSPARK_PYTHON, else `python3` from PATH: that is the machine's
   # interpreter, which lacks shop_jobs (the state function's pickle then fails to load in the worker).
   export PYSPARK_PYTHON="$JOBS/.venv/bin/python"
   # JVM options of the driver JVM that pyspark launches through spark-submit.
   export SPARK_SUBMIT_OPTS="${SPARK_SUBMIT_OPTS:+$SPARK_SUBMIT_OPTS }$JVM_MARKER"
   # shellcheck disable=SC2086 # EXTRA_ARGS is a list of arguments
-  start_daemon "$PIDFILE" "$LOG_FILE" "$JOBS/.venv/bin/python" -m shop_jobs.jobs.fraud_stream \
-    --checkpoint "$CHECKPOINT" \
-    --brokers "$KAFKA_BROKERS" --topic "$KAFKA_TOPIC_RAW" --alerts-topic "$KAFKA_TOPIC_FRAUD" \
-    --alerts-path "s3a://$S3_BUCKET/fraud_alerts" --starting-offsets earliest $EXTRA_ARGS
+  start_daemon "$PIDFILE" "$LOG_FILE" "$JOBS/.venv/bin/python" -m "$MODULE" --checkpoint "$CHECKPOINT" \
+    "${JOB_ARGS[@]}" $EXTRA_ARGS
   pid="$(cat "$PIDFILE")"
   wait_ready "$pid"
-  log "stream: ready (pid $pid, up in $(($(date +%s) - $(stat -c %Y "$PIDFILE")))s), $(describe_last_commit)"
+  log "$LABEL: ready (pid $pid, up in $(($(date +%s) - $(stat -c %Y "$PIDFILE")))s), $(describe_last_commit)"
 }
 
 stop() {
-  stop_pid "$PIDFILE" "$MARKER" stream "$JVM_MARKER"
+  stop_pid "$PIDFILE" "$MARKER" "$LABEL" "$JVM_MARKER"
 }
 
 status() {
   local pid leftover
   if pid="$(pid_of "$PIDFILE" "$MARKER")"; then
     if ready; then
-      echo "stream: running (pid $pid), $(describe_last_commit)"
+      echo "$LABEL: running (pid $pid), $(describe_last_commit)"
     else
-      echo "stream: starting (pid $pid), $(describe_last_commit)"
+      echo "$LABEL: starting (pid $pid), $(describe_last_commit)"
     fi
     return 0
   fi
   leftover="$(pids_by_marker "$JVM_MARKER" | tr '\n' ' ')"
   if [ -n "$leftover" ]; then
-    echo "stream: stopped, but its Spark JVM is still exiting (pid ${leftover% })"
+    echo "$LABEL: stopped, but its Spark JVM is still exiting (pid ${leftover% })"
   else
-    echo "stream: stopped"
+    echo "$LABEL: stopped"
   fi
   return 1
 }
@@ -184,9 +232,9 @@ status() {
 # Only what start writes: FRAUD_STREAM_DIR may be a folder that holds other things too.
 purge() {
   stop
-  log "stream: deleting the checkpoint, state and log in ${STREAM_DIR#"$ROOT"/}"
+  log "$LABEL: deleting the checkpoint, state and log in ${STREAM_DIR#"$ROOT"/}"
   rm -rf "$CHECKPOINT"
-  rm -f "$CLUSTER_STAMP" "$PIDFILE" "$LOG_FILE" "$LOG4J"
+  rm -f "$CLUSTER_STAMP" "$STREAM_DIR/lake-stamp" "$PIDFILE" "$LOG_FILE" "$LOG4J"
   rmdir "$STREAM_DIR" 2>/dev/null || true
 }
 
@@ -194,12 +242,12 @@ action="${1:-}"
 case "$action:${2:-}" in
   stop:--quiet) STOP_QUIET=1 ;;
   *:) ;;
-  *) die "usage: $0 start|stop [--quiet]|restart|status|purge" ;;
+  *) die "usage: $0 [${STREAMS// /|}] start|stop [--quiet]|restart|status|purge" ;;
 esac
 case "$action" in
-  start | restart | purge) lock_service stream "$LOCK_FILE" ;;
+  start | restart | purge) lock_service "$LABEL" "$LOCK_FILE" ;;
   # Nothing ever started here (down.sh asks on every run): no lock file to leave behind.
-  stop) [ -e "$STREAM_DIR" ] || [ -e "$LOCK_FILE" ] && lock_service stream "$LOCK_FILE" ;;
+  stop) [ -e "$STREAM_DIR" ] || [ -e "$LOCK_FILE" ] && lock_service "$LABEL" "$LOCK_FILE" ;;
 esac
 case "$action" in
   start) start ;;
@@ -207,5 +255,5 @@ case "$action" in
   restart) stop && start ;;
   status) status ;;
   purge) purge ;;
-  *) die "usage: $0 start|stop [--quiet]|restart|status|purge" ;;
+  *) die "usage: $0 [${STREAMS// /|}] start|stop [--quiet]|restart|status|purge" ;;
 esac

@@ -5,11 +5,11 @@ import type { Acks } from "./transport.js";
 
 const jsonLines = (rows: unknown[]) => rows.map((row) => `${JSON.stringify(row)}\n`).join("");
 
-/** labels.jsonl: one case per line. acks.jsonl: {"messageId", "ackedAt"} per accepted event. */
+/** labels.jsonl: one case per line. acks.jsonl: {"messageId", "ackedAt", "eventAt"} per accepted event. */
 export async function writeRunFiles(run: LoadRun, paths: { labels?: string; acks?: string }): Promise<void> {
   if (paths.labels) await writeFile(paths.labels, jsonLines(run.cases));
   if (paths.acks) {
-    await writeFile(paths.acks, jsonLines([...run.acks].map(([messageId, ackedAt]) => ({ messageId, ackedAt }))));
+    await writeFile(paths.acks, jsonLines([...run.acks].map(([messageId, ack]) => ({ messageId, ...ack }))));
   }
 }
 
@@ -26,6 +26,6 @@ export async function readLabels(path: string): Promise<Case[]> {
 }
 
 export async function readAcks(path: string): Promise<Acks> {
-  const rows = (await readJsonLines(path)) as Array<{ messageId: string; ackedAt: number }>;
-  return new Map(rows.map((row) => [row.messageId, row.ackedAt]));
+  const rows = (await readJsonLines(path)) as Array<{ messageId: string; ackedAt: number; eventAt: number }>;
+  return new Map(rows.map((row) => [row.messageId, { ackedAt: row.ackedAt, eventAt: row.eventAt }]));
 }

@@ -3,6 +3,7 @@ import { parseArgs } from "node:util";
 import { readAlerts } from "./alerts-reader.js";
 import { readAcks, readLabels } from "./labels.js";
 import { caseIndex, type SeenAlert, scoreRun } from "./score.js";
+import type { Acks } from "./transport.js";
 
 const usage = `usage: shop-fraud-score --labels FILE [--acks FILE] [--brokers HOST:PORT,...] [--topic alerts.fraud]
   [--settle-seconds 20] [--timeout-seconds 300] [--min-precision P] [--min-recall R] [--show N]
@@ -43,7 +44,7 @@ if (
 }
 
 const cases = await readLabels(values.labels);
-const acks = values.acks ? await readAcks(values.acks) : new Map<string, number>();
+const acks: Acks = values.acks ? await readAcks(values.acks) : new Map();
 const alerts = await readAlerts({
   brokers: values.brokers.split(","),
   topic: values.topic,

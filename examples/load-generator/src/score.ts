@@ -82,7 +82,7 @@ export function scoreRun(cases: readonly Case[], alerts: readonly SeenAlert[], a
       continue;
     }
     seen.add(alert.alertId);
-    const acked = acks.get(alert.eventId);
+    const acked = acks.get(alert.eventId)?.ackedAt;
     if (acked !== undefined) latencies.push(alert.producedAt - acked);
     const aboutAttack = Date.parse(alert.eventTs) >= Date.parse(c.startsAt);
     if (c.fraud && aboutAttack) detected.add(c.caseId);

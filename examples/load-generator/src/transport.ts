@@ -16,8 +16,15 @@ export const fetchTransports: TransportFactory = (ip) =>
     );
   });
 
-/** When the collector answered 2xx for each event, by messageId (epoch ms): where alert latency starts. */
-export type Acks = Map<string, number>;
+/**
+ * When the collector answered 2xx for each event (epoch ms; where alert and metrics latency start) and the
+ * event's own time (the minute it counts in), by messageId.
+ */
+export interface Ack {
+  readonly ackedAt: number;
+  readonly eventAt: number;
+}
+export type Acks = Map<string, Ack>;
 
 /**
  * The actors run on simulated clocks (visits in the recent past, or now), but a batch is really sent
@@ -38,7 +45,9 @@ export function sendingNow(transports: TransportFactory, acks?: Acks, failed?: F
         }
         if (acks && result.status >= 200 && result.status < 300) {
           const at = Date.now();
-          for (const event of payload.batch) if (event.messageId) acks.set(event.messageId, at);
+          for (const event of payload.batch) {
+            if (event.messageId) acks.set(event.messageId, { ackedAt: at, eventAt: Date.parse(event.timestamp ?? "") });
+          }
         }
         return result;
       },

@@ -79,10 +79,11 @@ describe("scoreRun", () => {
   });
 
   it("measures latency from the trigger's acknowledgement to the alert record, for alerts whose trigger was acked", () => {
+    const acked = { ackedAt: 1_000, eventAt: 900 };
     const acks = new Map([
-      ["x1", 1_000],
-      ["x2", 1_000],
-      ["x3", 1_000],
+      ["x1", acked],
+      ["x2", acked],
+      ["x3", acked],
     ]);
     const score = scoreRun(
       cases,

@@ -1,0 +1,75 @@
+"""How soon the lake shows what happened: the sink's event files and the sessions stream's rows, from S3 metadata.
+
+    ../../.tools/uv/bin/uv run python bench/lake_freshness.py --prefix bench/run-1/ --since 1796500000000 \\
+        [--bucket B] [--gap-minutes 30]
+
+Reads, under s3://B/<prefix>, every events/ and sessions/ object (S3_ENDPOINT_URL and AWS_* from the environment):
+- sink: each event's collector receipt (received_at) → the LastModified of the file holding it: the baseline,
+  what any consumer of the lake waits at least;
+- sessions: each session's gap close (session_end + gap) → the LastModified of the file that added it, for
+  sessions that ended at or after --since (epoch ms; older ones are replayed history).
+Prints one JSON line: {"sink": {...}, "sessions": {...}} with count, p50Ms, p95Ms and maxMs of each.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pyarrow.parquet as pq
+
+
+def objects(client: Any, bucket: str, prefix: str) -> Iterator[tuple[str, float]]:
+    """(key, LastModified in epoch ms) of the Parquet objects under the prefix."""
+    for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
+        for item in page.get("Contents", []):
+            if item["Key"].endswith(".parquet"):
+                yield item["Key"], item["LastModified"].timestamp() * 1000
+
+
+def column_ms(client: Any, bucket: str, key: str, column: str) -> list[float]:
+    body = client.get_object(Bucket=bucket, Key=key)["Body"].read()
+    values = pq.read_table(io.BytesIO(body), columns=[column]).column(column).to_pylist()
+    return [value.timestamp() * 1000 for value in values if value is not None]
+
+
+def figures(latencies: list[float]) -> dict[str, Any]:
+    ordered = sorted(latencies)
+
+    def rank(p: float) -> float | None:
+        return round(ordered[min(len(ordered) - 1, max(0, -(-p * len(ordered) // 100) - 1))]) if ordered else None
+
+    return {"count": len(ordered), "p50Ms": rank(50), "p95Ms": rank(95), "maxMs": rank(100)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--bucket", default=os.environ.get("S3_BUCKET", "shop-analytics-local"))
+    parser.add_argument("--prefix", required=True, help="the run's lake prefix (ends with /)")
+    parser.add_argument("--since", type=float, required=True, help="epoch ms: sessions ending earlier are left out")
+    parser.add_argument("--gap-minutes", type=float, default=30)
+    args = parser.parse_args()
+    client = boto3.client("s3", endpoint_url=os.environ.get("S3_ENDPOINT_URL"))
+
+    sink = [
+        modified - received
+        for key, modified in objects(client, args.bucket, f"{args.prefix}events/")
+        for received in column_ms(client, args.bucket, key, "received_at")
+    ]
+    gap_ms = args.gap_minutes * 60_000
+    sessions = [
+        modified - (ended + gap_ms)
+        for key, modified in objects(client, args.bucket, f"{args.prefix}sessions/")
+        for ended in column_ms(client, args.bucket, key, "session_end")
+        if ended >= args.since
+    ]
+    print(json.dumps({"sink": figures(sink), "sessions": figures(sessions)}))
+
+
+if __name__ == "__main__":
+    main()
