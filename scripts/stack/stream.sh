@@ -125,6 +125,10 @@ logger.jetty2.name = org.sparkproject.jetty.util.component.AbstractLifeCycle
 logger.jetty2.level = error
 logger.parquet.name = org.apache.parquet.CorruptStatistics
 logger.parquet.level = error
+# A read of a partition that does not exist yet (lake.path_exists asks before a table's first write) logs a
+# warning with a stack trace; the answer is expected.
+logger.filesink.name = org.apache.spark.sql.execution.streaming.sinks.FileStreamSink
+logger.filesink.level = error
 # stream.sh's readiness: the query's idle report ("Streaming query has been idle ..."), one line every 10 s
 # while there is nothing to read. The logger's other INFO message, "made progress", a JSON of several KB
 # a micro-batch, is left out.

@@ -1,0 +1,214 @@
+/**
+ * Behaviour analytics end to end, on the real local stack: simulated shoppers (through @shop/tracker) →
+ * collector → Kafka → the sink's Parquet on S3, then the two streams and the batch job over the same events:
+ * - the live metrics stream (Kafka in) gives, per minute, the figures the lake's events give;
+ * - the sessions stream (the lake's files in) gives exactly the batch job's rows for every session it has
+ *   closed, and it has closed every session whose gap ended before its watermark.
+ * The streams run with --available-now (everything there is, then stop): the small version of
+ * examples/load-generator/bench/freshness.sh, which measures the same path live.
+ * Every run uses its own topics and S3 prefix, so it never sees another run's data.
+ */
+import { execFile } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { S3Client } from "@aws-sdk/client-s3";
+import { buildApp, createKafkajsPublisher, loadConfig } from "@shop/collector";
+import { runLoad } from "@shop/example-load-generator";
+import { createLocalEngine, type LocalEngine } from "@shop/query";
+import { Kafka, logLevel } from "kafkajs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { repoRoot, stackEnv } from "./support/stack-env.js";
+
+const run = promisify(execFile);
+
+const env = stackEnv();
+const runId = randomUUID().slice(0, 8);
+const rawTopic = `e2e-behaviour-${runId}.raw`;
+const invalidTopic = `e2e-behaviour-${runId}.invalid`;
+const metricsTopic = `e2e-behaviour-${runId}.metrics`;
+const prefix = `e2e-behaviour-${runId}`;
+// The stream's sessions go to a lake of their own, beside the batch job's.
+const streamPrefix = `${prefix}/stream`;
+const bucket = env.S3_BUCKET ?? "shop-analytics-local";
+const lake = (path: string) => `s3a://${bucket}/${path}`;
+const GAP_MINUTES = 30;
+const WATERMARK_MINUTES = 3;
+const work = mkdtempSync(join(tmpdir(), "shop-e2e-behaviour-"));
+const kafka = new Kafka({
+  clientId: "e2e-behaviour",
+  brokers: env.KAFKA_BROKERS.split(","),
+  logLevel: logLevel.NOTHING,
+});
+const admin = kafka.admin();
+const s3 = new S3Client({
+  endpoint: env.S3_ENDPOINT_URL,
+  region: env.AWS_REGION,
+  forcePathStyle: true,
+  credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID ?? "", secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? "" },
+});
+const engines: LocalEngine[] = [];
+
+/** A processing-jobs module run as the README runs it; its last stdout line is its JSON summary. */
+async function sparkJob(module: string, args: string[]): Promise<Record<string, unknown>> {
+  const { stdout } = await run(
+    join(repoRoot, ".tools/uv/bin/uv"),
+    [
+      "run",
+      "--project",
+      join(repoRoot, "packages/processing-jobs"),
+      "--locked",
+      "--quiet",
+      "python",
+      "-m",
+      module,
+      ...args,
+    ],
+    {
+      env: { ...process.env, ...env, UV_PYTHON_DOWNLOADS: "never" },
+      timeout: 300_000,
+      maxBuffer: 16 * 1024 * 1024,
+    },
+  );
+  return JSON.parse(stdout.trim().split("\n").at(-1) ?? "{}") as Record<string, unknown>;
+}
+
+async function engineOn(lakePrefix: string): Promise<LocalEngine> {
+  const engine = await createLocalEngine({ s3, bucket, prefix: lakePrefix, cacheDir: join(work, lakePrefix) });
+  engines.push(engine);
+  return engine;
+}
+
+/** Rows as plain JSON values (DuckDB's BigInts and dates compare by value), keyed by a column. */
+const byKey = <T extends Record<string, unknown>>(rows: readonly T[], key: keyof T) =>
+  new Map(
+    rows.map((row) => [
+      String(row[key]),
+      JSON.parse(JSON.stringify(row, (_, v) => (typeof v === "bigint" ? Number(v) : v))),
+    ]),
+  );
+
+beforeAll(async () => {
+  await admin.connect();
+  await admin.createTopics({
+    topics: [
+      { topic: rawTopic, numPartitions: 3 },
+      { topic: invalidTopic, numPartitions: 1 },
+      { topic: metricsTopic, numPartitions: 1 },
+    ],
+    waitForLeaders: true,
+  });
+});
+
+afterAll(async () => {
+  for (const engine of engines) await engine.close();
+  await admin.deleteTopics({ topics: [rawTopic, invalidTopic, metricsTopic] }).catch(() => undefined);
+  await admin.disconnect();
+  s3.destroy();
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe("behaviour analytics on simulated shoppers", () => {
+  it("live metrics match the lake minute by minute, and streamed sessions match the batch job's", {
+    timeout: 900_000,
+  }, async () => {
+    // 1. Shoppers' visits over the last 90 minutes (and the customers' histories) through a real collector,
+    //    then the sink's runner drains the topic into Parquet under this run's prefix.
+    const config = loadConfig({
+      ...env,
+      COLLECTOR_PORT: "0",
+      KAFKA_TOPIC_RAW: rawTopic,
+      KAFKA_TOPIC_INVALID: invalidTopic,
+      COLLECTOR_WRITE_KEYS: "e2e-key=e2e-behaviour",
+      COLLECTOR_TRUST_PROXY: "loopback",
+      COLLECTOR_MAX_CLOCK_SKEW_MS: String(7 * 24 * 3_600_000),
+    });
+    const publisher = createKafkajsPublisher({
+      brokers: config.kafkaBrokers,
+      clientId: "e2e-behaviour",
+      timeoutMs: 10_000,
+    });
+    const app = buildApp({ config, publisher });
+    await app.listen({ host: "127.0.0.1", port: 0 });
+    const address = app.server.address();
+    const port = typeof address === "object" && address ? address.port : 0;
+    const { report } = await runLoad({
+      host: `http://127.0.0.1:${port}`,
+      writeKey: "e2e-key",
+      shoppers: 40,
+      seed: Number(process.env.E2E_BEHAVIOUR_SEED ?? 7),
+      windowMs: 90 * 60_000,
+      historyDays: 1,
+      runTag: runId,
+    });
+    await app.close();
+    await publisher.close();
+    expect(report.dropped).toBe(0);
+    await run(
+      "node",
+      [join(repoRoot, "packages/s3-sink/dist/local/cli.js"), "--topic", rawTopic, "--group", `e2e-${runId}`, "--once"],
+      { env: { ...process.env, ...env, SINK_PREFIX: prefix }, timeout: 120_000 },
+    );
+    const events = await engineOn(prefix);
+    expect(await events.query("SELECT count(*)::INTEGER AS n FROM events")).toEqual([{ n: report.sent }]);
+    const days = (await events.query<{ dt: string }>("SELECT DISTINCT dt FROM events ORDER BY dt")).map((r) => r.dt);
+
+    // 2. The live metrics stream over the raw topic: everything there is, then stop.
+    const metrics = await sparkJob("shop_jobs.jobs.live_metrics", [
+      ...["--brokers", env.KAFKA_BROKERS, "--topic", rawTopic, "--metrics-topic", metricsTopic],
+      ...["--metrics-path", lake(`${prefix}/live_metrics`), "--checkpoint", join(work, "live-metrics")],
+      ...["--starting-offsets", "earliest", "--available-now"],
+    ]);
+    expect(metrics).toMatchObject({ malformed: 0 });
+
+    // 3. The sessions stream over the lake's files, and the batch job for each day the events touch.
+    await sparkJob("shop_jobs.jobs.sessions_stream", [
+      ...["--events-path", lake(`${prefix}/events`), "--sessions-path", lake(`${streamPrefix}/sessions`)],
+      ...["--checkpoint", join(work, "sessions"), "--source", "files", "--available-now"],
+    ]);
+    for (const day of days) {
+      await sparkJob("shop_jobs.jobs.sessionize_batch", [
+        ...["--events-path", lake(`${prefix}/events`), "--sessions-path", lake(`${prefix}/sessions`)],
+        ...["--date", day],
+      ]);
+    }
+
+    // 4. Each minute's latest revision against the lake's events of that minute.
+    await events.refresh();
+    const fromLake = await events.query(`
+      SELECT strftime(minute, '%Y-%m-%dT%H:%M') AS minute, count(*)::INTEGER AS events,
+        count(DISTINCT anonymous_id)::INTEGER AS visitors,
+        count(DISTINCT coalesce(session_id, anonymous_id, user_id))::INTEGER AS sessions,
+        count(*) FILTER (WHERE event_name = 'Order Completed')::INTEGER AS orders,
+        coalesce(sum(revenue) FILTER (WHERE event_name = 'Order Completed'), 0)::DOUBLE AS revenue,
+        count(*) FILTER (WHERE is_bot)::INTEGER AS bot_events
+      FROM (SELECT DISTINCT ON (event_id) *, date_trunc('minute', event_ts) AS minute FROM events)
+      GROUP BY minute ORDER BY minute`);
+    const live = await events.query(`
+      SELECT strftime(minute, '%Y-%m-%dT%H:%M') AS minute, events, visitors, active_sessions AS sessions, orders,
+        revenue_json AS revenue, bot_events
+      FROM live_metrics QUALIFY row_number() OVER (PARTITION BY minute ORDER BY revision DESC) = 1
+      ORDER BY minute`);
+    expect(fromLake.length).toBeGreaterThan(30);
+    // Revenue in all currencies together: the lake's rows keep the currency apart, the sum is what must agree.
+    const total = (revenue: unknown) =>
+      typeof revenue === "string"
+        ? Object.values(JSON.parse(revenue) as Record<string, number>).reduce((a, b) => a + b, 0)
+        : Number(revenue);
+    const round = (rows: readonly Record<string, unknown>[]) =>
+      rows.map((row) => ({ ...row, revenue: Math.round(total(row.revenue) * 100) / 100 }));
+    expect(round(live)).toEqual(round(fromLake));
+
+    // 5. Streamed sessions: each equals the batch job's row; every session closed by the watermark is there.
+    const streamed = byKey(await (await engineOn(streamPrefix)).query("SELECT * FROM sessions"), "session_id");
+    const batch = byKey(await events.query("SELECT * FROM sessions"), "session_id");
+    const closable = await events.query<{ session_id: string }>(`
+      SELECT session_id FROM sessions
+      WHERE session_end + INTERVAL ${GAP_MINUTES + WATERMARK_MINUTES + 1} MINUTE < (SELECT max(event_ts) FROM events)`);
+    expect(closable.length).toBeGreaterThan(20);
+    for (const { session_id } of closable) expect(streamed.has(session_id), session_id).toBe(true);
+    for (const [id, row] of streamed) expect(row, id).toEqual(batch.get(id));
+  });
+});
