@@ -180,6 +180,14 @@ lock_service() {
   flock -w 300 9 || die "$1: another start/stop has held $lockfile for 5 minutes"
 }
 
+# s3_curl ARGS...: curl to the stack's S3 server, signed with the stack's credentials (SigV4). moto answers
+# anonymous requests for new keys, but refuses them (403) for objects that exist. A PUT needs a binary content
+# type: under curl's default (form-urlencoded) moto stores an empty object.
+s3_curl() {
+  curl -fsS --max-time 10 --aws-sigv4 "aws:amz:${S3_REGION:-us-east-1}:s3" \
+    --user "${AWS_ACCESS_KEY_ID:-}:${AWS_SECRET_ACCESS_KEY:-}" "$@"
+}
+
 # fail_with_logs NAME MESSAGE LOGFILE...: prints the tail of each log, then dies.
 fail_with_logs() {
   local name="$1" message="$2" f

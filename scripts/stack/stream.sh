@@ -90,10 +90,9 @@ match_checkpoint_to_broker() {
 # A file-fed stream's checkpoint lists the lake files it has read; moto keeps the lake in memory, so after an
 # S3 restart the sink writes new files under the same keys, which that list would skip. A stamp object in the
 # bucket, matched by a copy beside the checkpoint, tells a lake the checkpoint has seen from a new one.
-# (moto checks no signature: plain HTTP reaches it, as s3.sh creates the bucket.)
 match_checkpoint_to_lake() {
   local url="$S3_ENDPOINT_URL/$S3_BUCKET/_stack/stream-$NAME.stamp" stamp_file="$STREAM_DIR/lake-stamp" lake ours
-  lake="$(curl -fsS "$url" 2>/dev/null || true)"
+  lake="$(s3_curl "$url" 2>/dev/null || true)"
   ours="$(cat "$stamp_file" 2>/dev/null || true)"
   if [ -d "$CHECKPOINT" ] && { [ -z "$lake" ] || [ "$lake" != "$ours" ]; }; then
     log "$LABEL: the lake is new (no stamp of this checkpoint in s3://$S3_BUCKET); starting from a fresh checkpoint"
@@ -102,7 +101,7 @@ match_checkpoint_to_lake() {
   mkdir -p "$STREAM_DIR"
   if [ -z "$lake" ] || [ "$lake" != "$ours" ]; then
     lake="$(date +%s%N)-$$"
-    curl -fsS -X PUT --data-binary "$lake" "$url" >/dev/null || die "$LABEL: could not write $url"
+    s3_curl -X PUT -H "Content-Type: application/octet-stream" --data-binary "$lake" "$url" >/dev/null || die "$LABEL: could not write $url"
     printf '%s' "$lake" >"$stamp_file"
   fi
 }

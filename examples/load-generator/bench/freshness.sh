@@ -36,7 +36,7 @@ trap 'stop_round; bash scripts/demo.sh stop' EXIT
 # first_object PREFIX: wait until the sink has written an object under it (the file source needs its folder).
 first_object() {
   for _ in $(seq 1 600); do
-    curl -fsS "$S3_ENDPOINT_URL/$S3_BUCKET?list-type=2&max-keys=1&prefix=$1" | grep -q "<Key>" && return 0
+    s3_curl "$S3_ENDPOINT_URL/$S3_BUCKET?list-type=2&max-keys=1&prefix=$1" | grep -q "<Key>" && return 0
     sleep 0.5
   done
   die "no object under s3://$S3_BUCKET/$1 after 5 minutes"
