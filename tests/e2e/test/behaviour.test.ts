@@ -15,11 +15,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { S3Client } from "@aws-sdk/client-s3";
-import { buildApp, createKafkajsPublisher, loadConfig } from "@shop/collector";
 import { runLoad } from "@shop/example-load-generator";
 import { createLocalEngine, type LocalEngine } from "@shop/query";
 import { Kafka, logLevel } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startCollector } from "./support/collector.js";
 import { repoRoot, stackEnv } from "./support/stack-env.js";
 
 const run = promisify(execFile);
@@ -116,35 +116,17 @@ describe("behaviour analytics on simulated shoppers", () => {
   }, async () => {
     // 1. Shoppers' visits over the last 90 minutes (and the customers' histories) through a real collector,
     //    then the sink's runner drains the topic into Parquet under this run's prefix.
-    const config = loadConfig({
-      ...env,
-      COLLECTOR_PORT: "0",
-      KAFKA_TOPIC_RAW: rawTopic,
-      KAFKA_TOPIC_INVALID: invalidTopic,
-      COLLECTOR_WRITE_KEYS: "e2e-key=e2e-behaviour",
-      COLLECTOR_TRUST_PROXY: "loopback",
-      COLLECTOR_MAX_CLOCK_SKEW_MS: String(7 * 24 * 3_600_000),
-    });
-    const publisher = createKafkajsPublisher({
-      brokers: config.kafkaBrokers,
-      clientId: "e2e-behaviour",
-      timeoutMs: 10_000,
-    });
-    const app = buildApp({ config, publisher });
-    await app.listen({ host: "127.0.0.1", port: 0 });
-    const address = app.server.address();
-    const port = typeof address === "object" && address ? address.port : 0;
+    const collector = await startCollector(env, { raw: rawTopic, invalid: invalidTopic }, "e2e-behaviour");
     const { report } = await runLoad({
-      host: `http://127.0.0.1:${port}`,
-      writeKey: "e2e-key",
+      host: collector.url,
+      writeKey: collector.writeKey,
       shoppers: 40,
       seed: Number(process.env.E2E_BEHAVIOUR_SEED ?? 7),
       windowMs: 90 * 60_000,
       historyDays: 1,
       runTag: runId,
     });
-    await app.close();
-    await publisher.close();
+    await collector.close();
     expect(report.dropped).toBe(0);
     await run(
       "node",

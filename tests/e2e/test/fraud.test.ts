@@ -13,7 +13,6 @@ import { randomUUID } from "node:crypto";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildApp, createKafkajsPublisher, loadConfig } from "@shop/collector";
 import {
   caseIndex,
   type FraudScore,
@@ -24,6 +23,7 @@ import {
 } from "@shop/example-load-generator";
 import { Kafka, logLevel } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startCollector } from "./support/collector.js";
 import { repoRoot, stackEnv } from "./support/stack-env.js";
 
 const jobs = join(repoRoot, "packages/processing-jobs");
@@ -129,35 +129,17 @@ describe("fraud scoring on labelled traffic", () => {
     timeout: 900_000,
   }, async () => {
     // 1. Labelled traffic through a real collector (shoppers' addresses arrive in X-Forwarded-For from loopback).
-    const config = loadConfig({
-      ...env,
-      COLLECTOR_PORT: "0",
-      KAFKA_TOPIC_RAW: rawTopic,
-      KAFKA_TOPIC_INVALID: invalidTopic,
-      COLLECTOR_WRITE_KEYS: "e2e-key=e2e-fraud",
-      COLLECTOR_TRUST_PROXY: "loopback",
-      COLLECTOR_MAX_CLOCK_SKEW_MS: String(7 * 24 * 3_600_000),
-    });
-    const publisher = createKafkajsPublisher({
-      brokers: config.kafkaBrokers,
-      clientId: "e2e-fraud",
-      timeoutMs: 10_000,
-    });
-    const app = buildApp({ config, publisher });
-    await app.listen({ host: "127.0.0.1", port: 0 });
-    const address = app.server.address();
-    const port = typeof address === "object" && address ? address.port : 0;
+    const collector = await startCollector(env, { raw: rawTopic, invalid: invalidTopic }, "e2e-fraud");
     const { report, cases } = await runLoad({
-      host: `http://127.0.0.1:${port}`,
-      writeKey: "e2e-key",
+      host: collector.url,
+      writeKey: collector.writeKey,
       shoppers: 30,
       seed: Number(process.env.E2E_FRAUD_SEED ?? 11),
       windowMs: 3 * 3_600_000,
       fraudCases: 2,
       runTag: runId,
     });
-    await app.close();
-    await publisher.close();
+    await collector.close();
     expect(report.dropped).toBe(0);
     const end = Number((await admin.fetchTopicOffsets(rawTopic))[0]?.high);
     expect(end).toBe(report.sent);

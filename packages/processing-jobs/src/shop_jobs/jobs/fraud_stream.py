@@ -22,7 +22,13 @@ from pyspark.sql import SparkSession
 
 from shop_jobs.fraud import RulesConfigError, load_rules
 from shop_jobs.jobs.entrypoint import run_job
-from shop_jobs.jobs.progress import add_stream_arguments, run_until_stopped, trigger_of, use_rocksdb_state
+from shop_jobs.jobs.progress import (
+    add_raw_topic_arguments,
+    add_stream_arguments,
+    run_until_stopped,
+    trigger_of,
+    use_rocksdb_state,
+)
 from shop_jobs.schema import (
     FRAUD_ALERTS_TABLE,
     add_schema_dir_argument,
@@ -35,14 +41,11 @@ from shop_jobs.streaming.fraud_scoring import AlertSink, StreamSettings, observe
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="fraud_stream", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--brokers", required=True, help="Kafka bootstrap servers, host:port[,…]")
-    parser.add_argument("--topic", default="events.raw", help="the raw events topic (default events.raw)")
+    add_raw_topic_arguments(parser)
     parser.add_argument("--alerts-topic", default="alerts.fraud", help="where alerts go (default alerts.fraud)")
     parser.add_argument("--alerts-path", required=True, help="root of the fraud_alerts table")
-    parser.add_argument("--checkpoint", required=True, help="the query's checkpoint folder (keep it across restarts)")
     parser.add_argument("--rules", default=None, help="a rules YAML (default: the version shipped with the package)")
     parser.add_argument("--watermark", default="10 minutes", help="how late an event may arrive and still count")
-    parser.add_argument("--starting-offsets", default="latest", choices=("earliest", "latest"), help="first run only")
     parser.add_argument(
         "--max-offsets-per-trigger",
         type=int,

@@ -18,7 +18,13 @@ from typing import Any
 from pyspark.sql import SparkSession
 
 from shop_jobs.jobs.entrypoint import run_job
-from shop_jobs.jobs.progress import add_stream_arguments, run_until_stopped, trigger_of, use_rocksdb_state
+from shop_jobs.jobs.progress import (
+    add_raw_topic_arguments,
+    add_stream_arguments,
+    run_until_stopped,
+    trigger_of,
+    use_rocksdb_state,
+)
 from shop_jobs.schema import (
     EVENTS_TABLE,
     LIVE_METRICS_TABLE,
@@ -33,13 +39,10 @@ from shop_jobs.streaming.live_metrics import DEFAULT_WATERMARK, LiveMetricsSetti
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="live_metrics", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--brokers", required=True, help="Kafka bootstrap servers, host:port[,…]")
-    parser.add_argument("--topic", default="events.raw", help="the raw events topic (default events.raw)")
+    add_raw_topic_arguments(parser)
     parser.add_argument("--metrics-topic", default="metrics.live", help="where figures go (default metrics.live)")
     parser.add_argument("--metrics-path", required=True, help="root of the live_metrics table")
-    parser.add_argument("--checkpoint", required=True, help="the query's checkpoint folder (keep it across restarts)")
     parser.add_argument("--watermark", default=DEFAULT_WATERMARK, help="how long a minute stays open to late events")
-    parser.add_argument("--starting-offsets", default="latest", choices=("earliest", "latest"), help="first run only")
     add_stream_arguments(parser, 5.0, "micro-batch interval (default 5)")
     add_schema_dir_argument(parser, EVENTS_TABLE)
     return parser.parse_args(argv)

@@ -10,8 +10,17 @@ from typing import Any
 from pyspark.sql import SparkSession
 
 
+def add_raw_topic_arguments(parser: argparse.ArgumentParser) -> None:
+    """Where a Kafka-fed stream reads: --brokers, --topic (the raw events) and --starting-offsets."""
+    parser.add_argument("--brokers", required=True, help="Kafka bootstrap servers, host:port[,…]")
+    parser.add_argument("--topic", default="events.raw", help="the raw events topic (default events.raw)")
+    parser.add_argument("--starting-offsets", default="latest", choices=("earliest", "latest"), help="first run only")
+
+
 def add_stream_arguments(parser: argparse.ArgumentParser, trigger_seconds: float, trigger_help: str) -> None:
-    """--progress-log, and when batches run: every --trigger-seconds, or --available-now (drain and stop)."""
+    """--checkpoint, --progress-log, and when batches run: every --trigger-seconds, or --available-now (drain
+    and stop)."""
+    parser.add_argument("--checkpoint", required=True, help="the query's checkpoint folder (keep it across restarts)")
     parser.add_argument(
         "--progress-log",
         default=None,

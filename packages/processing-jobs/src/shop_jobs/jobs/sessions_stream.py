@@ -38,7 +38,6 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--events-path", required=True, help="root of the events table, e.g. s3a://B/events")
     parser.add_argument("--sessions-path", required=True, help="root of the sessions table")
     parser.add_argument("--users-path", default=None, help="root of the users table (default: next to sessions)")
-    parser.add_argument("--checkpoint", required=True, help="the query's checkpoint folder (keep it across restarts)")
     parser.add_argument("--gap-minutes", type=bounded_int(1, 24 * 60), default=DEFAULT_GAP_MINUTES)
     parser.add_argument(
         "--lookahead-hours",
