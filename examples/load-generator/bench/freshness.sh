@@ -26,7 +26,15 @@ OUT="$STACK_DIR/bench/freshness"
 SINK_MARKER="$ROOT/packages/s3-sink/dist/local/cli.js"
 UV="$TOOLS_DIR/uv/bin/uv"
 bench_start "$OUT"
+gen_pid=""
 stop_round() {
+  # The generator runs in the background while the sessions stream starts; an aborted round must not leave it
+  # sending into the next round's collector.
+  if [ -n "$gen_pid" ] && kill -0 "$gen_pid" 2>/dev/null; then
+    kill "$gen_pid"
+    wait "$gen_pid" || true
+  fi
+  gen_pid=""
   bash scripts/stack/stream.sh live-metrics stop
   bash scripts/stack/stream.sh sessions stop
   STOP_QUIET=1 stop_pid "$OUT/sink.pid" "$SINK_MARKER" sink
@@ -43,7 +51,7 @@ first_object() {
 }
 
 run_once() { # run_once NAME
-  local dir="$OUT/$1" prefix since gen_pid lake
+  local dir="$OUT/$1" prefix since lake
   prefix="bench/freshness/$1-$(date +%s)/"
   lake="s3a://$S3_BUCKET/$prefix"
   mkdir -p "$dir"
@@ -62,6 +70,7 @@ run_once() { # run_once NAME
   first_object "${prefix}events/"
   bash scripts/stack/stream.sh sessions start
   wait "$gen_pid" || log "the generator gave up on some events (dropped, failedSends in $dir/load-report.json)"
+  gen_pid=""
   # The last events' files, and a sessions trigger after them.
   sleep 45
   stop_round
