@@ -100,7 +100,10 @@ run() {
   day="$first_day"
   while [[ ! "$day" > "$last_day" ]]; do
     log "5/6 Airflow DAG shop_daily_batch for $day → Spark sessionization (log: .stack/demo/airflow-$day.log)"
-    if ! bash packages/airflow-dags/scripts/run-dag-local.sh shop_daily_batch "$day" >"$DEMO_DIR/airflow-$day.log" 2>&1; then
+    # The shoppers' last two hours are replayed at once, so most events arrive over an hour after their time:
+    # the quality check's late-share bound (20% in production) would fail the run for what the demo does on purpose.
+    if ! SHOP_MAX_LATE_SHARE=1 bash packages/airflow-dags/scripts/run-dag-local.sh shop_daily_batch "$day" \
+      >"$DEMO_DIR/airflow-$day.log" 2>&1; then
       tail -n 40 "$DEMO_DIR/airflow-$day.log" >&2
       die "the Airflow run for $day failed"
     fi

@@ -19,6 +19,8 @@ Variables (defaults in brackets):
   ``false`` for demos and manual runs of a day still going on (its sessions are then partial until the next
   run) [true]
 - ``SHOP_LATE_DAYS``: how many days back the hourly DAG looks for late files (the sink's late bound) [7]
+- ``SHOP_MAX_LATE_SHARE``: the quality check's bound on the share of a day's events received over an hour
+  after their time (0 to 1); the demo, which replays hours of visits at once, raises it to 1 [0.2]
 - ``SHOP_EVENTS_WAIT_SECONDS``: how long to wait for the day's window to be complete [7200]
 - ``SHOP_JOB_TIMEOUT_MINUTES``: execution timeout of the batch job task [120]
 - ``SHOP_TASK_RETRIES`` / ``SHOP_RETRY_DELAY_SECONDS``: retries per task and the first delay [2, 300]
@@ -117,6 +119,7 @@ class ShopConfig:
     settle_minutes: int
     wait_for_window_end: bool
     late_days: int
+    max_late_share: float
     events_wait_seconds: int
     job_timeout_minutes: int
     task_retries: int
@@ -193,6 +196,7 @@ def load_config(environ: Mapping[str, str] | None = None) -> ShopConfig:
     lookahead = env.integer("SHOP_LOOKAHEAD_HOURS", 2, minimum=0)
     settle = env.integer("SHOP_SETTLE_MINUTES", 15, minimum=0)
     late_days = env.integer("SHOP_LATE_DAYS", 7, minimum=1)
+    max_late_share = env.share("SHOP_MAX_LATE_SHARE", 0.2)
     wait_for_end = env.get("SHOP_WAIT_FOR_WINDOW_END", "true").lower()
     if wait_for_end not in ("true", "false"):
         env.problem(f"SHOP_WAIT_FOR_WINDOW_END={wait_for_end!r} must be true or false")
@@ -217,6 +221,7 @@ def load_config(environ: Mapping[str, str] | None = None) -> ShopConfig:
         settle_minutes=settle,
         wait_for_window_end=wait_for_end != "false",
         late_days=late_days,
+        max_late_share=max_late_share,
         events_wait_seconds=wait,
         job_timeout_minutes=timeout,
         task_retries=retries,
@@ -376,6 +381,20 @@ class _Env:
     def get(self, name: str, default: str) -> str:
         value = self._environ.get(name, "").strip()
         return value if value else default
+
+    def share(self, name: str, default: float) -> float:
+        raw = self.get(name, "")
+        if not raw:
+            return default
+        try:
+            value = float(raw)
+        except ValueError:
+            self.problem(f"{name}={raw!r} is not a number")
+            return default
+        if not 0 <= value <= 1:
+            self.problem(f"{name}={value} must be between 0 and 1")
+            return default
+        return value
 
     def integer(self, name: str, default: int | None, *, minimum: int) -> int | None:
         raw = self.get(name, "")

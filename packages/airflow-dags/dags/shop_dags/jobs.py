@@ -71,7 +71,14 @@ def arguments_for(config: ShopConfig, job: BatchJob, ds: str | None = None) -> l
     if job is DAILY_METRICS:
         return [*sessions, "--metrics-path", config.table_url("daily_metrics"), *day]
     if job is QUALITY_CHECKS:
-        return ["--events-path", config.events_url, *sessions, *day]
+        return [
+            "--events-path",
+            config.events_url,
+            *sessions,
+            *day,
+            "--max-late-share",
+            str(config.max_late_share),
+        ]
     raise ValueError(f"unknown job {job.key}")
 
 

@@ -70,10 +70,12 @@ def test_every_problem_is_reported_at_once(tmp_path: Path):
                 "SHOP_TASK_RETRIES": "-1",
                 "SHOP_EVENTS_URL": "/local/events",
                 "SHOP_JOBS_PROJECT": str(tmp_path / "missing"),
+                "SHOP_MAX_LATE_SHARE": "1.5",
             }
         )
 
     message = str(err.value)
+    assert "SHOP_MAX_LATE_SHARE=1.5 must be between 0 and 1" in message
     assert "SHOP_SESSION_GAP_MINUTES='half an hour' is not an integer" in message
     assert "SHOP_TASK_RETRIES=-1 must be at least 0" in message
     assert "SHOP_EVENTS_URL='/local/events' must look like s3a://<bucket>/<prefix>" in message

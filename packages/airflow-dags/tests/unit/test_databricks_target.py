@@ -147,4 +147,7 @@ def test_every_batch_job_runs_the_bundles_job_of_the_same_name(monkeypatch: pyte
         operator = daily.get_task(job.key)
         assert isinstance(operator, DatabricksRunNowOperator)
         assert operator.job_name == job.bundle_name
-        assert rendered(operator).python_params[-1] in (DAY, "s3a://prod-lake/users"), operator.python_params
+        params = rendered(operator).python_params
+        # Each job's last parameter: the day, the users table, or (quality checks) the late-share bound.
+        assert params[-3:] in ([*params[-3:-1], DAY], [*params[-3:-1], "s3a://prod-lake/users"],
+                               [DAY, "--max-late-share", "0.2"]), params  # fmt: skip

@@ -9,7 +9,14 @@ from pathlib import Path
 import pytest
 
 from shop_dags.config import LocalSettings, load_config
-from shop_dags.jobs import JobFailedError, job_arguments, parse_summary, run_local_job
+from shop_dags.jobs import (
+    QUALITY_CHECKS,
+    JobFailedError,
+    arguments_for,
+    job_arguments,
+    parse_summary,
+    run_local_job,
+)
 
 
 def settings_running(script: str, cwd: Path) -> LocalSettings:
@@ -27,6 +34,18 @@ def test_job_arguments_follow_the_cli_contract():
         "--lookahead-hours", "2",
         "--users-path", "s3a://lake/users",
     ]  # fmt: skip
+
+
+def test_quality_checks_get_the_configured_late_share_bound():
+    default, demo = load_config({"S3_BUCKET": "lake"}), load_config({"SHOP_MAX_LATE_SHARE": "1"})
+
+    assert arguments_for(default, QUALITY_CHECKS, "2026-11-27") == [
+        "--events-path", "s3a://lake/events",
+        "--sessions-path", "s3a://lake/sessions",
+        "--date", "2026-11-27",
+        "--max-late-share", "0.2",
+    ]  # fmt: skip
+    assert arguments_for(demo, QUALITY_CHECKS, "2026-11-27")[-2:] == ["--max-late-share", "1.0"]
 
 
 def test_a_real_subprocess_summary_comes_back_as_a_dict(tmp_path: Path):
