@@ -3,14 +3,14 @@ import addFormatsPlugin from "ajv-formats";
 import { trackEventType } from "./events/values.js";
 import { findCardNumberInEvent } from "./privacy/card-numbers.js";
 import { type TypedTrackEventName, TypedTrackEvents } from "./wire/ecommerce.js";
-import { type EventType, eventSchemasByType, eventTypes, type WireEvent } from "./wire/events.js";
+import { type EventType, eventSchemasByType, eventTypes, identifyingFields, type WireEvent } from "./wire/events.js";
 
 // ajv-formats is CommonJS: under NodeNext its default import is the plugin function at run time.
 const addFormats = addFormatsPlugin as unknown as typeof addFormatsPlugin.default;
 
 /** Why an event was rejected: a stable code for metrics and dead letters, and a message for humans. */
 export interface EventRejection {
-  readonly code: "not_an_object" | "unknown_type" | "schema_violation" | "pan_detected";
+  readonly code: "not_an_object" | "unknown_type" | "schema_violation" | "control_character" | "pan_detected";
   readonly message: string;
   /** JSON pointer of the offending value, when there is one. */
   readonly path?: string;
@@ -38,6 +38,26 @@ function describe(error: ErrorObject | undefined, prefix = ""): { message: strin
   return { message: `${path} ${error.message ?? "is invalid"}`, path };
 }
 
+// C0 controls, DEL and C1 controls.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
+
+/** The first identifying field (identifyingFields) holding a control character, with that character. */
+function controlCharacterIn(
+  event: Record<string, unknown>,
+  type: EventType,
+): { field: string; char: string } | undefined {
+  for (const field of identifyingFields[type]) {
+    const value = event[field];
+    if (typeof value !== "string") continue;
+    const found = CONTROL_CHARACTER.exec(value);
+    if (found) return { field, char: found[0] };
+  }
+  return undefined;
+}
+
+const codePoint = (char: string) => `U+${(char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0")}`;
+
 /** Prefer the most specific error: Ajv reports anyOf's branches before the anyOf itself. */
 function firstMeaningfulError(errors: ErrorObject[] | null | undefined): ErrorObject | undefined {
   if (!errors || errors.length === 0) return undefined;
@@ -49,7 +69,8 @@ function firstMeaningfulError(errors: ErrorObject[] | null | undefined): ErrorOb
 /**
  * Compiles the contract's validators once (at start-up: compiling is the slow part) and returns a
  * function that checks one event: its type's schema, then the typed properties of known track event
- * names (E-commerce spec, payments, accounts), then that it carries no payment card number.
+ * names (E-commerce spec, payments, accounts), then that its names and ids hold no control character, then that
+ * it carries no payment card number.
  */
 export function createEventValidator(): EventValidator {
   const ajv = new Ajv({ allErrors: false, strict: true, strictRequired: false, allowUnionTypes: true });
@@ -93,6 +114,17 @@ export function createEventValidator(): EventValidator {
           },
         };
       }
+    }
+    const control = controlCharacterIn(candidate as Record<string, unknown>, type as EventType);
+    if (control !== undefined) {
+      return {
+        ok: false,
+        rejection: {
+          code: "control_character",
+          message: `/${control.field} holds a control character (${codePoint(control.char)}); names and ids must be printable text`,
+          path: `/${control.field}`,
+        },
+      };
     }
     const cardAt = findCardNumberInEvent(candidate as Record<string, unknown>);
     if (cardAt !== undefined) {

@@ -23,6 +23,25 @@ describe("createEventValidator", () => {
     expect(result).toMatchObject({ ok: false, rejection: { message: "either anonymousId or userId is required" } });
   });
 
+  it("takes names and ids in any script, emoji included; control characters only in free text", () => {
+    const event = {
+      type: "track",
+      event: "Produto Visualizado — 見た 👀",
+      messageId: "m",
+      userId: "usuário-1",
+      properties: { description: "two lines\nof text" },
+    };
+    expect(validate(event).ok).toBe(true);
+  });
+
+  it("names the control character it refused", () => {
+    const result = validate({ type: "track", event: "Product\u0000Viewed", messageId: "m", anonymousId: "a" });
+    expect(result).toMatchObject({
+      ok: false,
+      rejection: { code: "control_character", path: "/event", message: expect.stringContaining("U+0000") },
+    });
+  });
+
   it("keeps unknown properties of e-commerce events (shops add their own)", () => {
     const event = {
       type: "track",

@@ -11,6 +11,8 @@ export const rejectionCodes = {
   not_an_object: "the item is not a JSON object",
   unknown_type: "`type` is missing or not an event type",
   schema_violation: "the event does not match its type's schema (or a typed track event's properties)",
+  control_character:
+    "a name or id (event, messageId, anonymousId, userId, name, category, groupId, previousId) holds a control character (C0, DEL or C1)",
   pan_detected:
     "properties, traits or context.traits carry a payment card number; the dead letter holds the event with every card number masked to its last 4 digits",
   event_too_large: "the event is over the size limit as published JSON",

@@ -73,6 +73,20 @@ export const eventSchemasByType = {
   alias: AliasEvent,
 } satisfies Record<EventType, TObject>;
 
+/**
+ * The strings that name or identify something, per event type: reports group and join on them, so a control
+ * character (C0, DEL or C1: NUL, tab, newline, U+0085, ...) in one makes a second "Product Viewed" or a user
+ * nobody can find. The validator refuses such events (`control_character`); free text elsewhere may hold them.
+ */
+export const identifyingFields = {
+  track: ["messageId", "anonymousId", "userId", "event"],
+  page: ["messageId", "anonymousId", "userId", "name", "category"],
+  screen: ["messageId", "anonymousId", "userId", "name"],
+  identify: ["messageId", "anonymousId", "userId"],
+  group: ["messageId", "anonymousId", "userId", "groupId"],
+  alias: ["messageId", "anonymousId", "userId", "previousId"],
+} as const satisfies Record<EventType, readonly string[]>;
+
 export type TrackEvent = Static<typeof TrackEvent>;
 export type PageEvent = Static<typeof PageEvent>;
 export type ScreenEvent = Static<typeof ScreenEvent>;
