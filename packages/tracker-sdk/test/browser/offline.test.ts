@@ -1,3 +1,4 @@
+import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { describeTraffic } from "./support/deliveries.js";
 import { type BrowserEnv, serveWhileOffline } from "./support/env.js";
@@ -29,6 +30,16 @@ async function openHome(env: BrowserEnv) {
   return page;
 }
 
+/**
+ * Takes the context offline and waits until the page reports it (`navigator.onLine`), so that nothing is
+ * tracked before the page is offline. Without the wait, one clean-clone run in four saw the first flush of
+ * the offline events reach the collector.
+ */
+async function goOffline(env: BrowserEnv, page: Page) {
+  await env.context.setOffline(true);
+  await page.waitForFunction(() => !navigator.onLine);
+}
+
 const trackedOffline = (env: { collector: { arrivals(): { event: Record<string, unknown> }[] } }) =>
   env.collector.arrivals().filter((a) => testKey(a.event) !== undefined);
 
@@ -38,7 +49,7 @@ describe("offline, reload, online", () => {
     await serveWhileOffline(env.context, env.shop);
     const page = await openHome(env);
 
-    await env.context.setOffline(true);
+    await goOffline(env, page);
     await trackEvents(page, { count: 12 });
     await page.waitForTimeout(1_000); // the SDK's flush timer fires a few times while offline
     await openShopPage(page, `${env.shop.url}/`); // reload, still offline
@@ -57,7 +68,7 @@ describe("offline, reload, online", () => {
     const env = await suite.env();
     const page = await openHome(env);
 
-    await env.context.setOffline(true);
+    await goOffline(env, page);
     await trackEvents(page, { count: 12 });
     await page.waitForTimeout(1_000);
     // Page exit while offline: nothing may be thrown away. (close with runBeforeUnload does not wait.)
