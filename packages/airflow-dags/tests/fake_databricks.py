@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -99,3 +100,23 @@ class FakeDatabricks:
                 "password": token,
             }
         )
+
+
+@contextmanager
+def fake_workspace(
+    monkeypatch: Any, token: str, conn_id: str = "databricks_shop"
+) -> Iterator[FakeDatabricks]:
+    """A started FakeDatabricks the DAGs' databricks target talks to (connection ``conn_id``); on exit it
+    stops and fails the test on any request no handler answered."""
+    fake = FakeDatabricks()
+    fake.start()
+    monkeypatch.setenv(f"AIRFLOW_CONN_{conn_id.upper()}", fake.connection_uri_json(token))
+    monkeypatch.setenv("SHOP_DEPLOY_TARGET", "databricks")
+    monkeypatch.setenv("SHOP_DATABRICKS_CONN_ID", conn_id)
+    # A deployment configures the batch DAGs too; the folder must parse as a whole.
+    monkeypatch.setenv("SHOP_DATABRICKS_JOB_NAME", "shop-sessionize-batch")
+    try:
+        yield fake
+    finally:
+        fake.stop()
+    assert fake.unhandled == [], f"requests the test did not expect: {fake.unhandled}"

@@ -23,6 +23,8 @@ from typing import Any
 import boto3
 import pyarrow.parquet as pq
 
+from shop_jobs.schema import EVENTS_TABLE, SESSIONS_TABLE
+
 
 def objects(client: Any, bucket: str, prefix: str) -> Iterator[tuple[str, float]]:
     """(key, LastModified in epoch ms) of the Parquet objects under the prefix."""
@@ -58,13 +60,13 @@ def main() -> None:
 
     sink = [
         modified - received
-        for key, modified in objects(client, args.bucket, f"{args.prefix}events/")
+        for key, modified in objects(client, args.bucket, f"{args.prefix}{EVENTS_TABLE}/")
         for received in column_ms(client, args.bucket, key, "received_at")
     ]
     gap_ms = args.gap_minutes * 60_000
     sessions = [
         modified - (ended + gap_ms)
-        for key, modified in objects(client, args.bucket, f"{args.prefix}sessions/")
+        for key, modified in objects(client, args.bucket, f"{args.prefix}{SESSIONS_TABLE}/")
         for ended in column_ms(client, args.bucket, key, "session_end")
         if ended >= args.since
     ]

@@ -8,21 +8,17 @@
  * examples/load-generator/bench/freshness.sh, which measures the same path live.
  * Every run uses its own topics and S3 prefix, so it never sees another run's data.
  */
-import { execFile } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
-import { S3Client } from "@aws-sdk/client-s3";
 import { runLoad } from "@shop/example-load-generator";
 import { createLocalEngine, type LocalEngine } from "@shop/query";
 import { Kafka, logLevel } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startCollector } from "./support/collector.js";
-import { repoRoot, stackEnv } from "./support/stack-env.js";
-
-const run = promisify(execFile);
+import { drainToLake, sparkJob, stackS3 } from "./support/jobs.js";
+import { stackEnv } from "./support/stack-env.js";
 
 const env = stackEnv();
 const runId = randomUUID().slice(0, 8);
@@ -43,37 +39,8 @@ const kafka = new Kafka({
   logLevel: logLevel.NOTHING,
 });
 const admin = kafka.admin();
-const s3 = new S3Client({
-  endpoint: env.S3_ENDPOINT_URL,
-  region: env.AWS_REGION,
-  forcePathStyle: true,
-  credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID ?? "", secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? "" },
-});
+const s3 = stackS3(env);
 const engines: LocalEngine[] = [];
-
-/** A processing-jobs module run as the README runs it; its last stdout line is its JSON summary. */
-async function sparkJob(module: string, args: string[]): Promise<Record<string, unknown>> {
-  const { stdout } = await run(
-    join(repoRoot, ".tools/uv/bin/uv"),
-    [
-      "run",
-      "--project",
-      join(repoRoot, "packages/processing-jobs"),
-      "--locked",
-      "--quiet",
-      "python",
-      "-m",
-      module,
-      ...args,
-    ],
-    {
-      env: { ...process.env, ...env, UV_PYTHON_DOWNLOADS: "never" },
-      timeout: 300_000,
-      maxBuffer: 16 * 1024 * 1024,
-    },
-  );
-  return JSON.parse(stdout.trim().split("\n").at(-1) ?? "{}") as Record<string, unknown>;
-}
 
 async function engineOn(lakePrefix: string): Promise<LocalEngine> {
   const engine = await createLocalEngine({ s3, bucket, prefix: lakePrefix, cacheDir: join(work, lakePrefix) });
@@ -128,17 +95,13 @@ describe("behaviour analytics on simulated shoppers", () => {
     });
     await collector.close();
     expect(report.dropped).toBe(0);
-    await run(
-      "node",
-      [join(repoRoot, "packages/s3-sink/dist/local/cli.js"), "--topic", rawTopic, "--group", `e2e-${runId}`, "--once"],
-      { env: { ...process.env, ...env, SINK_PREFIX: prefix }, timeout: 120_000 },
-    );
+    await drainToLake(env, rawTopic, `e2e-${runId}`, prefix);
     const events = await engineOn(prefix);
     expect(await events.query("SELECT count(*)::INTEGER AS n FROM events")).toEqual([{ n: report.sent }]);
     const days = (await events.query<{ dt: string }>("SELECT DISTINCT dt FROM events ORDER BY dt")).map((r) => r.dt);
 
     // 2. The live metrics stream over the raw topic: everything there is, then stop.
-    const metrics = await sparkJob("shop_jobs.jobs.live_metrics", [
+    const metrics = await sparkJob(env, "shop_jobs.jobs.live_metrics", [
       ...["--brokers", env.KAFKA_BROKERS, "--topic", rawTopic, "--metrics-topic", metricsTopic],
       ...["--metrics-path", lake(`${prefix}/live_metrics`), "--checkpoint", join(work, "live-metrics")],
       ...["--starting-offsets", "earliest", "--available-now"],
@@ -146,12 +109,12 @@ describe("behaviour analytics on simulated shoppers", () => {
     expect(metrics).toMatchObject({ malformed: 0 });
 
     // 3. The sessions stream over the lake's files, and the batch job for each day the events touch.
-    await sparkJob("shop_jobs.jobs.sessions_stream", [
+    await sparkJob(env, "shop_jobs.jobs.sessions_stream", [
       ...["--events-path", lake(`${prefix}/events`), "--sessions-path", lake(`${streamPrefix}/sessions`)],
       ...["--checkpoint", join(work, "sessions"), "--source", "files", "--available-now"],
     ]);
     for (const day of days) {
-      await sparkJob("shop_jobs.jobs.sessionize_batch", [
+      await sparkJob(env, "shop_jobs.jobs.sessionize_batch", [
         ...["--events-path", lake(`${prefix}/events`), "--sessions-path", lake(`${prefix}/sessions`)],
         ...["--date", day],
       ]);

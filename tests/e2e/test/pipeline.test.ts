@@ -4,21 +4,17 @@
  * S3-compatible store → PySpark sessionization → the query engine reads both back.
  * Every run uses its own topics and S3 prefix, so it never sees another run's data.
  */
-import { execFile } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
-import { S3Client } from "@aws-sdk/client-s3";
 import { buildApp, createKafkajsPublisher, loadConfig } from "@shop/collector";
 import { createLocalEngine } from "@shop/query";
 import { createTracker } from "@shop/tracker";
 import { Kafka, logLevel } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { repoRoot, stackEnv } from "./support/stack-env.js";
-
-const run = promisify(execFile);
+import { drainToLake, sparkJob, stackS3 } from "./support/jobs.js";
+import { stackEnv } from "./support/stack-env.js";
 
 const env = stackEnv();
 const runId = randomUUID().slice(0, 8);
@@ -29,12 +25,7 @@ const bucket = env.S3_BUCKET ?? "shop-analytics-local";
 const kafka = new Kafka({ clientId: "e2e", brokers: env.KAFKA_BROKERS.split(","), logLevel: logLevel.NOTHING });
 const admin = kafka.admin();
 const cacheDir = mkdtempSync(join(tmpdir(), "shop-e2e-"));
-const s3 = new S3Client({
-  endpoint: env.S3_ENDPOINT_URL,
-  region: env.AWS_REGION,
-  forcePathStyle: true,
-  credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID ?? "", secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? "" },
-});
+const s3 = stackS3(env);
 
 beforeAll(async () => {
   await admin.connect();
@@ -81,38 +72,14 @@ describe("walking skeleton", () => {
     expect(tracker.stats()).toEqual({ queued: 0, sent: 3, dropped: 0 });
 
     // 3. The sink's local runner drains the topic into Parquet under this run's prefix.
-    await run(
-      "node",
-      [join(repoRoot, "packages/s3-sink/dist/local/cli.js"), "--topic", rawTopic, "--group", `e2e-${runId}`, "--once"],
-      {
-        env: { ...process.env, ...env, SINK_PREFIX: prefix },
-        timeout: 120_000,
-      },
-    );
+    await drainToLake(env, rawTopic, `e2e-${runId}`, prefix);
 
     // 4. Spark sessionizes the day.
     const today = new Date().toISOString().slice(0, 10);
-    const spark = await run(
-      join(repoRoot, ".tools/uv/bin/uv"),
-      [
-        "run",
-        "--project",
-        join(repoRoot, "packages/processing-jobs"),
-        "--locked",
-        "--quiet",
-        "python",
-        "-m",
-        "shop_jobs.jobs.sessionize_batch",
-        "--events-path",
-        `s3a://${bucket}/${prefix}/events`,
-        "--sessions-path",
-        `s3a://${bucket}/${prefix}/sessions`,
-        "--date",
-        today,
-      ],
-      { env: { ...process.env, ...env, UV_PYTHON_DOWNLOADS: "never" }, timeout: 240_000, maxBuffer: 16 * 1024 * 1024 },
-    );
-    const sparkSummary = JSON.parse(spark.stdout.trim().split("\n").at(-1) ?? "{}");
+    const sparkSummary = await sparkJob(env, "shop_jobs.jobs.sessionize_batch", [
+      ...["--events-path", `s3a://${bucket}/${prefix}/events`],
+      ...["--sessions-path", `s3a://${bucket}/${prefix}/sessions`, "--date", today],
+    ]);
     expect(sparkSummary).toMatchObject({ sessions: 1, events: 3 });
 
     // 5. The query engine reads events and sessions back from the S3-compatible store.

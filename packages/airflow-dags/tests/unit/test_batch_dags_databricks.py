@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from airflow.exceptions import AirflowException
 
-from fake_databricks import FakeDatabricks, Request
+from fake_databricks import FakeDatabricks, Request, fake_workspace
 from shop_dags.jobs import BUILD_USERS, SESSIONIZE, BatchJob
 from support import load_dagbag
 
@@ -35,22 +35,15 @@ class TaskInstance:
 
 @pytest.fixture
 def workspace(monkeypatch: pytest.MonkeyPatch):
-    fake = FakeDatabricks()
-    fake.start()
-    monkeypatch.setenv("AIRFLOW_CONN_DATABRICKS_SHOP", fake.connection_uri_json(TOKEN))
-    monkeypatch.setenv("SHOP_DEPLOY_TARGET", "databricks")
-    monkeypatch.setenv("SHOP_DATABRICKS_CONN_ID", "databricks_shop")
-    monkeypatch.setenv("SHOP_DATABRICKS_JOB_NAME", SESSIONIZE.bundle_name)
     monkeypatch.setenv("S3_BUCKET", "prod-lake")
 
     def jobs_named(request: Request) -> dict:
         name = request.query["name"]
         return {"jobs": [{"job_id": JOB_IDS[name], "settings": {"name": name}}]} if name in JOB_IDS else {}
 
-    fake.on("GET", JOBS_LIST, jobs_named)
-    yield fake
-    fake.stop()
-    assert fake.unhandled == [], f"requests the test did not expect: {fake.unhandled}"
+    with fake_workspace(monkeypatch, TOKEN) as fake:
+        fake.on("GET", JOBS_LIST, jobs_named)
+        yield fake
 
 
 def run_task(job: BatchJob) -> TaskInstance:

@@ -7,7 +7,7 @@ import pytest
 import yaml
 from airflow.sdk.exceptions import AirflowSkipException
 
-from fake_databricks import FakeDatabricks
+from fake_databricks import FakeDatabricks, fake_workspace
 from shop_dags.config import STREAM_JOB_NAME
 from shop_dags.stream_watch import StreamWatchError
 from support import REPO_ROOT, load_dagbag
@@ -41,16 +41,8 @@ def listed_run(
 
 @pytest.fixture
 def workspace(monkeypatch: pytest.MonkeyPatch):
-    fake = FakeDatabricks()
-    fake.start()
-    monkeypatch.setenv("AIRFLOW_CONN_DATABRICKS_SHOP", fake.connection_uri_json(TOKEN))
-    monkeypatch.setenv("SHOP_DEPLOY_TARGET", "databricks")
-    monkeypatch.setenv("SHOP_DATABRICKS_CONN_ID", "databricks_shop")
-    # A deployment configures the batch DAG too; the folder must parse as a whole.
-    monkeypatch.setenv("SHOP_DATABRICKS_JOB_NAME", "shop-sessionize-batch")
-    yield fake
-    fake.stop()
-    assert fake.unhandled == [], f"requests the test did not expect: {fake.unhandled}"
+    with fake_workspace(monkeypatch, TOKEN) as fake:
+        yield fake
 
 
 def tasks():

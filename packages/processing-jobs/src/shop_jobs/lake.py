@@ -7,9 +7,10 @@ Athena's partition projection expects with projection.hour.digits=2).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from pyspark.errors import AnalysisException
 from pyspark.sql import DataFrame, SparkSession
@@ -122,6 +123,12 @@ def overwrite_partition(rows: DataFrame, root: str, day: date, files: int = 1) -
     rows (dynamic partition overwrite replaces only the partitions it writes).
     """
     rows.drop("dt").repartition(files).write.mode("overwrite").parquet(partition_path(root, day))
+
+
+def frame_of(spark: SparkSession, rows: Iterable[Mapping[str, Any]], schema: StructType) -> DataFrame:
+    """Rows given as dicts (a table's columns by name, as a sink computes them) as a DataFrame of `schema`."""
+    names = schema.fieldNames()
+    return spark.createDataFrame([tuple(row[name] for name in names) for row in rows], schema)
 
 
 def append_new(rows: DataFrame, root: str, schema: TableSchema, key: Sequence[str]) -> int:

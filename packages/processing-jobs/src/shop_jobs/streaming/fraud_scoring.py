@@ -47,6 +47,7 @@ from shop_jobs.fraud import (
     update_history,
 )
 from shop_jobs.fraud.alerts import alert_record, alert_row
+from shop_jobs.lake import frame_of
 from shop_jobs.streaming.kafka_io import publish_json, raw_events, scoring_rows
 
 _MS_PER_SECOND = 1000
@@ -189,10 +190,7 @@ class AlertSink:
         if not records:
             return
         publish_json(spark, self.brokers, self.topic, ((r["alertId"], r) for r in records))
-        rows = [alert_row(r) for r in records]
-        table = spark.createDataFrame(
-            [tuple(row[f.name] for f in self.table_schema.fields) for row in rows], self.table_schema
-        )
+        table = frame_of(spark, (alert_row(r) for r in records), self.table_schema)
         table.write.mode("append").partitionBy("dt").parquet(self.table_path)
 
 

@@ -38,7 +38,7 @@ from shop_jobs.contract import (
     PRODUCT_ADDED,
     PRODUCT_VIEWED,
 )
-from shop_jobs.lake import append_new
+from shop_jobs.lake import append_new, frame_of
 from shop_jobs.schema import TableSchema
 from shop_jobs.streaming.kafka_io import publish_json, raw_events, scoring_rows
 
@@ -170,8 +170,7 @@ class MetricsSink:
         if not records:
             return
         publish_json(spark, self.brokers, self.topic, ((r["minute"], r) for r in records))
-        names = self.table.full.fieldNames()
-        rows = spark.createDataFrame([tuple(table_row(r)[n] for n in names) for r in records], self.table.full)
+        rows = frame_of(spark, (table_row(r) for r in records), self.table.full)
         # A batch replayed after a crash computes the same revisions: those already in the table are skipped.
         append_new(rows, self.table_path, self.table, ["minute", "revision"])
 
