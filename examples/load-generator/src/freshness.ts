@@ -33,8 +33,8 @@ const MINUTE_MS = 60_000;
  * whose count reaches k. Exact when the stream reads events in the order the collector acked them (it
  * reads whole micro-batches, so events of one batch share one revision); at worst it attributes a later
  * revision to an event (latency overstated). It assumes the topic carries only the run's events: other
- * traffic in the same minutes makes counts reach an event's rank early (latency understated). Events acked more than `replayAfterMs`
- * after their own time are replays of the past and are left out.
+ * traffic in the same minutes makes counts reach an event's rank early (latency understated). Events acked
+ * more than `replayAfterMs` after their own time are replays of the past and are left out.
  */
 export function liveMetricsFreshness(acks: Acks, revisions: readonly SeenMinute[], replayAfterMs = 60_000): Freshness {
   const byMinute = new Map<number, number[]>();
