@@ -31,7 +31,6 @@ export interface BuildAppOptions {
 
 /** Fastify's own error codes we answer as client errors, each with our code. */
 const fastifyClientErrors: Record<string, CollectorErrorCode> = {
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: "unsupported_media_type",
   FST_ERR_CTP_BODY_TOO_LARGE: "payload_too_large",
   FST_ERR_CTP_EMPTY_JSON_BODY: "invalid_json",
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: "invalid_body",

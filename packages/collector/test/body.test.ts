@@ -209,3 +209,59 @@ describe("compressed and text/plain bodies through the app", () => {
     expect(response.json().error.code).toBe("unsupported_encoding");
   });
 });
+
+describe("a body is read as JSON whatever Content-Type it declares", () => {
+  const batch = () => Buffer.from(JSON.stringify({ batch: [validFixtures[0]?.event] }));
+  it.each([
+    ["application/x-www-form-urlencoded", "gzip"], // RudderStack's Node library (axios' label for a Buffer)
+    ["application/x-www-form-urlencoded", undefined],
+    ["application/octet-stream", "deflate"],
+    ["application/vnd.segment.v1+json; charset=utf-8", undefined],
+    ["text/plain;charset=UTF-8", "br"],
+    [undefined, undefined],
+    [undefined, "gzip"],
+  ])("accepts a batch declared as %s with Content-Encoding %s", async (contentType, encoding) => {
+    const { app, published } = setupApp();
+    const text = batch();
+    const payload =
+      encoding === "gzip"
+        ? gzipSync(text)
+        : encoding === "deflate"
+          ? deflateSync(text)
+          : encoding === "br"
+            ? brotliCompressSync(text)
+            : text;
+    const headers: Record<string, string> = {};
+    if (contentType) headers["content-type"] = contentType;
+    if (encoding) headers["content-encoding"] = encoding;
+    const response = await app.inject({ method: "POST", url: "/v1/batch", headers, payload });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toMatchObject({ accepted: 1 });
+    expect(published).toHaveLength(1);
+  });
+
+  it("answers a body that is not JSON with a 400 that names the declared type", async () => {
+    const { app, published } = setupApp();
+    const response = await app.inject({
+      method: "POST",
+      url: "/v1/batch",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      payload: "batch=%5B%5D",
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error).toMatchObject({ code: "invalid_json" });
+    expect(response.json().error.message).toContain('declared "application/x-www-form-urlencoded"');
+    expect(published).toHaveLength(0);
+  });
+
+  it("does not name a JSON type it was told", async () => {
+    const { app } = setupApp();
+    const response = await app.inject({
+      method: "POST",
+      url: "/v1/batch",
+      headers: { "content-type": "application/json" },
+      payload: "{nope",
+    });
+    expect(response.json().error.message).not.toContain("declared");
+  });
+});

@@ -10,21 +10,21 @@ export interface BodyLimits {
 }
 
 /**
- * Replaces Fastify's body parsers with one for JSON sent as application/json or text/plain (what
- * navigator.sendBeacon can send without a CORS preflight), compressed or not. Any other media type is
- * left without a parser, so Fastify answers 415.
+ * Replaces Fastify's body parsers with one that reads every body as JSON, compressed or not, whatever
+ * media type it declares. Real clients label JSON in many ways: navigator.sendBeacon sends text/plain
+ * (no CORS preflight), and RudderStack's Node library sends gzip-compressed JSON labelled
+ * application/x-www-form-urlencoded (axios' default for a Buffer). Segment-protocol servers that answer
+ * those with 415 lose every event such a client sends; a body that does not parse gets a 400 that names
+ * the declared type instead.
  */
 export function registerBodyParser(app: FastifyInstance, { maxBodyBytes, maxJsonDepth }: BodyLimits): void {
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser(
-    ["application/json", "text/plain"],
-    async (request: FastifyRequest, payload: IncomingMessage) => {
-      const body = await readBody(payload, {
-        encoding: contentEncodingOf(request.headers["content-encoding"]),
-        maxBytes: maxBodyBytes,
-        contentLength: request.headers["content-length"],
-      });
-      return parseJsonBody(body, maxJsonDepth);
-    },
-  );
+  app.addContentTypeParser("*", async (request: FastifyRequest, payload: IncomingMessage) => {
+    const body = await readBody(payload, {
+      encoding: contentEncodingOf(request.headers["content-encoding"]),
+      maxBytes: maxBodyBytes,
+      contentLength: request.headers["content-length"],
+    });
+    return parseJsonBody(body, maxJsonDepth, request.headers["content-type"]);
+  });
 }

@@ -39,12 +39,16 @@ export function nestsDeeperThan(json: Uint8Array, maxDepth: number): boolean {
 
 const UTF8_BOM = [0xef, 0xbb, 0xbf] as const;
 
+/** Media types that say the body is JSON; for any other, a parse error also names what was declared. */
+const JSON_MEDIA_TYPE = /^\s*(application\/([\w.+-]+\+)?json|text\/plain)\s*(;|$)/i;
+
 /**
  * Parses a request body as JSON, safely: it must be UTF-8 (RFC 8259), nest at most `maxDepth` deep,
  * and carry no `__proto__` or `constructor.prototype` keys (secure-json-parse), which could otherwise
- * poison prototypes in code that merges the body into other objects.
+ * poison prototypes in code that merges the body into other objects. `contentType` is only used to
+ * explain a failure: the body is read as JSON whatever the client declared.
  */
-export function parseJsonBody(body: Buffer, maxDepth: number): unknown {
+export function parseJsonBody(body: Buffer, maxDepth: number, contentType?: string): unknown {
   let bytes = body;
   if (bytes[0] === UTF8_BOM[0] && bytes[1] === UTF8_BOM[1] && bytes[2] === UTF8_BOM[2]) bytes = bytes.subarray(3);
   if (!isUtf8(bytes)) throw new CollectorError("invalid_utf8");
@@ -57,10 +61,13 @@ export function parseJsonBody(body: Buffer, maxDepth: number): unknown {
   } catch (error) {
     if (text.trim() === "") throw new CollectorError("invalid_json", "the body is empty");
     const message = error instanceof Error ? error.message : String(error);
-    const poisoned = /prototype property/i.test(message);
-    throw new CollectorError(
-      "invalid_json",
-      poisoned ? "the body contains a forbidden __proto__ or constructor.prototype key" : `invalid JSON: ${message}`,
-    );
+    if (/prototype property/i.test(message)) {
+      throw new CollectorError("invalid_json", "the body contains a forbidden __proto__ or constructor.prototype key");
+    }
+    const declared =
+      contentType && !JSON_MEDIA_TYPE.test(contentType)
+        ? ` (the body is read as JSON whatever its Content-Type; this one was declared ${JSON.stringify(contentType.slice(0, 80))})`
+        : "";
+    throw new CollectorError("invalid_json", `invalid JSON: ${message}${declared}`);
   }
 }

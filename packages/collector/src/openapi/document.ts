@@ -76,7 +76,7 @@ export function buildOpenApiDocument({ maxEventBytes, maxBatchBytes }: OpenApiOp
     "403": jsonError("the Origin is not allowed for this write key's source"),
     "408": jsonError("the request was not received within the request timeout"),
     "413": jsonError(`the body is over ${maxBatchBytes} bytes, on the wire or decompressed`),
-    "415": jsonError("the media type is not application/json or text/plain, or the Content-Encoding is unknown"),
+    "415": jsonError("the Content-Encoding is not one the collector decodes"),
     "429": jsonError("the client IP or the write key is over its rate limit", true),
     "503": jsonError("Kafka did not acknowledge in time; nothing may be assumed stored", true),
   };
