@@ -12,8 +12,13 @@ cd "$ROOT"
 DEMO_DIR="$STACK_DIR/demo"
 COLLECTOR_PID="$DEMO_DIR/collector.pid"
 COLLECTOR_MARKER="$ROOT/packages/collector/dist/server.js"
-export COLLECTOR_WRITE_KEYS="${COLLECTOR_WRITE_KEYS:-demo-write-key=demo-web-shop}"
+# Two sources, as a shop has them: its web pages (browsers) and its backend, which sends payment and order events
+# with the shopper's IP in context.ip; only a server-side source's context.ip is believed.
+export COLLECTOR_WRITE_KEYS="${COLLECTOR_WRITE_KEYS:-demo-write-key=demo-web-shop,demo-server-key=demo-shop-backend}"
+export COLLECTOR_SERVER_SOURCES="${COLLECTOR_SERVER_SOURCES:-demo-shop-backend}"
 WRITE_KEY="${COLLECTOR_WRITE_KEYS%%=*}"
+SERVER_WRITE_KEY="$(tr ',' '\n' <<<"$COLLECTOR_WRITE_KEYS" | grep "=${COLLECTOR_SERVER_SOURCES%%,*}\$" | head -n 1 | cut -d= -f1 || true)"
+[ -n "$SERVER_WRITE_KEY" ] || die "COLLECTOR_WRITE_KEYS has no key for the server source ${COLLECTOR_SERVER_SOURCES%%,*} (COLLECTOR_SERVER_SOURCES)"
 SHOPPERS="${DEMO_SHOPPERS:-40}"
 # Cases of each fraud scenario and each hard negative mixed into the shoppers (0: none, no stream).
 FRAUD_CASES="${DEMO_FRAUD_CASES:-1}"
@@ -76,7 +81,7 @@ run() {
 
   log "3/6 $SHOPPERS simulated shoppers and $FRAUD_CASES case(s) of each fraud scenario and hard negative send events through @shop/tracker"
   node examples/load-generator/dist/cli.js --host "http://$COLLECTOR_HOST:$COLLECTOR_PORT" --write-key "$WRITE_KEY" \
-    --shoppers "$SHOPPERS" --seed "${DEMO_SEED:-$RANDOM}" --fraud-cases "$FRAUD_CASES" \
+    --server-write-key "$SERVER_WRITE_KEY" --shoppers "$SHOPPERS" --seed "${DEMO_SEED:-$RANDOM}" --fraud-cases "$FRAUD_CASES" \
     --labels "$DEMO_DIR/labels.jsonl" --acks "$DEMO_DIR/acks.jsonl" | tee "$DEMO_DIR/load-report.json"
 
   if [ "$FRAUD_CASES" -gt 0 ]; then

@@ -3,18 +3,22 @@ import { parseArgs } from "node:util";
 import { writeRunFiles } from "./labels.js";
 import { runLoad } from "./simulate.js";
 
-const usage = `usage: shop-load-generator [--host URL] [--write-key KEY] [--shoppers N>0] [--seed INT]
+const usage = `usage: shop-load-generator [--host URL] [--write-key KEY] [--server-write-key KEY] [--shoppers N>0] [--seed INT]
   [--window-minutes M] [--live-seconds S] [--ramp] [--fraud-cases N] [--history-days D] [--run-tag TAG]
   [--labels FILE] [--acks FILE]
 
-  --window-minutes  visits start spread over the M minutes before now, replayed at once in time order
-  --live-seconds    and keep starting for S seconds after now, each event sent at its time
-  --ramp            a ramp test: every shopper starts in the live part, arriving at a rate that rises
-                    linearly from none to twice the average (needs --live-seconds)
-  --fraud-cases     N cases of each fraud scenario (card_testing, account_takeover, bot_checkout) and of
-                    each hard negative (big_spender, traveller, declined_once) mixed in
-  --labels          write the ground truth (one case per line, JSON) here; score with shop-fraud-score
-  --acks            write when the collector accepted each scored event (alert latency starts there)`;
+  --write-key         the shop's web source (browsers); default $SHOP_WRITE_KEY or demo-write-key
+  --server-write-key  the shop's backend, a server-side source on the collector (COLLECTOR_SERVER_SOURCES):
+                      its payment and order events carry the shopper's IP; default $SHOP_SERVER_WRITE_KEY
+                      or demo-server-key
+  --window-minutes    visits start spread over the M minutes before now, replayed at once in time order
+  --live-seconds      and keep starting for S seconds after now, each event sent at its time
+  --ramp              a ramp test: every shopper starts in the live part, arriving at a rate that rises
+                      linearly from none to twice the average (needs --live-seconds)
+  --fraud-cases       N cases of each fraud scenario (card_testing, account_takeover, bot_checkout) and of
+                      each hard negative (big_spender, traveller, declined_once) mixed in
+  --labels            write the ground truth (one case per line, JSON) here; score with shop-fraud-score
+  --acks              write when the collector accepted each scored event (alert latency starts there)`;
 
 const { values } = parseArgs({
   options: {
@@ -25,6 +29,7 @@ const { values } = parseArgs({
         `http://${process.env.COLLECTOR_HOST ?? "127.0.0.1"}:${process.env.COLLECTOR_PORT ?? "18080"}`,
     },
     "write-key": { type: "string", default: process.env.SHOP_WRITE_KEY ?? "demo-write-key" },
+    "server-write-key": { type: "string", default: process.env.SHOP_SERVER_WRITE_KEY ?? "demo-server-key" },
     shoppers: { type: "string", default: "40" },
     seed: { type: "string", default: "42" },
     "window-minutes": { type: "string", default: "120" },
@@ -65,6 +70,7 @@ if (values.help || !valid) {
 const run = await runLoad({
   host: values.host,
   writeKey: values["write-key"],
+  serverWriteKey: values["server-write-key"],
   shoppers,
   seed,
   windowMs: windowMinutes * 60_000,

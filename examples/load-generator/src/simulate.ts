@@ -9,7 +9,13 @@ import { World } from "./world.js";
 
 export interface LoadOptions {
   host: string;
+  /** The shop's web source: the shoppers' browsers send with it. */
   writeKey: string;
+  /**
+   * The shop's backend source, which the collector must list in COLLECTOR_SERVER_SOURCES: it sends
+   * payment and order events with the shopper's IP in context.ip, which only a server source may set.
+   */
+  serverWriteKey: string;
   shoppers: number;
   seed: number;
   /** Simulated visits start spread over this window before now (replayed at once, in time order). */
@@ -85,6 +91,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadRun> {
   const world = new World({
     host: options.host,
     writeKey: options.writeKey,
+    serverWriteKey: options.serverWriteKey,
     random,
     transports: sendingNow(options.transports ?? fetchTransports, acks, failed),
     runTag: options.runTag ?? `${options.seed}-${now.toString(36)}`,

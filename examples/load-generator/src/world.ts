@@ -14,9 +14,16 @@ export class World {
   readonly devices: Device[] = [];
 
   constructor(
-    readonly options: { host: string; writeKey: string; random: Random; transports: TransportFactory; runTag: string },
+    readonly options: {
+      host: string;
+      writeKey: string;
+      serverWriteKey: string;
+      random: Random;
+      transports: TransportFactory;
+      runTag: string;
+    },
   ) {
-    this.backend = new ShopBackend({ ...options, timeline: this.timeline });
+    this.backend = new ShopBackend({ ...options, writeKey: options.serverWriteKey, timeline: this.timeline });
   }
 
   get random(): Random {

@@ -4,13 +4,19 @@ import { addressBlocks } from "../src/catalog.js";
 import { runLoad } from "../src/simulate.js";
 import type { TransportFactory } from "../src/transport.js";
 
-type Sent = { ip: string | undefined; event: BatchPayload["batch"][number] & Record<string, unknown> };
+type Sent = {
+  ip: string | undefined;
+  writeKey: string | undefined;
+  event: BatchPayload["batch"][number] & Record<string, unknown>;
+};
 
 async function labelledRun() {
   const sent: Sent[] = [];
   const transports: TransportFactory = (ip) => ({
     send: async (_url, payload) => {
-      for (const event of payload.batch) sent.push({ ip: ip(), event: event as Sent["event"] });
+      for (const event of payload.batch) {
+        sent.push({ ip: ip(), writeKey: payload.writeKey, event: event as Sent["event"] });
+      }
       return { status: 200 };
     },
   });
@@ -18,6 +24,7 @@ async function labelledRun() {
   const run = await runLoad({
     host: "http://x",
     writeKey: "k",
+    serverWriteKey: "k-server",
     shoppers: 0,
     seed: 9,
     windowMs: 3 * 3_600_000,
@@ -40,7 +47,16 @@ async function labelledRun() {
 }
 
 describe("labelled scenarios", async () => {
-  const { run, props, ofCase } = await labelledRun();
+  const { run, sent, props, ofCase } = await labelledRun();
+
+  it("sends the backend's events (the shopper's IP in context.ip) with the server source's key, the browsers' without one", () => {
+    const withIp = sent.filter((s) => (s.event.context as { ip?: string } | undefined)?.ip !== undefined);
+    const browsers = sent.filter((s) => (s.event.context as { ip?: string } | undefined)?.ip === undefined);
+    expect(withIp.length).toBeGreaterThan(0);
+    expect(browsers.length).toBeGreaterThan(0);
+    expect(new Set(withIp.map((s) => s.writeKey))).toEqual(new Set(["k-server"]));
+    expect(new Set(browsers.map((s) => s.writeKey))).toEqual(new Set(["k"]));
+  });
 
   it("labels three frauds and three hard negatives", () => {
     expect(run.cases.map((c) => [c.scenario, c.fraud])).toEqual([

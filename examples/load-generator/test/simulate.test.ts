@@ -32,7 +32,7 @@ const eventsOf = (sent: Sent[]) => sent.flatMap((s) => s.payload.batch as AnyEve
 
 describe("runLoad", () => {
   const now = Date.parse("2026-11-28T15:00:00.000Z");
-  const base = { host: "http://x", writeKey: "k", windowMs: 7_200_000, now, runTag: "t" };
+  const base = { host: "http://x", writeKey: "k", serverWriteKey: "k-server", windowMs: 7_200_000, now, runTag: "t" };
 
   it("is repeatable for a seed and reports exactly what it sent", async () => {
     const a = recording();

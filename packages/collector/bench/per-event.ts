@@ -51,6 +51,7 @@ const ingestWith =
       receivedAtMs: Date.now(),
       clientIp,
       sourceId: "bench-source",
+      trustSentIp: false,
       batchSentAt: sentAt,
       maxClockSkewMs: 86_400_000,
       classifyUserAgent,

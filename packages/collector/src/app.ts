@@ -12,6 +12,7 @@ import { collectorLoggerOptions } from "./http/logging.js";
 import { createOriginPolicy } from "./http/origins.js";
 import { HealthResponse, ReadyResponse } from "./http/responses.js";
 import { registerSecurityHeaders } from "./http/security-headers.js";
+import { WriteKeyRing } from "./keys/write-key-ring.js";
 import { type CollectorMetrics, createCollectorMetrics } from "./metrics/collector-metrics.js";
 import { registerMetrics } from "./metrics/register-metrics.js";
 import { buildOpenApiDocument } from "./openapi/document.js";
@@ -27,6 +28,8 @@ export interface BuildAppOptions {
   logger?: boolean | Exclude<FastifyServerOptions["logger"], boolean | undefined>;
   /** Metrics registry to use; by default the app makes its own, with Node process metrics. */
   metrics?: CollectorMetrics;
+  /** The write keys in force (the server swaps them when the key file changes); by default config.writeKeys. */
+  writeKeys?: WriteKeyRing;
 }
 
 /** Fastify's own error codes we answer as client errors, each with our code. */
@@ -64,7 +67,7 @@ function answerClientError(error: Error & { code?: string }, socket: Socket): vo
 }
 
 /** Builds the collector without listening, so tests can `inject` requests or listen on port 0. */
-export function buildApp({ config, publisher, logger = false, metrics }: BuildAppOptions): FastifyInstance {
+export function buildApp({ config, publisher, logger = false, metrics, writeKeys }: BuildAppOptions): FastifyInstance {
   const app = Fastify({
     logger:
       logger === false ? false : { ...(logger === true ? {} : logger), ...collectorLoggerOptions(config.logLevel) },
@@ -127,6 +130,7 @@ export function buildApp({ config, publisher, logger = false, metrics }: BuildAp
 
   registerIngestRoutes(app, {
     config,
+    writeKeys: writeKeys ?? new WriteKeyRing(config.writeKeys),
     publisher,
     validate: createEventValidator(),
     metrics: collectorMetrics,

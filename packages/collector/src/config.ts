@@ -6,6 +6,13 @@ import {
 } from "./enrich/geo-country.js";
 import { createEnvReader, type Env } from "./env-reader.js";
 import { crossCheckHttpSettings, type HttpSettings, isOriginPattern, readHttpSettings } from "./http/settings.js";
+import { readWriteKeyFile } from "./keys/key-file-reloader.js";
+import {
+  type KeyRequirements,
+  type WriteKeyTable,
+  writeKeyProblems,
+  writeKeysFromList,
+} from "./keys/write-key-table.js";
 import { type PublisherSettings, readPublisherSettings } from "./publish/settings.js";
 
 /**
@@ -19,8 +26,25 @@ export interface CollectorConfig extends HttpSettings, PublisherSettings {
   kafkaClientId: string;
   rawTopic: string;
   invalidTopic: string;
-  /** write key → source id. Empty means "no authentication", allowed only for local development. */
-  writeKeys: Map<string, string>;
+  /**
+   * write key → source id at start: COLLECTOR_WRITE_KEYS and the key file's entries. Empty means "no
+   * authentication", allowed only with COLLECTOR_ALLOW_NO_WRITE_KEYS (local development).
+   */
+  writeKeys: WriteKeyTable;
+  /** COLLECTOR_WRITE_KEYS alone: kept in force when the key file is reloaded. */
+  envWriteKeys: WriteKeyTable;
+  /** COLLECTOR_WRITE_KEYS_FILE: a file or mounted secret of key=sourceId lines, reloaded on change and SIGHUP. */
+  writeKeysFile: string | undefined;
+  /** COLLECTOR_WRITE_KEYS_FILE_POLL_MS: how often the key file is checked for a change (default 2000). */
+  writeKeysFilePollMs: number;
+  /** What every set of keys must satisfy, at start and on each reload. */
+  keyRequirements: KeyRequirements;
+  /**
+   * COLLECTOR_SERVER_SOURCES: sources that are servers sending on behalf of shoppers (a shop's backend).
+   * For their events `context.ip` is the shopper's IP, used for geo and anonymisation, as Segment does;
+   * other sources' `context.ip` is ignored (a browser could claim any address).
+   */
+  serverSources: Set<string>;
   maxEventBytes: number;
   maxBatchBytes: number;
   /** How long a request may wait for Kafka before it gets a 503. */
@@ -64,7 +88,7 @@ function readGeoIpDatabase(env: Env, problems: string[]): CountryDatabase | unde
 export function loadConfig(env: Env = process.env): CollectorConfig {
   const problems: string[] = [];
 
-  const { integer, list } = createEnvReader(env, problems);
+  const { integer, list, flag } = createEnvReader(env, problems);
   const text = (name: string, fallback: string): string => env[name]?.trim() || fallback;
 
   const brokers = text("KAFKA_BROKERS", "127.0.0.1:19092")
@@ -75,12 +99,9 @@ export function loadConfig(env: Env = process.env): CollectorConfig {
     if (!/^[^\s:]+:\d+$/.test(broker)) problems.push(`KAFKA_BROKERS entry "${broker}" must be host:port`);
   }
 
-  const writeKeys = new Map<string, string>();
-  for (const entry of list("COLLECTOR_WRITE_KEYS")) {
-    const [key, source] = entry.split("=");
-    if (!key || !source) problems.push(`COLLECTOR_WRITE_KEYS entry "${entry}" must be key=sourceId`);
-    else writeKeys.set(key, source);
-  }
+  const envWriteKeys = writeKeysFromList(env.COLLECTOR_WRITE_KEYS, problems);
+  const writeKeysFile = env.COLLECTOR_WRITE_KEYS_FILE?.trim() || undefined;
+  const serverSources = new Set(list("COLLECTOR_SERVER_SOURCES"));
 
   // The same entries readHttpSettings checks.
   const proxies = list("COLLECTOR_TRUST_PROXY");
@@ -103,7 +124,12 @@ export function loadConfig(env: Env = process.env): CollectorConfig {
     kafkaClientId: text("COLLECTOR_KAFKA_CLIENT_ID", "shop-collector"),
     rawTopic: text("KAFKA_TOPIC_RAW", "events.raw"),
     invalidTopic: text("KAFKA_TOPIC_INVALID", "events.invalid"),
-    writeKeys,
+    writeKeys: envWriteKeys,
+    envWriteKeys,
+    writeKeysFile,
+    writeKeysFilePollMs: integer("COLLECTOR_WRITE_KEYS_FILE_POLL_MS", 2000, 100, 3_600_000),
+    keyRequirements: { namedSources: [], allowNoWriteKeys: flag("COLLECTOR_ALLOW_NO_WRITE_KEYS", false) },
+    serverSources,
     maxEventBytes: integer("COLLECTOR_MAX_EVENT_BYTES", 32 * 1024, 1024, 1024 * 1024),
     maxBatchBytes: integer("COLLECTOR_MAX_BATCH_BYTES", 500 * 1024, 1024, 16 * 1024 * 1024),
     publishTimeoutMs: integer("COLLECTOR_PUBLISH_TIMEOUT_MS", 5000, 100, 120_000),
@@ -116,9 +142,35 @@ export function loadConfig(env: Env = process.env): CollectorConfig {
     ...readPublisherSettings(env, problems),
   };
   problems.push(...crossCheckHttpSettings(config));
+  config.keyRequirements.namedSources = [
+    ...[...config.sourceOrigins.keys()].map((source) => ({ source, setting: "COLLECTOR_SOURCE_ORIGINS" })),
+    ...[...serverSources].map((source) => ({ source, setting: "COLLECTOR_SERVER_SOURCES" })),
+  ];
+  if (writeKeysFile === undefined) {
+    problems.push(...writeKeyProblems(envWriteKeys, config.keyRequirements));
+  } else {
+    const fromFile = readWriteKeyFile(writeKeysFile, envWriteKeys, config.keyRequirements);
+    problems.push(...fromFile.problems);
+    config.writeKeys = fromFile.table;
+  }
   if (config.maxEventBytes > config.maxBatchBytes) {
     problems.push("COLLECTOR_MAX_EVENT_BYTES must not exceed COLLECTOR_MAX_BATCH_BYTES");
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/** Settings that work but that an operator should hear about at start. */
+export function startupWarnings(config: CollectorConfig): string[] {
+  const warnings: string[] = [];
+  if (config.writeKeys.size === 0) {
+    warnings.push(
+      "authentication is off (COLLECTOR_ALLOW_NO_WRITE_KEYS=true, no write keys): anyone who reaches this collector can send events; for local development only",
+    );
+  } else if (config.corsOrigins.includes("*")) {
+    warnings.push(
+      "COLLECTOR_CORS_ORIGINS is * while write keys are configured: any web page can send with a key it has seen; list your sites' origins (COLLECTOR_CORS_ORIGINS, COLLECTOR_SOURCE_ORIGINS)",
+    );
+  }
+  return warnings;
 }

@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 import type { FastifyBaseLogger } from "fastify";
 import { buildApp } from "./app.js";
-import { ConfigError, loadConfig } from "./config.js";
+import { type CollectorConfig, ConfigError, loadConfig, startupWarnings } from "./config.js";
 import type { CountryDatabase } from "./enrich/geo-country.js";
+import { type ReloadResult, watchWriteKeyFile } from "./keys/key-file-reloader.js";
+import { WriteKeyRing } from "./keys/write-key-ring.js";
 import { createPublisher, publisherOptionsFrom } from "./publish/create-publisher.js";
 import { closeGracefully } from "./shutdown.js";
 
@@ -27,6 +29,29 @@ function logGeoIpDatabase(log: FastifyBaseLogger, database: CountryDatabase | un
   }
 }
 
+/** Follows the key file, when there is one, logging each reload; the app reads keys from `ring`. */
+function followWriteKeyFile(config: CollectorConfig, ring: WriteKeyRing, log: FastifyBaseLogger) {
+  const path = config.writeKeysFile;
+  if (path === undefined) return undefined;
+  const onReload = (result: ReloadResult, trigger: "change" | "signal") => {
+    if (result.ok)
+      log.info({ writeKeys: { keys: result.keys, sources: result.sources, trigger } }, "write keys reloaded");
+    else
+      log.error(
+        { writeKeys: { problems: result.problems, trigger } },
+        "write key file not reloaded; the keys in force stay",
+      );
+  };
+  return watchWriteKeyFile({
+    path,
+    envKeys: config.envWriteKeys,
+    requirements: config.keyRequirements,
+    ring,
+    pollIntervalMs: config.writeKeysFilePollMs,
+    onReload,
+  });
+}
+
 /** Entry point: validate configuration, listen, and on SIGTERM finish in-flight requests before exiting. */
 async function main() {
   let config: ReturnType<typeof loadConfig>;
@@ -40,9 +65,15 @@ async function main() {
     throw error;
   }
   const publisher = createPublisher(config.kafkaClient, publisherOptionsFrom(config));
-  const app = buildApp({ config, publisher, logger: true });
+  const writeKeys = new WriteKeyRing(config.writeKeys);
+  const app = buildApp({ config, publisher, logger: true, writeKeys });
+  for (const warning of startupWarnings(config)) app.log.warn(warning);
   logGeoIpDatabase(app.log, config.geoIp);
-  app.addHook("onClose", async () => publisher.close());
+  const keyFile = followWriteKeyFile(config, writeKeys, app.log);
+  app.addHook("onClose", async () => {
+    keyFile?.close();
+    await publisher.close();
+  });
 
   let closing = false;
   for (const signal of ["SIGINT", "SIGTERM"] as const) {

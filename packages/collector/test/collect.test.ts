@@ -11,6 +11,7 @@ const facts = (overrides: Partial<RequestFacts> = {}): RequestFacts => ({
   receivedAtMs: Date.parse("2026-11-29T12:00:10.000Z"),
   clientIp: "198.51.100.23",
   sourceId: "web",
+  trustSentIp: false,
   batchSentAt: "2026-11-29T11:00:10.000Z",
   maxClockSkewMs: 24 * 3600 * 1000,
   classifyUserAgent: createUserAgentCache(),
@@ -51,7 +52,7 @@ describe("collectorFor", () => {
   });
 
   it("never publishes the client's raw IP or a write key, and keeps the event's own sentAt", () => {
-    const collect = collectorFor(facts());
+    const collect = collectorFor(facts({ trustSentIp: true }));
     const record = collect(
       event({
         writeKey: "secret",
@@ -69,7 +70,7 @@ describe("collectorFor", () => {
   });
 
   it("gives each event of a request its own user agent and IP, whatever came before", () => {
-    const collect = collectorFor(facts({ sourceId: undefined, clientIp: undefined }));
+    const collect = collectorFor(facts({ sourceId: undefined, clientIp: undefined, trustSentIp: true }));
     const outputs = [
       event({ context: { userAgent: CHROME_LINUX } }),
       event({ context: { userAgent: FIREFOX_WINDOWS, ip: "2001:db8:abcd:12::1" } }),
@@ -95,9 +96,9 @@ describe("collectorFor: geoCountry", () => {
     return ip === undefined ? undefined : countries[ip];
   };
 
-  it("looks up the raw IP before anonymising it: context.ip first, else the connection's", () => {
+  it("looks up the raw IP before anonymising it: a server source's context.ip first, else the connection's", () => {
     lookups.length = 0;
-    const collect = collectorFor(facts({ clientIp: "192.0.2.10", countryOf }));
+    const collect = collectorFor(facts({ clientIp: "192.0.2.10", countryOf, trustSentIp: true }));
     const enrichments = [
       event(),
       event({ context: { userAgent: CHROME_LINUX, ip: "192.0.2.20" } }),
@@ -118,8 +119,22 @@ describe("collectorFor: geoCountry", () => {
     expect(lookups).toEqual(["192.0.2.10", "192.0.2.20", "2001:db8:1::5", "192.0.2.99"]);
   });
 
+  it("ignores a browser source's context.ip: the connection's IP and country, and the claimed IP dropped", () => {
+    lookups.length = 0;
+    const collect = collectorFor(facts({ clientIp: "192.0.2.10", countryOf, trustSentIp: false }));
+    const records = [event({ context: { userAgent: CHROME_LINUX, ip: "192.0.2.20" } }), event()].map(
+      (e) => collect(e).value,
+    );
+    expect(records.map((value) => JSON.parse(value).enrichment).map((e) => [e.ipAnonymized, e.geoCountry])).toEqual([
+      ["192.0.2.0", "DE"],
+      ["192.0.2.0", "DE"],
+    ]);
+    expect(records[0]).not.toContain("192.0.2.20");
+    expect(lookups).toEqual(["192.0.2.10"]);
+  });
+
   it("keeps the record compact JSON.stringify output, the country last in the enrichment", () => {
-    const collect = collectorFor(facts({ clientIp: "192.0.2.10", countryOf }));
+    const collect = collectorFor(facts({ clientIp: "192.0.2.10", countryOf, trustSentIp: true }));
     for (const e of [event(), event({ context: {} }), event({ context: { ip: "192.0.2.20" } })]) {
       const { value } = collect(e);
       expect(value).toBe(JSON.stringify(JSON.parse(value)));

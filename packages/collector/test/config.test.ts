@@ -1,11 +1,10 @@
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../src/config.js";
-import { problemsOf } from "./setup-app.js";
+import { devConfig, problemsOf } from "./setup-app.js";
 
 describe("HTTP settings from the environment", () => {
   it("has safe defaults", () => {
-    const config = loadConfig({});
+    const config = devConfig({});
     expect(config).toMatchObject({
       maxJsonDepth: 32,
       ipRateLimit: undefined,
@@ -21,7 +20,7 @@ describe("HTTP settings from the environment", () => {
   });
 
   it("reads every setting", () => {
-    const config = loadConfig({
+    const config = devConfig({
       COLLECTOR_WRITE_KEYS: "k1=web,k2=app",
       COLLECTOR_SOURCE_ORIGINS: "web=https://a.example|http://localhost:3000,app=*",
       COLLECTOR_MAX_JSON_DEPTH: "12",
@@ -73,7 +72,7 @@ describe("HTTP settings from the environment", () => {
         expect.stringMatching(/^COLLECTOR_MAX_JSON_DEPTH must be an integer from 4 to 1000/),
         'COLLECTOR_LOG_REQUESTS must be true or false (got "maybe")',
         expect.stringMatching(/^COLLECTOR_HSTS_MAX_AGE_SECONDS must be an integer/),
-        'COLLECTOR_SOURCE_ORIGINS names source "web", which no COLLECTOR_WRITE_KEYS entry maps to',
+        'COLLECTOR_SOURCE_ORIGINS names source "web", which no write key maps to',
       ]),
     );
   });
@@ -81,19 +80,19 @@ describe("HTTP settings from the environment", () => {
 
 describe("COLLECTOR_GEOIP_DB", () => {
   it("defaults to the database shipped in the npm package, opened at start-up", () => {
-    const { geoIp } = loadConfig({});
+    const { geoIp } = devConfig({});
     expect(geoIp?.path).toMatch(/node_modules[/\\]@ip-location-db[/\\]geo-whois-asn-country-mmdb[/\\]/);
     expect(geoIp?.country("8.8.8.8")).toBe("US");
   });
 
   it("turns the lookup off with off", () => {
-    expect(loadConfig({ COLLECTOR_GEOIP_DB: "off" }).geoIp).toBeUndefined();
-    expect(loadConfig({ COLLECTOR_GEOIP_DB: " OFF " }).geoIp).toBeUndefined();
+    expect(devConfig({ COLLECTOR_GEOIP_DB: "off" }).geoIp).toBeUndefined();
+    expect(devConfig({ COLLECTOR_GEOIP_DB: " OFF " }).geoIp).toBeUndefined();
   });
 
   it("names another MaxMind-format file", () => {
     const file = fileURLToPath(new URL("./fixtures/GeoIP2-Country-Test.mmdb", import.meta.url));
-    expect(loadConfig({ COLLECTOR_GEOIP_DB: file }).geoIp).toMatchObject({
+    expect(devConfig({ COLLECTOR_GEOIP_DB: file }).geoIp).toMatchObject({
       path: file,
       databaseType: "GeoIP2-Country",
     });

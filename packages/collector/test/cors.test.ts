@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "../src/config.js";
-import { setupApp as setup } from "./setup-app.js";
+import { ConfigError } from "../src/config.js";
+import { devConfig, setupApp as setup } from "./setup-app.js";
 
 const event = { type: "track", event: "Cart Viewed", messageId: "m-cors-1", anonymousId: "a" };
 
@@ -114,17 +114,17 @@ describe("CORS", () => {
     });
 
     it("rejects lists for sources no write key maps to, and malformed entries, at start-up", () => {
-      expect(() => loadConfig({ ...env, COLLECTOR_SOURCE_ORIGINS: "nobody=https://x.example" })).toThrow(
+      expect(() => devConfig({ ...env, COLLECTOR_SOURCE_ORIGINS: "nobody=https://x.example" })).toThrow(
         /names source "nobody"/,
       );
-      expect(() => loadConfig({ ...env, COLLECTOR_SOURCE_ORIGINS: "web-shop=shop.example" })).toThrow(
+      expect(() => devConfig({ ...env, COLLECTOR_SOURCE_ORIGINS: "web-shop=shop.example" })).toThrow(
         /must be \* or scheme/,
       );
-      expect(() => loadConfig({ ...env, COLLECTOR_SOURCE_ORIGINS: "web-shop" })).toThrow(/sourceId=origin/);
+      expect(() => devConfig({ ...env, COLLECTOR_SOURCE_ORIGINS: "web-shop" })).toThrow(/sourceId=origin/);
     });
   });
 
   it("rejects a malformed allow-list at start-up", () => {
-    expect(() => loadConfig({ COLLECTOR_CORS_ORIGINS: "shop.example/path" })).toThrow(ConfigError);
+    expect(() => devConfig({ COLLECTOR_CORS_ORIGINS: "shop.example/path" })).toThrow(ConfigError);
   });
 });

@@ -3,11 +3,11 @@ import type { FastifyInstance } from "fastify";
 import { Pool } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../src/app.js";
-import { loadConfig } from "../src/config.js";
 import { createCollectorMetrics } from "../src/metrics/collector-metrics.js";
 import { createPublisher, publisherOptionsFrom } from "../src/publish/create-publisher.js";
 import { type KafkaClientName, kafkaClients } from "../src/publish/options.js";
 import type { EventPublisher } from "../src/publish/publisher.js";
+import { devConfig } from "./setup-app.js";
 import { readTopic } from "./support/kafka.js";
 import { type ThrowawayBroker, throwawayBroker } from "./support/throwaway-broker.js";
 
@@ -103,7 +103,7 @@ describe("broker outage during traffic", () => {
     });
     await broker.start();
     for (const client of kafkaClients) {
-      const config = loadConfig({
+      const config = devConfig({
         KAFKA_BROKERS: broker.brokers.join(","),
         KAFKA_TOPIC_RAW: rawTopic(client),
         KAFKA_TOPIC_INVALID: invalidTopic,

@@ -1,6 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { setupApp } from "./setup-app.js";
+import { basicAuth, setupApp } from "./setup-app.js";
 
 const maxmindTestFile = fileURLToPath(new URL("./fixtures/GeoIP2-Country-Test.mmdb", import.meta.url));
 
@@ -24,18 +24,36 @@ async function enrichments(
 }
 
 describe("enrichment.geoCountry in the published record", () => {
+  const sources = { COLLECTOR_WRITE_KEYS: "wk-web=web,wk-backend=backend", COLLECTOR_SERVER_SOURCES: "backend" };
+  const batch = [page("g-1"), page("g-2", { ip: "193.0.14.129" }), page("g-3", { ip: "10.0.0.7" }), page("g-4")];
+
   it("comes from the connection's IP, or from context.ip when a server-side source sends one", async () => {
-    const published = await enrichments(
-      {},
-      [page("g-1"), page("g-2", { ip: "193.0.14.129" }), page("g-3", { ip: "10.0.0.7" }), page("g-4")],
-      { remoteAddress: "8.8.8.8" },
-    );
+    const published = await enrichments(sources, batch, {
+      remoteAddress: "8.8.8.8",
+      headers: { authorization: basicAuth("wk-backend") },
+    });
     expect(published.map((e) => [e.ipAnonymized, e.geoCountry])).toEqual([
       ["8.8.8.0", "US"],
       ["193.0.14.0", "NL"],
       ["10.0.0.0", undefined], // the event's own IP is the one that counts, even a private one
       ["8.8.8.0", "US"],
     ]);
+  });
+
+  it("ignores context.ip from a browser source (or with authentication off): it could claim any address", async () => {
+    const expected = [
+      ["8.8.8.0", "US"],
+      ["8.8.8.0", "US"],
+      ["8.8.8.0", "US"],
+      ["8.8.8.0", "US"],
+    ];
+    const browser = await enrichments(sources, batch, {
+      remoteAddress: "8.8.8.8",
+      headers: { authorization: basicAuth("wk-web") },
+    });
+    expect(browser.map((e) => [e.ipAnonymized, e.geoCountry])).toEqual(expected);
+    const unauthenticated = await enrichments({}, batch, { remoteAddress: "8.8.8.8" });
+    expect(unauthenticated.map((e) => [e.ipAnonymized, e.geoCountry])).toEqual(expected);
   });
 
   it("takes X-Forwarded-For from a trusted proxy, and IPv4-mapped connection addresses", async () => {

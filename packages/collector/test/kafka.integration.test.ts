@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { buildApp } from "../src/app.js";
-import { loadConfig } from "../src/config.js";
 import { createKafkajsPublisher } from "../src/publish/kafkajs-publisher.js";
 import { validFixtures } from "./fixtures.js";
+import { devConfig } from "./setup-app.js";
 import { stackEnv } from "./stack-env.js";
 import { readTopic, useTestTopics } from "./support/kafka.js";
 
@@ -12,7 +12,7 @@ const { run, rawTopic, invalidTopic } = useTestTopics(brokers, "test", 3);
 
 describe("collector → real Kafka", () => {
   it("answers 200 only after the broker has every accepted event, enriched, and dead-letters the rest", async () => {
-    const config = loadConfig({
+    const config = devConfig({
       ...env,
       KAFKA_TOPIC_RAW: rawTopic,
       KAFKA_TOPIC_INVALID: invalidTopic,
@@ -63,7 +63,7 @@ describe("collector → real Kafka", () => {
   });
 
   it("answers 503 within the publish timeout when the broker cannot be reached", async () => {
-    const config = loadConfig({ KAFKA_BROKERS: "127.0.0.1:1", COLLECTOR_PUBLISH_TIMEOUT_MS: "1500" });
+    const config = devConfig({ KAFKA_BROKERS: "127.0.0.1:1", COLLECTOR_PUBLISH_TIMEOUT_MS: "1500" });
     const publisher = createKafkajsPublisher({
       brokers: config.kafkaBrokers,
       clientId: "collector-test",

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { buildApp } from "../src/app.js";
-import { loadConfig } from "../src/config.js";
 import { createKafkajsPublisher } from "../src/publish/kafkajs-publisher.js";
+import { devConfig } from "./setup-app.js";
 import { stackEnv } from "./stack-env.js";
 import { cardBatch, cardPaths, cards, expectNoCardIn, maskOf } from "./support/cards.js";
 import { readTopic, useTestTopics } from "./support/kafka.js";
@@ -12,7 +12,7 @@ const { run, rawTopic, invalidTopic } = useTestTopics(brokers, "test-pan", 1);
 
 describe("card numbers → real Kafka", () => {
   it("dead-letters card events masked on the invalid topic and publishes the clean and look-alike ones", async () => {
-    const config = loadConfig({ ...env, KAFKA_TOPIC_RAW: rawTopic, KAFKA_TOPIC_INVALID: invalidTopic });
+    const config = devConfig({ ...env, KAFKA_TOPIC_RAW: rawTopic, KAFKA_TOPIC_INVALID: invalidTopic });
     const publisher = createKafkajsPublisher({
       brokers: config.kafkaBrokers,
       clientId: "collector-test",

@@ -1,11 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../src/config.js";
 import { publisherOptionsFrom } from "../src/publish/create-publisher.js";
-import { problemsOf } from "./setup-app.js";
+import { devConfig, problemsOf } from "./setup-app.js";
 
 describe("publisher settings", () => {
   it("defaults to librdkafka, gzip, a 5 ms linger and a 64 MiB in-flight bound", () => {
-    const config = loadConfig({});
+    const config = devConfig({});
     expect(config).toMatchObject({
       kafkaClient: "librdkafka",
       kafkaCompression: "gzip",
@@ -17,7 +16,7 @@ describe("publisher settings", () => {
   });
 
   it("reads every setting from the environment", () => {
-    const config = loadConfig({
+    const config = devConfig({
       COLLECTOR_KAFKA_CLIENT: "KafkaJS",
       COLLECTOR_KAFKA_LINGER_MS: "0",
       COLLECTOR_KAFKA_COMPRESSION: "lz4",
@@ -50,7 +49,7 @@ describe("publisher settings", () => {
   });
 
   it("refuses zstd with kafkajs, which has no zstd codec here", () => {
-    expect(() => loadConfig({ COLLECTOR_KAFKA_CLIENT: "kafkajs", COLLECTOR_KAFKA_COMPRESSION: "zstd" })).toThrow(
+    expect(() => devConfig({ COLLECTOR_KAFKA_CLIENT: "kafkajs", COLLECTOR_KAFKA_COMPRESSION: "zstd" })).toThrow(
       /zstd needs COLLECTOR_KAFKA_CLIENT=librdkafka/,
     );
   });

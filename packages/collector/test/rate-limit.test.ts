@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../src/config.js";
 import { createTokenBuckets } from "../src/http/token-bucket.js";
 import { validFixtures } from "./fixtures.js";
-import { basicAuth, setupApp } from "./setup-app.js";
+import { basicAuth, devConfig, setupApp } from "./setup-app.js";
 
 describe("token buckets", () => {
   it("allows a burst, then refills at the rate, and says how long to wait", () => {
@@ -99,13 +98,11 @@ describe("rate limits in the app", () => {
   });
 
   it("validates the limits at start-up", () => {
-    expect(() => loadConfig({ COLLECTOR_RATE_LIMIT_IP_PER_SECOND: "-1" })).toThrow(
-      /COLLECTOR_RATE_LIMIT_IP_PER_SECOND/,
-    );
+    expect(() => devConfig({ COLLECTOR_RATE_LIMIT_IP_PER_SECOND: "-1" })).toThrow(/COLLECTOR_RATE_LIMIT_IP_PER_SECOND/);
     expect(() =>
-      loadConfig({ COLLECTOR_RATE_LIMIT_WRITE_KEY_PER_SECOND: "100", COLLECTOR_RATE_LIMIT_WRITE_KEY_BURST: "10" }),
+      devConfig({ COLLECTOR_RATE_LIMIT_WRITE_KEY_PER_SECOND: "100", COLLECTOR_RATE_LIMIT_WRITE_KEY_BURST: "10" }),
     ).toThrow(/COLLECTOR_RATE_LIMIT_WRITE_KEY_BURST must be at least/);
-    expect(loadConfig({}).ipRateLimit).toBeUndefined();
-    expect(loadConfig({ COLLECTOR_RATE_LIMIT_IP_PER_SECOND: "50" }).ipRateLimit).toEqual({ perSecond: 50, burst: 100 });
+    expect(devConfig({}).ipRateLimit).toBeUndefined();
+    expect(devConfig({ COLLECTOR_RATE_LIMIT_IP_PER_SECOND: "50" }).ipRateLimit).toEqual({ perSecond: 50, burst: 100 });
   });
 });

@@ -1,8 +1,7 @@
 import { connect } from "node:net";
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../src/config.js";
 import { validFixtures } from "./fixtures.js";
-import { basicAuth, setupApp } from "./setup-app.js";
+import { basicAuth, devConfig, setupApp } from "./setup-app.js";
 import { logCapture } from "./support/log-capture.js";
 
 describe("security headers", () => {
@@ -128,9 +127,9 @@ describe("timeouts", () => {
   });
 
   it("are validated at start-up: sockets must outlive a publish", () => {
-    expect(() => loadConfig({ COLLECTOR_CONNECTION_TIMEOUT_MS: "4000", COLLECTOR_PUBLISH_TIMEOUT_MS: "5000" })).toThrow(
+    expect(() => devConfig({ COLLECTOR_CONNECTION_TIMEOUT_MS: "4000", COLLECTOR_PUBLISH_TIMEOUT_MS: "5000" })).toThrow(
       /COLLECTOR_CONNECTION_TIMEOUT_MS must be longer than COLLECTOR_PUBLISH_TIMEOUT_MS/,
     );
-    expect(() => loadConfig({ COLLECTOR_REQUEST_TIMEOUT_MS: "abc" })).toThrow(/COLLECTOR_REQUEST_TIMEOUT_MS must be/);
+    expect(() => devConfig({ COLLECTOR_REQUEST_TIMEOUT_MS: "abc" })).toThrow(/COLLECTOR_REQUEST_TIMEOUT_MS must be/);
   });
 });

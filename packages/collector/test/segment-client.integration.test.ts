@@ -35,6 +35,8 @@ beforeAll(async () => {
     KAFKA_TOPIC_RAW: rawTopic,
     KAFKA_TOPIC_INVALID: invalidTopic,
     COLLECTOR_WRITE_KEYS: `${writeKey}=segment-node`,
+    // A server library: its events' context.ip is the shopper's.
+    COLLECTOR_SERVER_SOURCES: "segment-node",
   });
   publisher = createPublisher(config.kafkaClient, publisherOptionsFrom(config));
   app = buildApp({ config, publisher });

@@ -76,6 +76,7 @@ beforeAll(async () => {
       COLLECTOR_HOST: "127.0.0.1",
       COLLECTOR_PORT: String(port),
       COLLECTOR_WRITE_KEYS: "",
+      COLLECTOR_ALLOW_NO_WRITE_KEYS: "true",
       COLLECTOR_LOG_LEVEL: "warn",
       // A long linger keeps the requests waiting for Kafka long enough to stop the process under them.
       COLLECTOR_KAFKA_LINGER_MS: "1000",

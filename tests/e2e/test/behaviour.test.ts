@@ -87,6 +87,7 @@ describe("behaviour analytics on simulated shoppers", () => {
     const { report } = await runLoad({
       host: collector.url,
       writeKey: collector.writeKey,
+      serverWriteKey: collector.serverWriteKey,
       shoppers: 40,
       seed: Number(process.env.E2E_BEHAVIOUR_SEED ?? 7),
       windowMs: 90 * 60_000,

@@ -133,6 +133,7 @@ describe("fraud scoring on labelled traffic", () => {
     const { report, cases } = await runLoad({
       host: collector.url,
       writeKey: collector.writeKey,
+      serverWriteKey: collector.serverWriteKey,
       shoppers: 30,
       seed: Number(process.env.E2E_FRAUD_SEED ?? 11),
       windowMs: 3 * 3_600_000,

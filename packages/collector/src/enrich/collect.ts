@@ -7,6 +7,11 @@ export interface RequestFacts {
   receivedAtMs: number;
   clientIp: string | undefined;
   sourceId: string | undefined;
+  /**
+   * The source is a server sending on behalf of shoppers (COLLECTOR_SERVER_SOURCES): an event's
+   * `context.ip` is the shopper's IP. From any other source it is ignored: a browser could claim any address.
+   */
+  trustSentIp: boolean;
   /** The batch envelope's sentAt, used when an event has none of its own. */
   batchSentAt: string | undefined;
   maxClockSkewMs: number;
@@ -34,10 +39,9 @@ export type Collector = (event: WireEvent) => CollectedRecord;
  * - what is the same for the whole request (receive time, the connection's anonymised IP and
  *   country, source) and for one user agent is worked out once and reused as JSON text; only the
  *   event time and the event itself are serialized per event.
- * - the country is looked up on the raw IP the anonymised one comes from (`context.ip`, sent by
- *   server-side sources for their users, else the connection's), before it is anonymised: a /24 or
- *   /48 can straddle a country border in the database. An event's own `context.ip` is looked up once
- *   per distinct IP in a row.
+ * - the country is looked up on the raw IP the anonymised one comes from (`context.ip` from a
+ *   server-side source, else the connection's), before it is anonymised: a /24 or /48 can straddle a
+ *   country border in the database. An event's own `context.ip` is looked up once per distinct IP in a row.
  */
 export function collectorFor(facts: RequestFacts): Collector {
   const receivedAt = new Date(facts.receivedAtMs).toISOString();
@@ -95,8 +99,9 @@ export function collectorFor(facts: RequestFacts): Collector {
     const published = event as WireEvent & { writeKey?: unknown };
     if (published.writeKey !== undefined) delete published.writeKey;
     const context = published.context;
-    const clientSentIp = context?.ip;
-    if (clientSentIp !== undefined) delete context?.ip;
+    const sentIp = context?.ip;
+    if (sentIp !== undefined) delete context?.ip;
+    const clientSentIp = facts.trustSentIp ? sentIp : undefined;
     const ownSentAt = published.sentAt;
     if (ownSentAt === undefined && facts.batchSentAt !== undefined) published.sentAt = facts.batchSentAt;
 

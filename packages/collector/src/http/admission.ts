@@ -1,12 +1,12 @@
 import type { FastifyRequest, onRequestAsyncHookHandler } from "fastify";
+import { type WriteKeyRing, writeKeyFrom } from "../keys/write-key-ring.js";
 import { CollectorError } from "./errors.js";
 import type { OriginPolicy } from "./origins.js";
 import type { RateLimitSetting } from "./settings.js";
 import { createTokenBuckets } from "./token-bucket.js";
-import { createWriteKeyResolver, writeKeyFrom } from "./write-key.js";
 
 export interface AdmissionOptions {
-  writeKeys: Map<string, string>;
+  writeKeys: WriteKeyRing;
   originPolicy: OriginPolicy;
   writeKeyRateLimit: RateLimitSetting | undefined;
   maxClients: number;
@@ -21,26 +21,23 @@ const rateLimited = (retryAfterSeconds: number, message: string) =>
  * source id the events are tagged with.
  */
 export function createAdmission({ writeKeys, originPolicy, writeKeyRateLimit, maxClients }: AdmissionOptions) {
-  const resolveSource = createWriteKeyResolver(writeKeys);
-  const authenticating = writeKeys.size > 0;
   // Only resolved keys get a bucket, so the map holds at most the configured keys.
-  const buckets =
-    writeKeyRateLimit && authenticating
-      ? createTokenBuckets({
-          ratePerSecond: writeKeyRateLimit.perSecond,
-          burst: writeKeyRateLimit.burst,
-          maxBuckets: maxClients,
-        })
-      : undefined;
+  const buckets = writeKeyRateLimit
+    ? createTokenBuckets({
+        ratePerSecond: writeKeyRateLimit.perSecond,
+        burst: writeKeyRateLimit.burst,
+        maxBuckets: maxClients,
+      })
+    : undefined;
 
   return (request: FastifyRequest, eventCount: number): string | undefined => {
     const writeKey = writeKeyFrom(request.headers, request.body);
-    const sourceId = resolveSource(writeKey);
+    const sourceId = writeKeys.resolve(writeKey);
     const origin = request.headers.origin;
     if (origin !== undefined && !originPolicy.allows(origin, sourceId)) {
       throw new CollectorError("origin_not_allowed", "this origin may not send events with this write key");
     }
-    if (buckets && writeKey !== undefined) {
+    if (buckets && writeKey !== undefined && sourceId !== undefined) {
       const taken = buckets.take(writeKey, eventCount);
       if (!taken.ok) throw rateLimited(taken.retryAfterSeconds, "this write key is over its events-per-second limit");
     }

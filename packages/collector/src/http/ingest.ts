@@ -12,6 +12,7 @@ import type { CollectorConfig } from "../config.js";
 import { collectorFor } from "../enrich/collect.js";
 import { createUserAgentCache } from "../enrich/user-agent.js";
 import { utf8BytesOver } from "../enrich/utf8-size.js";
+import type { WriteKeyRing } from "../keys/write-key-ring.js";
 import type { CollectorMetrics } from "../metrics/collector-metrics.js";
 import type { EventPublisher, PublishRecord } from "../publish/publisher.js";
 import { createAdmission } from "./admission.js";
@@ -21,6 +22,7 @@ import { IngestResponse, type Rejection } from "./responses.js";
 
 interface IngestDeps {
   config: CollectorConfig;
+  writeKeys: WriteKeyRing;
   publisher: EventPublisher;
   validate: EventValidator;
   metrics: CollectorMetrics;
@@ -45,10 +47,10 @@ const partitionKey = (event: Record<string, unknown>) =>
 
 export function registerIngestRoutes(
   app: FastifyInstance,
-  { config, publisher, validate, metrics, originPolicy, beforeBody }: IngestDeps,
+  { config, writeKeys, publisher, validate, metrics, originPolicy, beforeBody }: IngestDeps,
 ): void {
   const admit = createAdmission({
-    writeKeys: config.writeKeys,
+    writeKeys,
     originPolicy,
     writeKeyRateLimit: config.writeKeyRateLimit,
     maxClients: config.rateLimitMaxClients,
@@ -90,6 +92,7 @@ export function registerIngestRoutes(
       receivedAtMs,
       clientIp: request.ip,
       sourceId,
+      trustSentIp: sourceId !== undefined && config.serverSources.has(sourceId),
       batchSentAt,
       maxClockSkewMs: config.maxClockSkewMs,
       classifyUserAgent,

@@ -110,19 +110,8 @@ export function readHttpSettings(env: Env, problems: string[]): HttpSettings {
 }
 
 /** Checks that need the whole configuration: settings that refer to each other. */
-export function crossCheckHttpSettings(
-  config: HttpSettings & {
-    writeKeys: Map<string, string>;
-    publishTimeoutMs: number;
-  },
-): string[] {
+export function crossCheckHttpSettings(config: HttpSettings & { publishTimeoutMs: number }): string[] {
   const problems: string[] = [];
-  const sources = new Set(config.writeKeys.values());
-  for (const source of config.sourceOrigins.keys()) {
-    if (!sources.has(source)) {
-      problems.push(`COLLECTOR_SOURCE_ORIGINS names source "${source}", which no COLLECTOR_WRITE_KEYS entry maps to`);
-    }
-  }
   if (config.connectionTimeoutMs <= config.publishTimeoutMs) {
     problems.push(
       "COLLECTOR_CONNECTION_TIMEOUT_MS must be longer than COLLECTOR_PUBLISH_TIMEOUT_MS, or sockets close while a request waits for Kafka",

@@ -4,7 +4,10 @@ import type { StackEnv } from "./stack-env.js";
 export interface TestCollector {
   /** http://127.0.0.1:<port> */
   readonly url: string;
+  /** The shop's web source (browsers). */
   readonly writeKey: string;
+  /** The shop's backend: a server-side source, whose events' context.ip is the shopper's. */
+  readonly serverWriteKey: string;
   /** Stops listening, then flushes and closes the Kafka publisher. */
   close(): Promise<void>;
 }
@@ -21,12 +24,14 @@ export async function startCollector(
   extra: Record<string, string> = {},
 ): Promise<TestCollector> {
   const writeKey = "e2e-key";
+  const serverWriteKey = "e2e-server-key";
   const config = loadConfig({
     ...env,
     COLLECTOR_PORT: "0",
     KAFKA_TOPIC_RAW: topics.raw,
     KAFKA_TOPIC_INVALID: topics.invalid,
-    COLLECTOR_WRITE_KEYS: `${writeKey}=${sourceId}`,
+    COLLECTOR_WRITE_KEYS: `${writeKey}=${sourceId},${serverWriteKey}=${sourceId}-backend`,
+    COLLECTOR_SERVER_SOURCES: `${sourceId}-backend`,
     COLLECTOR_TRUST_PROXY: "loopback",
     COLLECTOR_MAX_CLOCK_SKEW_MS: String(7 * 24 * 3_600_000),
     ...extra,
@@ -39,6 +44,7 @@ export async function startCollector(
   return {
     url: `http://127.0.0.1:${port}`,
     writeKey,
+    serverWriteKey,
     close: async () => {
       await app.close();
       await publisher.close();
