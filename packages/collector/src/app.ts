@@ -10,6 +10,7 @@ import { CollectorError, type CollectorErrorCode, collectorErrors, errorBody } f
 import { registerIngestRoutes } from "./http/ingest.js";
 import { collectorLoggerOptions } from "./http/logging.js";
 import { createOriginPolicy } from "./http/origins.js";
+import { registerRequestIdHeader, requestIdOf } from "./http/request-id.js";
 import { HealthResponse, ReadyResponse } from "./http/responses.js";
 import { registerSecurityHeaders } from "./http/security-headers.js";
 import { WriteKeyRing } from "./keys/write-key-ring.js";
@@ -66,17 +67,27 @@ function answerClientError(error: Error & { code?: string }, socket: Socket): vo
   );
 }
 
+/** The collector's metrics with Node process metrics, the publisher's figures and the configured sources. */
+export function metricsFor(config: CollectorConfig, publisher: EventPublisher): CollectorMetrics {
+  const stats = publisher.stats?.bind(publisher);
+  return createCollectorMetrics({
+    ...(stats ? { publisherStats: stats } : {}),
+    sources: new Set(config.writeKeys.values()),
+  });
+}
+
 /** Builds the collector without listening, so tests can `inject` requests or listen on port 0. */
 export function buildApp({ config, publisher, logger = false, metrics, writeKeys }: BuildAppOptions): FastifyInstance {
   const app = Fastify({
     logger:
       logger === false ? false : { ...(logger === true ? {} : logger), ...collectorLoggerOptions(config.logLevel) },
-    logController: new LogController({ disableRequestLogging: !config.logRequests }),
+    logController: new LogController({ disableRequestLogging: !config.logRequests, requestIdLogLabel: "requestId" }),
     trustProxy: config.trustProxy,
     requestTimeout: config.requestTimeoutMs,
     connectionTimeout: config.connectionTimeoutMs,
     keepAliveTimeout: config.keepAliveTimeoutMs,
     clientErrorHandler: answerClientError,
+    genReqId: requestIdOf,
     // Node checks request timeouts only every connectionsCheckingInterval (30 s by default), and
     // headersTimeout (60 s by default) must not exceed requestTimeout: both follow our setting here.
     http: {
@@ -84,15 +95,14 @@ export function buildApp({ config, publisher, logger = false, metrics, writeKeys
       connectionsCheckingInterval: Math.min(1000, Math.max(100, Math.floor(config.requestTimeoutMs / 4))),
     },
   });
-  const stats = publisher.stats?.bind(publisher);
-  const collectorMetrics = metrics ?? createCollectorMetrics(stats ? { publisherStats: stats } : {});
+  const collectorMetrics = metrics ?? metricsFor(config, publisher);
 
   registerBodyParser(app, { maxBodyBytes: config.maxBatchBytes, maxJsonDepth: config.maxJsonDepth });
 
   app.setErrorHandler((error: Error & { code?: string; statusCode?: number }, request, reply) => {
     const answer = (code: CollectorErrorCode | string, status: number, message: string, details?: unknown) => {
       collectorMetrics.requestError(code);
-      return reply.status(status).send(errorBody(code, message, details));
+      return reply.status(status).send(errorBody(code, message, details, request.id));
     };
     if (error instanceof CollectorError) {
       const retryAfter =
@@ -108,15 +118,17 @@ export function buildApp({ config, publisher, logger = false, metrics, writeKeys
     request.log.error({ err: error }, "unhandled error");
     return answer("internal", 500, collectorErrors.internal.message);
   });
-  app.setNotFoundHandler((_request, reply) => {
+  app.setNotFoundHandler((request, reply) => {
     collectorMetrics.requestError("not_found");
-    return reply.status(404).send(errorBody("not_found", collectorErrors.not_found.message));
+    return reply.status(404).send(errorBody("not_found", collectorErrors.not_found.message, undefined, request.id));
   });
 
+  registerRequestIdHeader(app);
   registerSecurityHeaders(app, config.hstsMaxAgeSeconds);
   const originPolicy = createOriginPolicy(config.corsOrigins, config.sourceOrigins);
   registerCors(app, originPolicy);
-  registerMetrics(app, collectorMetrics);
+  // With an admin port, /metrics is served there only (server.ts), never on the public port.
+  registerMetrics(app, collectorMetrics, { serveRoute: config.adminPort === undefined });
 
   app.get("/health", { schema: { response: { 200: HealthResponse } } }, async () => ({ status: "ok" as const }));
   app.get("/ready", { schema: { response: { 200: ReadyResponse, 503: ReadyResponse } } }, async (_request, reply) => {

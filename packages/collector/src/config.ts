@@ -56,6 +56,9 @@ export interface CollectorConfig extends HttpSettings, PublisherSettings {
   /** Reverse proxies whose X-Forwarded-For we believe (Fastify `trustProxy`). */
   trustProxy: string[] | boolean;
   logLevel: string;
+  /** COLLECTOR_ADMIN_PORT: when set, /metrics is served on this port (on COLLECTOR_ADMIN_HOST) and not on the public one. */
+  adminPort: number | undefined;
+  adminHost: string;
   /**
    * The country database for `enrichment.geoCountry`, opened once here; undefined when
    * COLLECTOR_GEOIP_DB is `off` (no lookup, no geoCountry).
@@ -137,6 +140,8 @@ export function loadConfig(env: Env = process.env): CollectorConfig {
     corsOrigins,
     trustProxy,
     logLevel: text("COLLECTOR_LOG_LEVEL", "info"),
+    adminPort: env.COLLECTOR_ADMIN_PORT?.trim() ? integer("COLLECTOR_ADMIN_PORT", 0, 0, 65535) : undefined,
+    adminHost: text("COLLECTOR_ADMIN_HOST", "127.0.0.1"),
     geoIp: readGeoIpDatabase(env, problems),
     ...readHttpSettings(env, problems),
     ...readPublisherSettings(env, problems),

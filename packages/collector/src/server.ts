@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 import type { FastifyBaseLogger } from "fastify";
-import { buildApp } from "./app.js";
+import { buildApp, metricsFor } from "./app.js";
 import { type CollectorConfig, ConfigError, loadConfig, startupWarnings } from "./config.js";
 import type { CountryDatabase } from "./enrich/geo-country.js";
 import { type ReloadResult, watchWriteKeyFile } from "./keys/key-file-reloader.js";
 import { WriteKeyRing } from "./keys/write-key-ring.js";
+import { portOf, startAdminServer } from "./metrics/admin-server.js";
 import { createPublisher, publisherOptionsFrom } from "./publish/create-publisher.js";
 import { closeGracefully } from "./shutdown.js";
 
@@ -66,7 +67,8 @@ async function main() {
   }
   const publisher = createPublisher(config.kafkaClient, publisherOptionsFrom(config));
   const writeKeys = new WriteKeyRing(config.writeKeys);
-  const app = buildApp({ config, publisher, logger: true, writeKeys });
+  const metrics = metricsFor(config, publisher);
+  const app = buildApp({ config, publisher, logger: true, writeKeys, metrics });
   for (const warning of startupWarnings(config)) app.log.warn(warning);
   logGeoIpDatabase(app.log, config.geoIp);
   const keyFile = followWriteKeyFile(config, writeKeys, app.log);
@@ -86,6 +88,16 @@ async function main() {
         () => process.exit(1),
       );
     });
+  }
+  if (config.adminPort !== undefined) {
+    const admin = await startAdminServer(config.adminHost, config.adminPort, async () => ({
+      contentType: metrics.registry.contentType,
+      body: await metrics.registry.metrics(),
+    }));
+    app.addHook("onClose", async () => {
+      await new Promise((resolve) => admin.close(resolve));
+    });
+    app.log.info({ admin: { host: config.adminHost, port: portOf(admin) } }, "admin port: /metrics served here only");
   }
   await app.listen({ host: config.host, port: config.port });
 }

@@ -36,9 +36,10 @@ describe("GET /metrics", () => {
       sample(text, "collector_http_requests_total", { route: "/v1/batch", method: "POST", status });
     expect([requests("200"), requests("401"), requests("503")]).toEqual([1, 1, 1]);
     expect(sample(text, "collector_http_requests_total", { route: "unmatched", method: "GET", status: "404" })).toBe(1);
-    expect(sample(text, "collector_events_accepted_total")).toBe(2);
+    expect(sample(text, "collector_events_accepted_total", { source_id: "shop" })).toBe(2);
     // Counted only once the dead letter is in Kafka: not for the request that got a 503.
-    expect(sample(text, "collector_events_rejected_total", { reason: invalidFixtures[0]?.expect.code ?? "" })).toBe(1);
+    const reason = invalidFixtures[0]?.expect.code ?? "";
+    expect(sample(text, "collector_events_rejected_total", { reason, source_id: "shop" })).toBe(1);
     expect(sample(text, "collector_request_errors_total", { code: "missing_write_key" })).toBe(1);
     expect(sample(text, "collector_request_errors_total", { code: "kafka_unavailable" })).toBe(1);
     expect(sample(text, "collector_kafka_errors_total", { code: "publish_failed" })).toBe(1);
@@ -46,6 +47,39 @@ describe("GET /metrics", () => {
     expect(sample(text, "collector_kafka_produce_duration_seconds_count", { outcome: "error" })).toBe(1);
     expect(sample(text, "collector_http_request_duration_seconds_count", { route: "/v1/batch" })).toBe(3);
     expect(sample(text, "collector_publish_in_flight_bytes")).toBe(0);
+  });
+
+  it("counts events per source, exports every known source from 0, and sizes requests", async () => {
+    const { app } = setupApp({ COLLECTOR_WRITE_KEYS: "wk-web=web,wk-app=app,wk-idle=idle" });
+    const send = (key: string, batch: unknown[]) =>
+      app.inject({ method: "POST", url: "/v1/batch", headers: { "x-write-key": key }, payload: { batch } });
+    await send("wk-web", [validFixtures[0]?.event, validFixtures[1]?.event]);
+    await send("wk-app", [validFixtures[0]?.event, invalidFixtures[0]?.event]);
+    const text = (await app.inject("/metrics")).body;
+    const accepted = (source: string) => sample(text, "collector_events_accepted_total", { source_id: source });
+    expect([accepted("web"), accepted("app"), accepted("idle")]).toEqual([2, 1, 0]);
+    const reason = invalidFixtures[0]?.expect.code ?? "";
+    expect(sample(text, "collector_events_rejected_total", { reason, source_id: "app" })).toBe(1);
+    expect(sample(text, "collector_events_rejected_total", { reason: "pan_detected", source_id: "idle" })).toBe(0);
+    // Two requests of two events each.
+    expect(sample(text, "collector_request_events_count")).toBe(2);
+    expect(sample(text, "collector_request_events_sum")).toBe(4);
+    expect(sample(text, "collector_request_events_bucket", { le: "1" })).toBe(0);
+    expect(sample(text, "collector_request_events_bucket", { le: "2" })).toBe(2);
+    const bodies = sample(text, "collector_request_body_bytes_sum") ?? 0;
+    expect(bodies).toBeGreaterThan(200);
+    expect(sample(text, "collector_request_body_bytes_count")).toBe(2);
+  });
+
+  it("sizes a compressed body as received", async () => {
+    const { gzipSync } = await import("node:zlib");
+    const { app } = setupApp();
+    const text = JSON.stringify({ batch: Array.from({ length: 20 }, () => validFixtures[0]?.event) });
+    const payload = gzipSync(text);
+    await app.inject({ method: "POST", url: "/v1/batch", headers: { "content-encoding": "gzip" }, payload });
+    const metrics = (await app.inject("/metrics")).body;
+    expect(sample(metrics, "collector_request_body_bytes_sum")).toBe(payload.length);
+    expect(sample(metrics, "collector_events_accepted_total", { source_id: "" })).toBe(20);
   });
 
   it("reports bytes as in flight while Kafka has not answered", async () => {

@@ -99,7 +99,9 @@ describe("payment card numbers (pan_detected)", () => {
   it('are counted as collector_events_rejected_total{reason="pan_detected"}, exported at 0 before the first', async () => {
     const { app } = setupApp();
     const metric = async () =>
-      /collector_events_rejected_total\{reason="pan_detected"\} (\d+)/.exec((await app.inject("/metrics")).body)?.[1];
+      /collector_events_rejected_total\{reason="pan_detected",source_id=""\} (\d+)/.exec(
+        (await app.inject("/metrics")).body,
+      )?.[1];
     expect(await metric()).toBe("0");
     const { dashes, clean } = cardBatch("metrics");
     await app.inject({ method: "POST", url: "/v1/batch", payload: { batch: [dashes, clean] } });

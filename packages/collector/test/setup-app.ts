@@ -16,8 +16,8 @@ afterEach(async () => {
  */
 export function setupApp(env: Record<string, string> = {}, options: Pick<BuildAppOptions, "logger"> = {}) {
   const recorder = recordingPublisher();
-  const metrics = createCollectorMetrics({ processMetrics: false });
   const config = devConfig({ KAFKA_BROKERS: "127.0.0.1:1", ...env });
+  const metrics = createCollectorMetrics({ processMetrics: false, sources: new Set(config.writeKeys.values()) });
   const app = buildApp({ config, publisher: recorder.publisher, metrics, ...options });
   open.push(app);
   return { app, config, metrics, ...recorder };

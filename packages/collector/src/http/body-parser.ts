@@ -3,6 +3,13 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import { parseJsonBody } from "./json-body.js";
 import { contentEncodingOf, readBody } from "./read-body.js";
 
+declare module "fastify" {
+  interface FastifyRequest {
+    /** The body's size as received (compressed, for a compressed body); 0 before it is read. */
+    bodyWireBytes: number;
+  }
+}
+
 export interface BodyLimits {
   /** Cap on the body on the wire and after decompression. */
   maxBodyBytes: number;
@@ -19,12 +26,16 @@ export interface BodyLimits {
  */
 export function registerBodyParser(app: FastifyInstance, { maxBodyBytes, maxJsonDepth }: BodyLimits): void {
   app.removeAllContentTypeParsers();
+  app.decorateRequest("bodyWireBytes", 0);
   app.addContentTypeParser("*", async (request: FastifyRequest, payload: IncomingMessage) => {
+    const received = { wireBytes: 0 };
     const body = await readBody(payload, {
       encoding: contentEncodingOf(request.headers["content-encoding"]),
       maxBytes: maxBodyBytes,
       contentLength: request.headers["content-length"],
+      received,
     });
+    request.bodyWireBytes = received.wireBytes;
     return parseJsonBody(body, maxJsonDepth, request.headers["content-type"]);
   });
 }

@@ -49,7 +49,18 @@ export class CollectorError extends Error {
   }
 }
 
-export const errorBody = (code: CollectorErrorCode | string, message: string, details?: unknown) => ({
+/** An error answer; `requestId` is the id the request's log lines carry (absent before a request exists). */
+export const errorBody = (
+  code: CollectorErrorCode | string,
+  message: string,
+  details?: unknown,
+  requestId?: string,
+) => ({
   success: false,
-  error: { code, message, ...(details === undefined ? {} : { details }) },
+  error: {
+    code,
+    message,
+    ...(details === undefined ? {} : { details }),
+    ...(requestId === undefined ? {} : { requestId }),
+  },
 });

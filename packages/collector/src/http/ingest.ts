@@ -131,8 +131,9 @@ export function registerIngestRoutes(
     }
     // Counted once Kafka has the records: a 503 is retried, and would count them twice.
     const accepted = events.length - rejected.length;
-    metrics.eventsAccepted(accepted);
-    for (const rejection of rejected) metrics.eventRejected(rejection.code);
+    metrics.requestIngested(events.length, request.bodyWireBytes);
+    metrics.eventsAccepted(accepted, sourceId);
+    for (const rejection of rejected) metrics.eventRejected(rejection.code, sourceId);
     return { success: true as const, accepted, rejected };
   }
 

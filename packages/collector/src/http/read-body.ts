@@ -40,6 +40,8 @@ export interface ReadBodyOptions {
   maxBytes: number;
   /** The Content-Length header, when the client sent one. */
   contentLength?: string | undefined;
+  /** Filled in once the body is read: its size on the wire (compressed, for a compressed body). */
+  received?: { wireBytes: number };
 }
 
 const tooLarge = (maxBytes: number, what: string) =>
@@ -56,7 +58,10 @@ function decompressorFor(encoding: Exclude<ContentEncoding, "identity">): Gunzip
  * decompressed bytes are capped, and reading stops the moment either cap is passed: a gzip bomb costs
  * us at most `maxBytes` plus one zlib output chunk, never its full inflated size.
  */
-export function readBody(source: Readable, { encoding, maxBytes, contentLength }: ReadBodyOptions): Promise<Buffer> {
+export function readBody(
+  source: Readable,
+  { encoding, maxBytes, contentLength, received }: ReadBodyOptions,
+): Promise<Buffer> {
   const declared = contentLength === undefined ? Number.NaN : Number(contentLength);
   if (declared > maxBytes) return Promise.reject(tooLarge(maxBytes, "request"));
 
@@ -90,6 +95,7 @@ export function readBody(source: Readable, { encoding, maxBytes, contentLength }
       if (settled) return;
       settled = true;
       cleanUp();
+      if (received) received.wireBytes = wireBytes;
       resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, bodyBytes));
     };
 

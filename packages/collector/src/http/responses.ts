@@ -59,6 +59,9 @@ export const ErrorResponse = Type.Object(
         ),
         message: Type.String(),
         details: Type.Optional(Type.Unknown()),
+        requestId: Type.Optional(
+          Type.String({ description: "the id of this request in the collector's logs (also the X-Request-Id header)" }),
+        ),
       },
       { additionalProperties: false },
     ),

@@ -8,14 +8,28 @@ export interface CollectorMetricsOptions {
   publisherStats?: () => PublisherStats;
   /** Node process metrics (CPU, memory, event-loop lag, GC); off in tests that build many apps. */
   processMetrics?: boolean;
+  /** Source ids known at start: their per-source series are exported from 0 (none: the no-source series). */
+  sources?: Iterable<string>;
 }
+
+/** The source_id label of requests without one (authentication off, local development). */
+const NO_SOURCE = "";
+
+/** Events per request: a beacon's 1, the SDK's 20, a server library's few hundred, the 2,500 cap. */
+const EVENTS_PER_REQUEST_BUCKETS = [1, 2, 5, 10, 20, 50, 100, 250, 500, 1000, 2500];
+/** Body bytes as received: one small event to the 500 KB default cap. */
+const BODY_BYTES_BUCKETS = [256, 1024, 4096, 16_384, 65_536, 262_144, 524_288, 1_048_576];
 
 /**
  * The collector's Prometheus metrics, in a registry of their own (not prom-client's global one) so
  * several apps in one process, as in tests, do not share counts. Hot-path updates are plain counter
  * increments on pre-resolved label children.
  */
-export function createCollectorMetrics({ publisherStats, processMetrics = true }: CollectorMetricsOptions = {}) {
+export function createCollectorMetrics({
+  publisherStats,
+  processMetrics = true,
+  sources = [],
+}: CollectorMetricsOptions = {}) {
   const registry = new Registry();
   const registers = [registry];
   if (processMetrics) collectDefaultMetrics({ register: registry });
@@ -41,18 +55,35 @@ export function createCollectorMetrics({ publisherStats, processMetrics = true }
   });
   const eventsAccepted = new Counter({
     name: "collector_events_accepted_total",
-    help: "Events acknowledged by Kafka on the raw topic",
+    help: "Events acknowledged by Kafka on the raw topic, by source (the write key's source id)",
+    labelNames: ["source_id"] as const,
     registers,
   });
   const eventsRejected = new Counter({
     name: "collector_events_rejected_total",
-    help: `Events rejected and dead-lettered, by reason (${Object.keys(rejectionCodes).join(", ")})`,
-    labelNames: ["reason"] as const,
+    help: `Events rejected and dead-lettered, by reason (${Object.keys(rejectionCodes).join(", ")}) and source`,
+    labelNames: ["reason", "source_id"] as const,
     registers,
   });
-  // Every reason is exported from the start, at 0, so a rate or an alert on one (pan_detected: a
-  // source sending card numbers) has a series before its first event.
-  for (const reason of Object.keys(rejectionCodes)) eventsRejected.inc({ reason }, 0);
+  // Every reason of every known source is exported from the start, at 0, so a rate or an alert on one
+  // (pan_detected: a source sending card numbers) has a series before its first event.
+  const known = [...sources];
+  for (const source of known.length > 0 ? known : [NO_SOURCE]) {
+    eventsAccepted.inc({ source_id: source }, 0);
+    for (const reason of Object.keys(rejectionCodes)) eventsRejected.inc({ reason, source_id: source }, 0);
+  }
+  const eventsPerRequest = new Histogram({
+    name: "collector_request_events",
+    help: "Events per ingest request Kafka acknowledged (accepted and dead-lettered)",
+    buckets: EVENTS_PER_REQUEST_BUCKETS,
+    registers,
+  });
+  const bodyBytes = new Histogram({
+    name: "collector_request_body_bytes",
+    help: "Body size of ingest requests Kafka acknowledged, as received (compressed, for compressed bodies)",
+    buckets: BODY_BYTES_BUCKETS,
+    registers,
+  });
   const produceDuration = new Histogram({
     name: "collector_kafka_produce_duration_seconds",
     help: "Time from handing a request's records to the producer until Kafka acknowledged (or refused) them all",
@@ -80,6 +111,7 @@ export function createCollectorMetrics({ publisherStats, processMetrics = true }
   const produceOk = produceDuration.labels("ok");
   const produceFailed = produceDuration.labels("error");
   const requestChildren = new Map<string, Counter.Internal>();
+  const acceptedChildren = new Map<string, Counter.Internal>();
   const durationChildren = new Map<string, Histogram.Internal<"route">>();
 
   return {
@@ -103,11 +135,23 @@ export function createCollectorMetrics({ publisherStats, processMetrics = true }
     requestError(code: string) {
       requestErrors.labels(code).inc();
     },
-    eventsAccepted(count: number) {
-      if (count > 0) eventsAccepted.inc(count);
+    /** One ingest request Kafka acknowledged: its event count and body size. */
+    requestIngested(events: number, wireBytes: number) {
+      eventsPerRequest.observe(events);
+      bodyBytes.observe(wireBytes);
     },
-    eventRejected(reason: string) {
-      eventsRejected.labels(reason).inc();
+    eventsAccepted(count: number, sourceId: string | undefined) {
+      if (count <= 0) return;
+      const source = sourceId ?? NO_SOURCE;
+      let child = acceptedChildren.get(source);
+      if (child === undefined) {
+        child = eventsAccepted.labels(source);
+        acceptedChildren.set(source, child);
+      }
+      child.inc(count);
+    },
+    eventRejected(reason: string, sourceId: string | undefined) {
+      eventsRejected.labels(reason, sourceId ?? NO_SOURCE).inc();
     },
     /** Wraps one publish: times it, tracks its bytes as in flight, counts a failure. */
     async timePublish<T>(bytes: number, publish: () => Promise<T>): Promise<T> {
