@@ -5,6 +5,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController
 import type { CollectorConfig } from "./config.js";
 import { ipRateLimitHook } from "./http/admission.js";
 import { registerBodyParser } from "./http/body-parser.js";
+import { createConcurrencyGate } from "./http/concurrency-gate.js";
 import { registerCors } from "./http/cors.js";
 import { CollectorError, type CollectorErrorCode, collectorErrors, errorBody } from "./http/errors.js";
 import { registerIngestRoutes } from "./http/ingest.js";
@@ -14,8 +15,9 @@ import { registerRequestIdHeader, requestIdOf } from "./http/request-id.js";
 import { HealthResponse, ReadyResponse } from "./http/responses.js";
 import { registerSecurityHeaders } from "./http/security-headers.js";
 import { WriteKeyRing } from "./keys/write-key-ring.js";
+import type { MetricsSource } from "./metrics/admin-server.js";
 import { type CollectorMetrics, createCollectorMetrics } from "./metrics/collector-metrics.js";
-import { registerMetrics } from "./metrics/register-metrics.js";
+import { registerMetrics, registryMetrics } from "./metrics/register-metrics.js";
 import { buildOpenApiDocument } from "./openapi/document.js";
 import type { EventPublisher } from "./publish/publisher.js";
 
@@ -29,6 +31,8 @@ export interface BuildAppOptions {
   logger?: boolean | Exclude<FastifyServerOptions["logger"], boolean | undefined>;
   /** Metrics registry to use; by default the app makes its own, with Node process metrics. */
   metrics?: CollectorMetrics;
+  /** What GET /metrics serves; by default `metrics`' own registry (a worker serves the whole cluster's). */
+  metricsSource?: MetricsSource;
   /** The write keys in force (the server swaps them when the key file changes); by default config.writeKeys. */
   writeKeys?: WriteKeyRing;
 }
@@ -77,7 +81,14 @@ export function metricsFor(config: CollectorConfig, publisher: EventPublisher): 
 }
 
 /** Builds the collector without listening, so tests can `inject` requests or listen on port 0. */
-export function buildApp({ config, publisher, logger = false, metrics, writeKeys }: BuildAppOptions): FastifyInstance {
+export function buildApp({
+  config,
+  publisher,
+  logger = false,
+  metrics,
+  metricsSource,
+  writeKeys,
+}: BuildAppOptions): FastifyInstance {
   const app = Fastify({
     logger:
       logger === false ? false : { ...(logger === true ? {} : logger), ...collectorLoggerOptions(config.logLevel) },
@@ -128,7 +139,10 @@ export function buildApp({ config, publisher, logger = false, metrics, writeKeys
   const originPolicy = createOriginPolicy(config.corsOrigins, config.sourceOrigins);
   registerCors(app, originPolicy);
   // With an admin port, /metrics is served there only (server.ts), never on the public port.
-  registerMetrics(app, collectorMetrics, { serveRoute: config.adminPort === undefined });
+  registerMetrics(app, collectorMetrics, {
+    serveRoute: config.adminPort === undefined,
+    source: metricsSource ?? registryMetrics(collectorMetrics),
+  });
 
   app.get("/health", { schema: { response: { 200: HealthResponse } } }, async () => ({ status: "ok" as const }));
   app.get("/ready", { schema: { response: { 200: ReadyResponse, 503: ReadyResponse } } }, async (_request, reply) => {
@@ -140,6 +154,11 @@ export function buildApp({ config, publisher, logger = false, metrics, writeKeys
   );
   app.get("/openapi.json", async (_request, reply) => reply.type("application/json; charset=utf-8").send(openApi));
 
+  const gate =
+    config.maxInProgress > 0
+      ? createConcurrencyGate({ maxInProgress: config.maxInProgress, maxWaitMs: config.maxQueueWaitMs })
+      : undefined;
+  if (gate) collectorMetrics.trackGate(gate.stats);
   registerIngestRoutes(app, {
     config,
     writeKeys: writeKeys ?? new WriteKeyRing(config.writeKeys),
@@ -147,7 +166,10 @@ export function buildApp({ config, publisher, logger = false, metrics, writeKeys
     validate: createEventValidator(),
     metrics: collectorMetrics,
     originPolicy,
-    ...(config.ipRateLimit ? { beforeBody: ipRateLimitHook(config.ipRateLimit, config.rateLimitMaxClients) } : {}),
+    beforeBody: [
+      ...(config.ipRateLimit ? [ipRateLimitHook(config.ipRateLimit, config.rateLimitMaxClients)] : []),
+      ...(gate ? [gate.hook] : []),
+    ],
   });
   return app;
 }

@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import {
   type CountryDatabase,
   defaultCountryDatabasePath,
@@ -56,6 +57,11 @@ export interface CollectorConfig extends HttpSettings, PublisherSettings {
   /** Reverse proxies whose X-Forwarded-For we believe (Fastify `trustProxy`). */
   trustProxy: string[] | boolean;
   logLevel: string;
+  /**
+   * COLLECTOR_WORKERS: processes serving requests, `auto` (the default) for one per available core.
+   * Above 1, a primary process forks and watches that many workers (src/cluster/primary.ts).
+   */
+  workers: number;
   /** COLLECTOR_ADMIN_PORT: when set, /metrics is served on this port (on COLLECTOR_ADMIN_HOST) and not on the public one. */
   adminPort: number | undefined;
   adminHost: string;
@@ -86,6 +92,20 @@ function readGeoIpDatabase(env: Env, problems: string[]): CountryDatabase | unde
     problems.push(`${GEOIP_DB}: ${error.message} (set it to a MaxMind-format country database, .mmdb, or to "off")`);
     return undefined;
   }
+}
+
+/** Most worker processes: beyond a machine's cores more processes only add memory and context switches. */
+const MAX_WORKERS = 256;
+
+function readWorkers(env: Env, problems: string[]): number {
+  const raw = env.COLLECTOR_WORKERS?.trim().toLowerCase() || "auto";
+  if (raw === "auto") return availableParallelism();
+  const workers = Number(raw);
+  if (Number.isInteger(workers) && workers >= 1 && workers <= MAX_WORKERS) return workers;
+  problems.push(
+    `COLLECTOR_WORKERS must be auto or an integer from 1 to ${MAX_WORKERS} (got "${env.COLLECTOR_WORKERS}")`,
+  );
+  return 1;
 }
 
 export function loadConfig(env: Env = process.env): CollectorConfig {
@@ -142,6 +162,7 @@ export function loadConfig(env: Env = process.env): CollectorConfig {
     logLevel: text("COLLECTOR_LOG_LEVEL", "info"),
     adminPort: env.COLLECTOR_ADMIN_PORT?.trim() ? integer("COLLECTOR_ADMIN_PORT", 0, 0, 65535) : undefined,
     adminHost: text("COLLECTOR_ADMIN_HOST", "127.0.0.1"),
+    workers: readWorkers(env, problems),
     geoIp: readGeoIpDatabase(env, problems),
     ...readHttpSettings(env, problems),
     ...readPublisherSettings(env, problems),

@@ -1,11 +1,17 @@
 #!/usr/bin/env node
+import cluster from "node:cluster";
 import type { FastifyBaseLogger } from "fastify";
+import { pino } from "pino";
 import { buildApp, metricsFor } from "./app.js";
+import { runPrimary } from "./cluster/primary.js";
+import { clusterMetricsSource } from "./cluster/worker-metrics.js";
 import { type CollectorConfig, ConfigError, loadConfig, startupWarnings } from "./config.js";
 import type { CountryDatabase } from "./enrich/geo-country.js";
+import { collectorLoggerOptions } from "./http/logging.js";
 import { type ReloadResult, watchWriteKeyFile } from "./keys/key-file-reloader.js";
 import { WriteKeyRing } from "./keys/write-key-ring.js";
 import { portOf, startAdminServer } from "./metrics/admin-server.js";
+import { registryMetrics } from "./metrics/register-metrics.js";
 import { createPublisher, publisherOptionsFrom } from "./publish/create-publisher.js";
 import { closeGracefully } from "./shutdown.js";
 
@@ -53,7 +59,10 @@ function followWriteKeyFile(config: CollectorConfig, ring: WriteKeyRing, log: Fa
   });
 }
 
-/** Entry point: validate configuration, listen, and on SIGTERM finish in-flight requests before exiting. */
+/**
+ * Entry point: validate configuration, then either serve (one process, or a worker), or as the primary
+ * of COLLECTOR_WORKERS processes fork and watch the workers.
+ */
 async function main() {
   let config: ReturnType<typeof loadConfig>;
   try {
@@ -65,11 +74,31 @@ async function main() {
     }
     throw error;
   }
+  if (config.workers > 1 && cluster.isPrimary) {
+    const log = pino(collectorLoggerOptions(config.logLevel));
+    for (const warning of startupWarnings(config)) log.warn(warning);
+    await runPrimary(config, log);
+    return;
+  }
+  await serve(config);
+}
+
+/** Listens and serves; on SIGTERM finishes in-flight requests before exiting. */
+async function serve(config: CollectorConfig) {
+  const clustered = cluster.isWorker;
   const publisher = createPublisher(config.kafkaClient, publisherOptionsFrom(config));
   const writeKeys = new WriteKeyRing(config.writeKeys);
   const metrics = metricsFor(config, publisher);
-  const app = buildApp({ config, publisher, logger: true, writeKeys, metrics });
-  for (const warning of startupWarnings(config)) app.log.warn(warning);
+  const app = buildApp({
+    config,
+    publisher,
+    // A worker's log lines say which worker wrote them.
+    logger: clustered ? { base: { pid: process.pid, worker: Number(process.env.COLLECTOR_WORKER_INDEX) } } : true,
+    writeKeys,
+    metrics,
+    ...(clustered ? { metricsSource: clusterMetricsSource(metrics.registry) } : {}),
+  });
+  if (!clustered) for (const warning of startupWarnings(config)) app.log.warn(warning);
   logGeoIpDatabase(app.log, config.geoIp);
   const keyFile = followWriteKeyFile(config, writeKeys, app.log);
   app.addHook("onClose", async () => {
@@ -89,11 +118,9 @@ async function main() {
       );
     });
   }
-  if (config.adminPort !== undefined) {
-    const admin = await startAdminServer(config.adminHost, config.adminPort, async () => ({
-      contentType: metrics.registry.contentType,
-      body: await metrics.registry.metrics(),
-    }));
+  // A worker's admin port is the primary's.
+  if (config.adminPort !== undefined && !clustered) {
+    const admin = await startAdminServer(config.adminHost, config.adminPort, registryMetrics(metrics));
     app.addHook("onClose", async () => {
       await new Promise((resolve) => admin.close(resolve));
     });

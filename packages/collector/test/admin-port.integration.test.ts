@@ -16,7 +16,7 @@ describe("the admin port (COLLECTOR_ADMIN_PORT)", () => {
     try {
       const publicMetrics = await fetch(`${collector.url}/metrics`);
       expect(publicMetrics.status).toBe(404);
-      expect((await publicMetrics.json()).error.code).toBe("not_found");
+      expect(((await publicMetrics.json()) as { error: { code: string } }).error.code).toBe("not_found");
       const admin = await fetch(`http://127.0.0.1:${adminPort}/metrics`);
       expect(admin.status).toBe(200);
       const text = await admin.text();

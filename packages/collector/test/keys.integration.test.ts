@@ -48,6 +48,8 @@ const send = (key: string, messageId: string) =>
     req.end(body);
   });
 
+const count = (text: string, part: string) => text.split(part).length - 1;
+
 async function until(check: () => Promise<boolean>, what: string) {
   const deadline = Date.now() + 10_000;
   while (!(await check())) {
@@ -65,6 +67,8 @@ beforeAll(async () => {
   collector = await startCollectorProcess({
     ...baseEnv,
     COLLECTOR_WRITE_KEYS_FILE: keysFile,
+    // Two workers: the primary passes SIGHUP on to each, and each reloads.
+    COLLECTOR_WORKERS: "2",
     // Polling slower than the test's steps, so the SIGHUP step is the signal's doing.
     COLLECTOR_WRITE_KEYS_FILE_POLL_MS: "600000",
     COLLECTOR_CORS_ORIGINS: "https://shop.example",
@@ -86,21 +90,21 @@ describe("write keys from a file (COLLECTOR_WRITE_KEYS_FILE)", () => {
     // Step 1 of a rotation: both keys for the source.
     writeFileSync(keysFile, "wk_old=web-shop\nwk_new=web-shop\n");
     collector.child.kill("SIGHUP");
-    await until(async () => collector.output().includes('"keys":2'), "the reload");
+    await until(async () => count(collector.output(), '"keys":2') === 2, "both workers' reload");
     expect(await send("wk_new", `${run}-3`)).toEqual({ status: 200, reusedSocket: true });
     expect(await send("wk_old", `${run}-4`)).toEqual({ status: 200, reusedSocket: true });
 
     // Step 2: the old key removed.
     writeFileSync(keysFile, "wk_new=web-shop\n");
     collector.child.kill("SIGHUP");
-    await until(async () => collector.output().includes('"keys":1'), "the second reload");
+    await until(async () => count(collector.output(), '"keys":1') === 2, "both workers' second reload");
     expect(await send("wk_old", `${run}-5`)).toEqual({ status: 401, reusedSocket: true });
     expect(await send("wk_new", `${run}-6`)).toEqual({ status: 200, reusedSocket: true });
 
     // A broken file is refused; the keys in force stay.
     writeFileSync(keysFile, "wk_newest\n");
     collector.child.kill("SIGHUP");
-    await until(async () => collector.output().includes("write key file not reloaded"), "the refused reload");
+    await until(async () => count(collector.output(), "write key file not reloaded") === 2, "the refused reloads");
     expect(await send("wk_new", `${run}-7`)).toEqual({ status: 200, reusedSocket: true });
     expect(collector.output()).not.toContain("wk_newest");
 

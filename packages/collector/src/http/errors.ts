@@ -21,6 +21,7 @@ export const collectorErrors = {
   headers_too_large: { status: 431, message: "the request headers are too large" },
   rate_limited: { status: 429, message: "too many requests; retry after the time in Retry-After" },
   kafka_unavailable: { status: 503, message: "events could not be stored right now; retry later" },
+  overloaded: { status: 503, message: "the collector is busy; retry after the time in Retry-After" },
   not_found: { status: 404, message: "no such endpoint" },
   internal: { status: 500, message: "internal error" },
 } as const;

@@ -27,8 +27,8 @@ interface IngestDeps {
   validate: EventValidator;
   metrics: CollectorMetrics;
   originPolicy: OriginPolicy;
-  /** Runs before the body is read (per-IP rate limit), when configured. */
-  beforeBody?: onRequestAsyncHookHandler;
+  /** Run in order before the body is read: the per-IP rate limit, the concurrency gate. */
+  beforeBody: onRequestAsyncHookHandler[];
 }
 
 const MAX_BATCH_EVENTS = BatchEnvelope.properties.batch.maxItems ?? 2500;
@@ -139,7 +139,7 @@ export function registerIngestRoutes(
 
   const routeOptions = {
     schema: { response: { 200: IngestResponse } },
-    ...(beforeBody ? { onRequest: beforeBody } : {}),
+    ...(beforeBody.length > 0 ? { onRequest: beforeBody } : {}),
   };
 
   app.post("/v1/batch", routeOptions, async (request) => {

@@ -31,6 +31,10 @@ export interface HttpSettings {
   hstsMaxAgeSeconds: number;
   /** Log one line per request (off by default: metrics count requests more cheaply). */
   logRequests: boolean;
+  /** Ingest requests one process works on at once (0: no limit); see concurrency-gate.ts. */
+  maxInProgress: number;
+  /** How long a request may wait for its turn before a 503 + Retry-After. */
+  maxQueueWaitMs: number;
 }
 
 /** What proxy-addr (Fastify's trustProxy) understands: an IP, a CIDR range, or a named range. */
@@ -43,6 +47,9 @@ function isTrustedProxyEntry(entry: string): boolean {
   const bits = Number(prefix);
   return /^\d+$/.test(prefix) && bits <= (family === 4 ? 32 : 128);
 }
+
+/** Requests in progress per process past which new ones wait (measured: bench/README.md, "Overload"). */
+const DEFAULT_MAX_IN_PROGRESS = 64;
 
 const ORIGIN = /^https?:\/\/[^/\s|]+$/;
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
@@ -106,12 +113,19 @@ export function readHttpSettings(env: Env, problems: string[]): HttpSettings {
     keepAliveTimeoutMs: integer("COLLECTOR_KEEP_ALIVE_TIMEOUT_MS", 72_000, 1000, 3_600_000),
     hstsMaxAgeSeconds: integer("COLLECTOR_HSTS_MAX_AGE_SECONDS", 0, 0, 2 * 365 * 24 * 3600),
     logRequests: flag("COLLECTOR_LOG_REQUESTS", false),
+    maxInProgress: integer("COLLECTOR_MAX_IN_PROGRESS", DEFAULT_MAX_IN_PROGRESS, 0, 100_000),
+    maxQueueWaitMs: integer("COLLECTOR_MAX_QUEUE_WAIT_MS", 1000, 1, 600_000),
   };
 }
 
 /** Checks that need the whole configuration: settings that refer to each other. */
 export function crossCheckHttpSettings(config: HttpSettings & { publishTimeoutMs: number }): string[] {
   const problems: string[] = [];
+  if (config.maxQueueWaitMs >= config.publishTimeoutMs) {
+    problems.push(
+      "COLLECTOR_MAX_QUEUE_WAIT_MS must be shorter than COLLECTOR_PUBLISH_TIMEOUT_MS: a request's wait for its turn and for Kafka must fit in what a client waits for",
+    );
+  }
   if (config.connectionTimeoutMs <= config.publishTimeoutMs) {
     problems.push(
       "COLLECTOR_CONNECTION_TIMEOUT_MS must be longer than COLLECTOR_PUBLISH_TIMEOUT_MS, or sockets close while a request waits for Kafka",

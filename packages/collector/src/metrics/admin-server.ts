@@ -17,7 +17,8 @@ export async function startAdminServer(host: string, port: number, metrics: Metr
     }
     metrics().then(
       ({ contentType, body }) => response.writeHead(200, { "content-type": contentType }).end(body),
-      () => response.writeHead(500, { "content-type": "text/plain" }).end("metrics unavailable\n"),
+      (error: unknown) =>
+        response.writeHead(500, { "content-type": "text/plain" }).end(`metrics unavailable: ${String(error)}\n`),
     );
   });
   await new Promise<void>((resolve, reject) => {

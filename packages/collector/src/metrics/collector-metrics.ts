@@ -116,6 +116,25 @@ export function createCollectorMetrics({
 
   return {
     registry,
+    /** Exports the concurrency gate's figures, read at scrape time. */
+    trackGate(stats: () => { inProgress: number; waiting: number }) {
+      new Gauge({
+        name: "collector_requests_in_progress",
+        help: "Ingest requests being worked on (at most COLLECTOR_MAX_IN_PROGRESS per process)",
+        registers,
+        collect() {
+          this.set(stats().inProgress);
+        },
+      });
+      new Gauge({
+        name: "collector_requests_waiting",
+        help: "Ingest requests waiting for their turn, bodies unread (503 overloaded after COLLECTOR_MAX_QUEUE_WAIT_MS)",
+        registers,
+        collect() {
+          this.set(stats().waiting);
+        },
+      });
+    },
     /** Records one answered request; label children are cached so this stays a map lookup and an add. */
     observeRequest(route: string, method: string, status: number, seconds: number) {
       const key = `${method} ${route} ${status}`;

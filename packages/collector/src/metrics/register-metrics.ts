@@ -1,8 +1,21 @@
 import type { FastifyInstance } from "fastify";
+import type { MetricsSource } from "./admin-server.js";
 import type { CollectorMetrics } from "./collector-metrics.js";
 
-/** Counts every answered request by route (not URL, to bound label values) and serves GET /metrics unless told not to. */
-export function registerMetrics(app: FastifyInstance, metrics: CollectorMetrics, { serveRoute = true } = {}): void {
+/** This process's own metrics, as the Prometheus text of its registry. */
+export const registryMetrics =
+  (metrics: CollectorMetrics): MetricsSource =>
+  async () => ({ contentType: metrics.registry.contentType, body: await metrics.registry.metrics() });
+
+/**
+ * Counts every answered request by route (not URL, to bound label values) and, unless the admin port
+ * serves them, answers GET /metrics from `source`.
+ */
+export function registerMetrics(
+  app: FastifyInstance,
+  metrics: CollectorMetrics,
+  { serveRoute = true, source = registryMetrics(metrics) }: { serveRoute?: boolean; source?: MetricsSource } = {},
+): void {
   app.addHook("onResponse", async (request, reply) => {
     metrics.observeRequest(
       request.routeOptions.url ?? "unmatched",
@@ -13,7 +26,7 @@ export function registerMetrics(app: FastifyInstance, metrics: CollectorMetrics,
   });
   if (!serveRoute) return;
   app.get("/metrics", async (_request, reply) => {
-    const body = await metrics.registry.metrics();
-    return reply.type(metrics.registry.contentType).send(body);
+    const { contentType, body } = await source();
+    return reply.type(contentType).send(body);
   });
 }
