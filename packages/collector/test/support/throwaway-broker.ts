@@ -56,19 +56,17 @@ export async function throwawayBroker(topics: { raw: string; invalid: string; fr
         },
       );
     });
-  let running = false;
   const broker: ThrowawayBroker = {
     brokers,
     async start() {
       await kafkaSh("start");
-      running = true;
     },
     async stop() {
       await kafkaSh("stop");
-      running = false;
     },
     async dispose() {
-      if (running) await broker.stop().catch(() => undefined);
+      // Stopped whatever `running` says: a start that timed out may still have left a broker behind.
+      await broker.stop().catch(() => undefined);
       await rm(stackDir, { recursive: true, force: true });
     },
   };

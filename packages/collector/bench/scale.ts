@@ -1,0 +1,294 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import { loadavg } from "node:os";
+import { fileURLToPath } from "node:url";
+import { Kafka, logLevel } from "kafkajs";
+import { loadConfig } from "../src/config.js";
+import { makeBodies } from "./bodies.js";
+import { type LoadResult, runLoad } from "./load.js";
+import { cpuSecondsOf, peakRssOf, processTree } from "./proc.js";
+
+/**
+ * Scaling, overload and broker cost: the built collector (dist/server.js, as production runs it) at
+ * batch 20 under 32, 128 and 256 closed-loop connections, in one process and in all-cores mode
+ * (COLLECTOR_WORKERS=auto), with each producer profile, against the real broker. For each: events/s,
+ * p50/p99, collector CPU (primary and workers) and broker process CPU per 100k events, peak RSS.
+ * Every combination runs once per round and the rounds are interleaved (this machine's speed drifts);
+ * the round with the most events/s is shown. Knobs (environment):
+ *   BENCH_CONNECTIONS (32,128,256), BENCH_MODES (single,all-cores), BENCH_ROUNDS (2),
+ *   BENCH_SECONDS (6), BENCH_WARMUP_SECONDS (2), BENCH_BATCH (20),
+ *   BENCH_PROFILES: comma-separated `name` or `name:VAR=value;VAR=value` (collector settings); built in:
+ *     `before` (the settings before #13: gzip, linger 5 ms, no concurrency gate) and `default` (today's defaults),
+ *   BENCH_NODES: comma-separated `name=path` Node binaries to run the collector with (default: this one).
+ * `pnpm --filter @shop/collector run bench:scale` (after a build, with the stack up).
+ */
+const env = (name: string, fallback: string) => process.env[name]?.trim() || fallback;
+const list = (name: string, fallback: string) =>
+  env(name, fallback)
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+const seconds = Number(env("BENCH_SECONDS", "6"));
+const warmupSeconds = Number(env("BENCH_WARMUP_SECONDS", "2"));
+const rounds = Number(env("BENCH_ROUNDS", "2"));
+const batch = Number(env("BENCH_BATCH", "20"));
+const connectionCounts = list("BENCH_CONNECTIONS", "32,128,256").map(Number);
+const modes = list("BENCH_MODES", "single,all-cores") as Array<"single" | "all-cores">;
+
+const builtInProfiles: Record<string, Record<string, string>> = {
+  before: { COLLECTOR_KAFKA_COMPRESSION: "gzip", COLLECTOR_KAFKA_LINGER_MS: "5", COLLECTOR_MAX_IN_PROGRESS: "0" },
+  default: {},
+};
+const profiles = list("BENCH_PROFILES", "before,default").map((spec) => {
+  const [name = spec, settings] = spec.split(":");
+  if (!settings) {
+    const builtIn = builtInProfiles[name];
+    if (!builtIn) throw new Error(`unknown profile ${name}: give its settings as ${name}:VAR=value;VAR=value`);
+    return { name, settings: builtIn };
+  }
+  return { name, settings: Object.fromEntries(settings.split(";").map((kv) => kv.split("=") as [string, string])) };
+});
+const nodes = list("BENCH_NODES", `current=${process.execPath}`).map((spec) => {
+  const [name = spec, path = spec] = spec.split("=");
+  return { name, path };
+});
+
+const config = loadConfig({ ...process.env, COLLECTOR_ALLOW_NO_WRITE_KEYS: "true" });
+const run = randomUUID().slice(0, 8);
+const rawTopic = `bench-scale-${run}.raw`;
+const invalidTopic = `bench-scale-${run}.invalid`;
+const writeKey = `bench-${run}`;
+const entryPoint = fileURLToPath(new URL("../dist/server.js", import.meta.url));
+const brokerPidFile = process.env.STACK_DIR
+  ? `${process.env.STACK_DIR}/kafka/kafka.pid`
+  : fileURLToPath(new URL("../../../.stack/kafka/kafka.pid", import.meta.url));
+
+interface Case {
+  node: (typeof nodes)[number];
+  mode: "single" | "all-cores";
+  profile: (typeof profiles)[number];
+  connections: number;
+}
+interface Row extends LoadResult, Case {
+  cpuPer100k: number;
+  brokerCpuPer100k: number;
+  peakRssMb: number;
+  processes: number;
+}
+
+async function startCollector(c: Case, port: number): Promise<ChildProcess> {
+  const child = spawn(c.node.path, [entryPoint], {
+    stdio: ["ignore", "ignore", "inherit"],
+    env: {
+      ...process.env,
+      COLLECTOR_HOST: "127.0.0.1",
+      COLLECTOR_PORT: String(port),
+      COLLECTOR_LOG_LEVEL: "error",
+      KAFKA_TOPIC_RAW: rawTopic,
+      KAFKA_TOPIC_INVALID: invalidTopic,
+      COLLECTOR_WRITE_KEYS: `${writeKey}=bench-source`,
+      COLLECTOR_CORS_ORIGINS: "https://shop.example",
+      COLLECTOR_WORKERS: c.mode === "single" ? "1" : "auto",
+      ...c.profile.settings,
+    },
+  });
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the collector exited (${child.exitCode})`);
+    if (
+      await fetch(`http://127.0.0.1:${port}/ready`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return child;
+    if (Date.now() > deadline) throw new Error("the collector did not become ready");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function measure(c: Case, port: number): Promise<Row> {
+  const brokerPid = Number(readFileSync(brokerPidFile, "utf8").trim());
+  const child = await startCollector(c, port);
+  const { bodies } = makeBodies(batch, 200);
+  const load = {
+    url: `http://127.0.0.1:${port}`,
+    bodies,
+    eventsPerBody: batch,
+    connections: c.connections,
+    headers: {
+      "content-type": "application/json",
+      authorization: `Basic ${Buffer.from(`${writeKey}:`).toString("base64")}`,
+    },
+  };
+  try {
+    await runLoad({ ...load, seconds: warmupSeconds });
+    const tree = processTree(child.pid as number);
+    const cpu = () => tree.reduce((sum, pid) => sum + cpuSecondsOf(pid), 0);
+    const [collectorBefore, brokerBefore] = [cpu(), cpuSecondsOf(brokerPid)];
+    const result = await runLoad({ ...load, seconds });
+    const [collectorAfter, brokerAfter] = [cpu(), cpuSecondsOf(brokerPid)];
+    const per100k = (cpuSeconds: number) => (cpuSeconds / Math.max(1, result.events)) * 100_000;
+    return {
+      ...result,
+      ...c,
+      cpuPer100k: per100k(collectorAfter - collectorBefore),
+      brokerCpuPer100k: per100k(brokerAfter - brokerBefore),
+      peakRssMb: tree.reduce((sum, pid) => sum + peakRssOf(pid), 0) / 2 ** 20,
+      processes: tree.length,
+    };
+  } finally {
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    child.kill("SIGTERM");
+    await exited;
+  }
+}
+
+const fmt = (n: number, digits = 0) =>
+  Number.isFinite(n)
+    ? n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits })
+    : "–";
+const rate = (row: Row) => row.events / row.seconds;
+const key = (c: Case) => `${c.node.name}|${c.mode}|${c.profile.name}|${c.connections}`;
+
+async function main() {
+  if (!existsSync(entryPoint)) throw new Error(`${entryPoint} is missing: build the package first`);
+  const kafka = new Kafka({ clientId: "collector-bench", brokers: config.kafkaBrokers, logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({
+    topics: [
+      { topic: rawTopic, numPartitions: 6 },
+      { topic: invalidTopic, numPartitions: 1 },
+    ],
+    waitForLeaders: true,
+  });
+  const { freePort } = await import("../test/support/free-port.js");
+  console.log(
+    `collector scale bench: batch ${batch}; ${connectionCounts.join("/")} connections; modes ${modes.join(", ")}; ` +
+      `profiles ${profiles.map((p) => `${p.name} ${JSON.stringify(p.settings)}`).join(", ")}; nodes ${nodes.map((n) => n.name).join(", ")}; ` +
+      `${warmupSeconds}+${seconds} s per run, best of ${rounds} interleaved rounds; load average before: ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(" ")}`,
+  );
+  const best = new Map<string, Row>();
+  let acknowledged = 0;
+  try {
+    for (let round = 1; round <= rounds; round++) {
+      for (const connections of connectionCounts) {
+        for (const node of nodes) {
+          for (const mode of modes) {
+            for (const profile of profiles) {
+              const c: Case = { node, mode, profile, connections };
+              const row = await measure(c, await freePort());
+              acknowledged += row.events;
+              const failures = row.failures ? ` (non-200: ${JSON.stringify(row.statuses)})` : "";
+              console.error(
+                `  round ${round} ${key(c)}: ${fmt(rate(row))} events/s, p99 ${fmt(row.p99Ms, 1)} ms, broker ${fmt(row.brokerCpuPer100k, 2)} CPU s/100k${failures}`,
+              );
+              const kept = best.get(key(c));
+              if (!kept || rate(row) > rate(kept)) best.set(key(c), row);
+            }
+          }
+        }
+      }
+    }
+    const offsets = await admin.fetchTopicOffsets(rawTopic);
+    const stored = offsets.reduce((sum, p) => sum + Number(p.high), 0);
+    if (stored < acknowledged)
+      throw new Error(`only ${stored} records in ${rawTopic} for ${acknowledged} acknowledged`);
+    printTable([...best.values()]);
+    console.log(
+      `\n${fmt(stored)} records in the bench topic ≥ ${fmt(acknowledged)} events acknowledged (warm-ups excluded). Load average after: ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(" ")}`,
+    );
+  } finally {
+    await admin.deleteTopics({ topics: [rawTopic, invalidTopic] }).catch(() => undefined);
+    await admin.disconnect();
+  }
+}
+
+function printTable(rows: Row[]) {
+  const head = [
+    "node",
+    "mode",
+    "profile",
+    "conns",
+    "events/s",
+    "p50 ms",
+    "p99 ms",
+    "503/s",
+    "CPU s/100k",
+    "broker s/100k",
+    "RSS MB",
+  ];
+  const widths = [8, 10, 10, 6, 10, 8, 8, 7, 11, 14, 8];
+  const line = (cells: string[]) =>
+    cells.map((cell, i) => (i < 3 ? cell.padEnd(widths[i] ?? 8) : cell.padStart(widths[i] ?? 8))).join("");
+  console.log(`\n${line(head)}`);
+  for (const row of rows) {
+    const shed = (row.statuses["503"] ?? 0) / row.seconds;
+    console.log(
+      line([
+        row.node.name,
+        row.mode,
+        row.profile.name,
+        String(row.connections),
+        fmt(rate(row)),
+        fmt(row.p50Ms, 1),
+        fmt(row.p99Ms, 1),
+        fmt(shed),
+        fmt(row.cpuPer100k, 2),
+        fmt(row.brokerCpuPer100k, 2),
+        fmt(row.peakRssMb),
+      ]),
+    );
+  }
+  // The issue's targets, for each node and profile.
+  for (const node of nodes) {
+    for (const profile of profiles) {
+      const find = (mode: string, connections: number) =>
+        rows.find(
+          (r) =>
+            r.node.name === node.name &&
+            r.mode === mode &&
+            r.profile.name === profile.name &&
+            r.connections === connections,
+        );
+      const peak = (mode: string) => Math.max(...connectionCounts.map((c) => rate(find(mode, c) as Row) || 0));
+      const parts: string[] = [];
+      for (const mode of modes) {
+        const at32 = find(mode, 32);
+        if (!at32) continue;
+        const held = connectionCounts
+          .filter((c) => c > 32)
+          .map((c) => `${c}: ${fmt(rate(find(mode, c) as Row) / rate(at32), 2)}×`);
+        parts.push(`${mode} vs its 32-connection rate ${held.join(", ")}`);
+      }
+      if (modes.includes("single") && modes.includes("all-cores")) {
+        parts.push(`all-cores peak / single peak ${fmt(peak("all-cores") / peak("single"), 2)}×`);
+      }
+      console.log(`\n${node.name} ${profile.name}: ${parts.join("; ")}`);
+    }
+  }
+  const before = profiles.find((p) => p.name === "before");
+  if (before) {
+    for (const profile of profiles.filter((p) => p !== before)) {
+      const ratios = rows
+        .filter((r) => r.profile.name === profile.name)
+        .map((r) => {
+          const base = rows.find(
+            (b) => b.profile === before && b.node === r.node && b.mode === r.mode && b.connections === r.connections,
+          );
+          return base ? r.brokerCpuPer100k / base.brokerCpuPer100k : Number.NaN;
+        });
+      console.log(
+        `broker CPU per event, ${profile.name} / before: ${ratios.map((x) => fmt(x, 2)).join(", ")} (each mode and connection count above)`,
+      );
+    }
+  }
+}
+
+await main();
