@@ -12,7 +12,7 @@ export interface ThrowawayBroker {
   start(): Promise<void>;
   /** Stops the broker the way operators do (SIGTERM, then SIGKILL after a grace period). */
   stop(): Promise<void>;
-  /** Stops it if running and deletes its state. */
+  /** Stops it (if it runs) and deletes its state. */
   dispose(): Promise<void>;
 }
 
@@ -65,7 +65,7 @@ export async function throwawayBroker(topics: { raw: string; invalid: string; fr
       await kafkaSh("stop");
     },
     async dispose() {
-      // Stopped whatever `running` says: a start that timed out may still have left a broker behind.
+      // Always: a start that timed out may still have left a broker behind.
       await broker.stop().catch(() => undefined);
       await rm(stackDir, { recursive: true, force: true });
     },
