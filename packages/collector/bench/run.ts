@@ -2,11 +2,11 @@ import { type ChildProcess, fork } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
-import { Kafka, logLevel } from "kafkajs";
 import { loadConfig } from "../src/config.js";
 import { type KafkaClientName, kafkaClients } from "../src/publish/options.js";
 import { makeBodies } from "./bodies.js";
 import { type LoadResult, runLoad } from "./load.js";
+import { benchTopics } from "./topics.js";
 
 /**
  * The collector benchmark: the real collector and the floor (floor.ts), each in its own process,
@@ -32,14 +32,17 @@ const clients = env("BENCH_CLIENTS", kafkaClients.join(","))
 const batchSizes = env("BENCH_BATCHES", "1,20,100").split(",").map(Number);
 const cpuProfileDir = process.env.BENCH_CPU_PROF?.trim();
 const forwardedFor = process.env.BENCH_FORWARDED_FOR?.trim();
-const defaultClient = loadConfig({}).kafkaClient;
+// The bench's own settings, read as the collector reads them; the servers get the run's write key.
+const benchEnv = { ...process.env, COLLECTOR_ALLOW_NO_WRITE_KEYS: "true" };
+const defaultClient = loadConfig({ COLLECTOR_ALLOW_NO_WRITE_KEYS: "true" }).kafkaClient;
 const TARGET = { batch: 20, eventsPerSecond: 50_000, p99Ms: 50, floorRatio: 0.5 };
 
-const config = loadConfig();
+const config = loadConfig(benchEnv);
 const run = randomUUID().slice(0, 8);
-const rawTopic = `bench-collector-${run}.raw`;
-const invalidTopic = `bench-collector-${run}.invalid`;
 const writeKey = `bench-${run}`;
+// Set by main() once the run's topics exist.
+let rawTopic = "";
+let invalidTopic = "";
 const serverPath = fileURLToPath(new URL("./server.ts", import.meta.url));
 
 interface Usage {
@@ -139,16 +142,8 @@ const load = () =>
     .join(" ");
 
 async function main() {
-  const kafka = new Kafka({ clientId: "collector-bench", brokers: config.kafkaBrokers, logLevel: logLevel.NOTHING });
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin.createTopics({
-    topics: [
-      { topic: rawTopic, numPartitions: 6 },
-      { topic: invalidTopic, numPartitions: 1 },
-    ],
-    waitForLeaders: true,
-  });
+  const topics = await benchTopics(config.kafkaBrokers, `bench-collector-${run}`);
+  ({ rawTopic, invalidTopic } = topics);
   const loadBefore = load();
   console.log(
     `collector bench: broker ${config.kafkaBrokers.join(",")}, acks=all, idempotent, compression ${config.kafkaCompression}, ` +
@@ -181,8 +176,7 @@ async function main() {
       }
     }
     // Nothing acknowledged may be missing: the topic holds at least every event answered with 200.
-    const offsets = await admin.fetchTopicOffsets(rawTopic);
-    const stored = offsets.reduce((sum, p) => sum + Number(p.high), 0);
+    const stored = await topics.storedRecords();
     if (stored < acknowledged)
       throw new Error(`only ${stored} records in ${rawTopic} for ${acknowledged} acknowledged events`);
     printTable(rows);
@@ -190,8 +184,7 @@ async function main() {
       `\n${stored.toLocaleString("en-US")} records in the bench topic ≥ ${acknowledged.toLocaleString("en-US")} events acknowledged (all runs, warm-ups excluded from the count). Load average after: ${load()}`,
     );
   } finally {
-    await admin.deleteTopics({ topics: [rawTopic, invalidTopic] }).catch(() => undefined);
-    await admin.disconnect();
+    await topics.dispose();
   }
 }
 

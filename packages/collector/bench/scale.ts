@@ -3,11 +3,11 @@ import { randomUUID } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
-import { Kafka, logLevel } from "kafkajs";
 import { loadConfig } from "../src/config.js";
 import { makeBodies } from "./bodies.js";
 import { type LoadResult, runLoad } from "./load.js";
 import { cpuSecondsOf, peakRssOf, processTree } from "./proc.js";
+import { benchTopics } from "./topics.js";
 
 /**
  * Scaling, overload and broker cost: the built collector (dist/server.js, as production runs it) at
@@ -56,9 +56,10 @@ const nodes = list("BENCH_NODES", `current=${process.execPath}`).map((spec) => {
 
 const config = loadConfig({ ...process.env, COLLECTOR_ALLOW_NO_WRITE_KEYS: "true" });
 const run = randomUUID().slice(0, 8);
-const rawTopic = `bench-scale-${run}.raw`;
-const invalidTopic = `bench-scale-${run}.invalid`;
 const writeKey = `bench-${run}`;
+// Set by main() once the run's topics exist.
+let rawTopic = "";
+let invalidTopic = "";
 const entryPoint = fileURLToPath(new URL("../dist/server.js", import.meta.url));
 const brokerPidFile = process.env.STACK_DIR
   ? `${process.env.STACK_DIR}/kafka/kafka.pid`
@@ -154,16 +155,8 @@ const key = (c: Case) => `${c.node.name}|${c.mode}|${c.profile.name}|${c.connect
 
 async function main() {
   if (!existsSync(entryPoint)) throw new Error(`${entryPoint} is missing: build the package first`);
-  const kafka = new Kafka({ clientId: "collector-bench", brokers: config.kafkaBrokers, logLevel: logLevel.NOTHING });
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin.createTopics({
-    topics: [
-      { topic: rawTopic, numPartitions: 6 },
-      { topic: invalidTopic, numPartitions: 1 },
-    ],
-    waitForLeaders: true,
-  });
+  const topics = await benchTopics(config.kafkaBrokers, `bench-scale-${run}`);
+  ({ rawTopic, invalidTopic } = topics);
   const { freePort } = await import("../test/support/free-port.js");
   console.log(
     `collector scale bench: batch ${batch}; ${connectionCounts.join("/")} connections; modes ${modes.join(", ")}; ` +
@@ -194,8 +187,7 @@ async function main() {
         }
       }
     }
-    const offsets = await admin.fetchTopicOffsets(rawTopic);
-    const stored = offsets.reduce((sum, p) => sum + Number(p.high), 0);
+    const stored = await topics.storedRecords();
     if (stored < acknowledged)
       throw new Error(`only ${stored} records in ${rawTopic} for ${acknowledged} acknowledged`);
     printTable([...best.values()]);
@@ -205,8 +197,7 @@ async function main() {
         .join(" ")}`,
     );
   } finally {
-    await admin.deleteTopics({ topics: [rawTopic, invalidTopic] }).catch(() => undefined);
-    await admin.disconnect();
+    await topics.dispose();
   }
 }
 

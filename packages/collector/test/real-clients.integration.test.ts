@@ -1,14 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { createRequire } from "node:module";
 import { Analytics as SegmentAnalytics } from "@segment/analytics-node";
-import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildApp } from "../src/app.js";
-import { loadConfig } from "../src/config.js";
-import { createPublisher, publisherOptionsFrom } from "../src/publish/create-publisher.js";
-import type { EventPublisher } from "../src/publish/publisher.js";
 import { stackEnv } from "./stack-env.js";
-import { createTopics, deleteTopics, readTopic } from "./support/kafka.js";
+import { readTopic } from "./support/kafka.js";
+import { type KafkaCollector, startKafkaCollector } from "./support/kafka-collector.js";
 
 /**
  * Three widely used Segment-protocol client libraries that are not ours, unchanged, send every event
@@ -21,8 +17,6 @@ const require = createRequire(import.meta.url);
 const env = stackEnv();
 const brokers = env.KAFKA_BROKERS.split(",");
 const run = randomUUID().slice(0, 8);
-const rawTopic = `test-clients-${run}.raw`;
-const invalidTopic = `test-clients-${run}.invalid`;
 
 /** The calls every Segment-protocol library has, with the same arguments. */
 interface SegmentStyleClient {
@@ -79,31 +73,18 @@ const libraries: Library[] = [
 const writeKeyOf = (index: number) => `wk_client_${index}_${run}`;
 const sourceOf = (index: number) => `client-${index}`;
 
-let app: FastifyInstance;
-let publisher: EventPublisher;
+let collector: KafkaCollector;
 let baseUrl: string;
 
 beforeAll(async () => {
-  await createTopics(brokers, [
-    { topic: rawTopic, partitions: 3 },
-    { topic: invalidTopic, partitions: 1 },
-  ]);
-  const config = loadConfig({
-    ...env,
-    KAFKA_TOPIC_RAW: rawTopic,
-    KAFKA_TOPIC_INVALID: invalidTopic,
+  collector = await startKafkaCollector(env, `test-clients-${run}`, {
     COLLECTOR_WRITE_KEYS: libraries.map((_, index) => `${writeKeyOf(index)}=${sourceOf(index)}`).join(","),
   });
-  publisher = createPublisher(config.kafkaClient, publisherOptionsFrom(config));
-  app = buildApp({ config, publisher });
-  await app.listen({ host: "127.0.0.1", port: 0 });
-  baseUrl = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+  baseUrl = collector.url;
 });
 
 afterAll(async () => {
-  await app?.close();
-  await publisher?.close();
-  await deleteTopics(brokers, [rawTopic, invalidTopic]);
+  await collector?.close();
 });
 
 describe.each(libraries.map((library, index) => ({ ...library, index })))("$name → collector → Kafka", (library) => {
@@ -127,7 +108,7 @@ describe.each(libraries.map((library, index) => ({ ...library, index })))("$name
     await close();
     expect(errors).toEqual([]);
 
-    const records = (await readTopic(brokers, rawTopic))
+    const records = (await readTopic(brokers, collector.rawTopic))
       .map((r) => ({ key: r.key, record: JSON.parse(r.value) }))
       .filter(({ record }) => record.enrichment.sourceId === sourceOf(library.index));
     expect(records.map(({ record }) => record.event.type).sort()).toEqual(
@@ -145,6 +126,6 @@ describe.each(libraries.map((library, index) => ({ ...library, index })))("$name
     expect(byType("screen")).toMatchObject({ name: "Basket" });
     expect(byType("group")).toMatchObject({ groupId: "g-1" });
     expect(byType("alias")).toMatchObject({ previousId: anonymousId, userId: user });
-    expect(await readTopic(brokers, invalidTopic)).toHaveLength(0);
+    expect(await readTopic(brokers, collector.invalidTopic)).toHaveLength(0);
   });
 });

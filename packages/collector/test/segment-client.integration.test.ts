@@ -1,14 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { Analytics } from "@segment/analytics-node";
 import { toStorageRow } from "@shop/event-schema";
-import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildApp } from "../src/app.js";
-import { loadConfig } from "../src/config.js";
-import { createPublisher, publisherOptionsFrom } from "../src/publish/create-publisher.js";
-import type { EventPublisher } from "../src/publish/publisher.js";
 import { stackEnv } from "./stack-env.js";
-import { createTopics, deleteTopics, readTopic } from "./support/kafka.js";
+import { readTopic } from "./support/kafka.js";
+import { type KafkaCollector, startKafkaCollector } from "./support/kafka-collector.js";
 
 /**
  * Segment's own Node library, unchanged, sends to a real collector that publishes to the real local
@@ -17,37 +13,24 @@ import { createTopics, deleteTopics, readTopic } from "./support/kafka.js";
 const env = stackEnv();
 const brokers = env.KAFKA_BROKERS.split(",");
 const run = randomUUID().slice(0, 8);
-const rawTopic = `test-segment-${run}.raw`;
-const invalidTopic = `test-segment-${run}.invalid`;
 const writeKey = `wk_segment_${run}`;
 
-let app: FastifyInstance;
-let publisher: EventPublisher;
+let collector: KafkaCollector;
 let baseUrl: string;
+let rawTopic: string;
+let invalidTopic: string;
 
 beforeAll(async () => {
-  await createTopics(brokers, [
-    { topic: rawTopic, partitions: 3 },
-    { topic: invalidTopic, partitions: 1 },
-  ]);
-  const config = loadConfig({
-    ...env,
-    KAFKA_TOPIC_RAW: rawTopic,
-    KAFKA_TOPIC_INVALID: invalidTopic,
+  collector = await startKafkaCollector(env, `test-segment-${run}`, {
     COLLECTOR_WRITE_KEYS: `${writeKey}=segment-node`,
     // A server library: its events' context.ip is the shopper's.
     COLLECTOR_SERVER_SOURCES: "segment-node",
   });
-  publisher = createPublisher(config.kafkaClient, publisherOptionsFrom(config));
-  app = buildApp({ config, publisher });
-  await app.listen({ host: "127.0.0.1", port: 0 });
-  baseUrl = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+  ({ url: baseUrl, rawTopic, invalidTopic } = collector);
 });
 
 afterAll(async () => {
-  await app?.close();
-  await publisher?.close();
-  await deleteTopics(brokers, [rawTopic, invalidTopic]);
+  await collector?.close();
 });
 
 describe("@segment/analytics-node → collector → Kafka", () => {

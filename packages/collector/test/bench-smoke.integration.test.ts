@@ -1,0 +1,41 @@
+import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+
+const packageDir = fileURLToPath(new URL("..", import.meta.url));
+
+/** The scale benchmark (`make bench`) in miniature, so a change that breaks it fails `make test`. */
+describe("bench/scale.ts in miniature", () => {
+  it("measures the built collector in both modes and checks every acknowledged event is in Kafka", async () => {
+    const output = await new Promise<string>((resolve, reject) => {
+      execFile(
+        process.execPath,
+        ["--import", "tsx", "bench/scale.ts"],
+        {
+          cwd: packageDir,
+          timeout: 120_000,
+          env: {
+            ...process.env,
+            BENCH_SECONDS: "1",
+            BENCH_WARMUP_SECONDS: "1",
+            BENCH_ROUNDS: "1",
+            BENCH_CONNECTIONS: "32",
+            BENCH_MODES: "single,all-cores",
+            BENCH_PROFILES: "default",
+          },
+        },
+        (error, stdout, stderr) =>
+          error ? reject(new Error(`${error.message}\n${stdout}\n${stderr}`)) : resolve(stdout),
+      );
+    });
+    const rows = output.split("\n").filter((line) => /^current\s+(single|all-cores)\s+default\s+32\s/.test(line));
+    expect(rows).toHaveLength(2);
+    for (const row of rows) {
+      const [, , , , eventsPerSecond, , , , cpu, broker] = row.trim().split(/\s+/);
+      expect(Number(eventsPerSecond?.replace(/,/g, ""))).toBeGreaterThan(0);
+      expect(Number(cpu)).toBeGreaterThan(0);
+      expect(Number(broker)).toBeGreaterThan(0);
+    }
+    expect(output).toMatch(/records in the bench topic ≥ [\d,]+ events acknowledged/);
+  }, 180_000);
+});
