@@ -12,8 +12,12 @@ describe("the concurrency gate", () => {
     const order: string[] = [];
     const first = await gate.enter();
     const second = await gate.enter();
-    const third = gate.enter().then((free) => (order.push("third"), free));
-    const fourth = gate.enter().then((free) => (order.push("fourth"), free));
+    const admitted = (name: string) => (free: () => void) => {
+      order.push(name);
+      return free;
+    };
+    const third = gate.enter().then(admitted("third"));
+    const fourth = gate.enter().then(admitted("fourth"));
     expect(gate.stats()).toEqual({ inProgress: 2, waiting: 2 });
     first();
     first(); // freeing twice frees once
