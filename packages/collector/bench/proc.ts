@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
 
 /** Linux's clock ticks per second for /proc CPU times (USER_HZ): 100 on every mainstream kernel. */
 const TICKS_PER_SECOND = 100;
@@ -23,6 +24,18 @@ export function peakRssOf(pid: number): number {
   } catch {
     return 0;
   }
+}
+
+/** Bytes of a topic's log segments in a broker's log dir (`<dir>/<topic>-<partition>/*.log`). */
+export function topicLogBytes(logDir: string, topic: string): number {
+  let bytes = 0;
+  for (const entry of readdirSync(logDir)) {
+    if (!entry.startsWith(`${topic}-`) || !/^\d+$/.test(entry.slice(topic.length + 1))) continue;
+    for (const file of readdirSync(join(logDir, entry))) {
+      if (file.endsWith(".log")) bytes += statSync(join(logDir, entry, file)).size;
+    }
+  }
+  return bytes;
 }
 
 /** `pid` and its children (one level: a cluster primary's workers). */

@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { loadConfig } from "../src/config.js";
 import { makeBodies } from "./bodies.js";
 import { type LoadResult, runLoad } from "./load.js";
-import { cpuSecondsOf, peakRssOf, processTree } from "./proc.js";
+import { cpuSecondsOf, peakRssOf, processTree, topicLogBytes } from "./proc.js";
 import { benchTopics } from "./topics.js";
 
 /**
@@ -61,9 +61,11 @@ const writeKey = `bench-${run}`;
 let rawTopic = "";
 let invalidTopic = "";
 const entryPoint = fileURLToPath(new URL("../dist/server.js", import.meta.url));
-const brokerPidFile = process.env.STACK_DIR
-  ? `${process.env.STACK_DIR}/kafka/kafka.pid`
-  : fileURLToPath(new URL("../../../.stack/kafka/kafka.pid", import.meta.url));
+const brokerDir = process.env.STACK_DIR
+  ? `${process.env.STACK_DIR}/kafka`
+  : fileURLToPath(new URL("../../../.stack/kafka", import.meta.url));
+const brokerPidFile = `${brokerDir}/kafka.pid`;
+const brokerLogDir = `${brokerDir}/data`;
 
 interface Case {
   node: (typeof nodes)[number];
@@ -76,6 +78,8 @@ interface Row extends LoadResult, Case {
   brokerCpuPer100k: number;
   peakRssMb: number;
   processes: number;
+  /** Bytes the broker stored per event (the producer's compression at work). */
+  storedBytesPerEvent: number;
 }
 
 async function startCollector(c: Case, port: number): Promise<ChildProcess> {
@@ -127,9 +131,10 @@ async function measure(c: Case, port: number): Promise<Row> {
     await runLoad({ ...load, seconds: warmupSeconds });
     const tree = processTree(child.pid as number);
     const cpu = () => tree.reduce((sum, pid) => sum + cpuSecondsOf(pid), 0);
-    const [collectorBefore, brokerBefore] = [cpu(), cpuSecondsOf(brokerPid)];
+    const stored = () => topicLogBytes(brokerLogDir, rawTopic);
+    const [collectorBefore, brokerBefore, bytesBefore] = [cpu(), cpuSecondsOf(brokerPid), stored()];
     const result = await runLoad({ ...load, seconds });
-    const [collectorAfter, brokerAfter] = [cpu(), cpuSecondsOf(brokerPid)];
+    const [collectorAfter, brokerAfter, bytesAfter] = [cpu(), cpuSecondsOf(brokerPid), stored()];
     const per100k = (cpuSeconds: number) => (cpuSeconds / Math.max(1, result.events)) * 100_000;
     return {
       ...result,
@@ -138,6 +143,7 @@ async function measure(c: Case, port: number): Promise<Row> {
       brokerCpuPer100k: per100k(brokerAfter - brokerBefore),
       peakRssMb: tree.reduce((sum, pid) => sum + peakRssOf(pid), 0) / 2 ** 20,
       processes: tree.length,
+      storedBytesPerEvent: (bytesAfter - bytesBefore) / Math.max(1, result.events),
     };
   } finally {
     const exited = new Promise((resolve) => child.once("exit", resolve));
@@ -214,8 +220,9 @@ function printTable(rows: Row[]) {
     "CPU s/100k",
     "broker s/100k",
     "RSS MB",
+    "B/event",
   ];
-  const widths = [8, 10, 10, 6, 10, 8, 8, 7, 11, 14, 8];
+  const widths = [8, 10, 10, 6, 10, 8, 8, 7, 11, 14, 8, 9];
   const line = (cells: string[]) =>
     cells.map((cell, i) => (i < 3 ? cell.padEnd(widths[i] ?? 8) : cell.padStart(widths[i] ?? 8))).join("");
   console.log(`\n${line(head)}`);
@@ -234,6 +241,7 @@ function printTable(rows: Row[]) {
         fmt(row.cpuPer100k, 2),
         fmt(row.brokerCpuPer100k, 2),
         fmt(row.peakRssMb),
+        fmt(row.storedBytesPerEvent),
       ]),
     );
   }
