@@ -2,8 +2,10 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { loadConfig } from "../src/config.js";
 import { collectorErrors } from "../src/http/errors.js";
 import { rejectionCodes } from "../src/http/responses.js";
+import { readmeEnv } from "./support/readme-env.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const readme = readFileSync(join(root, "README.md"), "utf8");
@@ -30,5 +32,16 @@ describe("README.md stays true", () => {
     const section = readme.slice(readme.indexOf("Rejection codes"), readme.indexOf("## Enrichment"));
     const rows = [...section.matchAll(/^\| `([a-z_]+)` \|/gm)].map((m) => m[1]);
     expect(rows).toEqual(Object.keys(rejectionCodes));
+  });
+
+  it("has an MSK IAM example the collector accepts as it stands", () => {
+    // (The SCRAM example names files, so test/managed-kafka.integration.test.ts runs it instead.)
+    const { kafkaSecurity, kafkaBrokers } = loadConfig({ ...readmeEnv("msk-iam"), COLLECTOR_GEOIP_DB: "off" });
+    expect(kafkaSecurity).toEqual({
+      protocol: "SASL_SSL",
+      tls: { pem: {} },
+      sasl: { mechanism: "AWS_MSK_IAM", region: "eu-west-1" },
+    });
+    expect(kafkaBrokers.every((broker) => broker.endsWith(".amazonaws.com:9098"))).toBe(true);
   });
 });

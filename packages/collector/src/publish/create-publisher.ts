@@ -17,6 +17,7 @@ export function publisherOptionsFrom(config: {
   kafkaCompression: PublisherOptions["compression"];
   kafkaBatchBytes: number;
   maxInFlightBytes: number;
+  kafkaSecurity: PublisherOptions["security"];
 }): PublisherOptions {
   return {
     brokers: config.kafkaBrokers,
@@ -26,5 +27,6 @@ export function publisherOptionsFrom(config: {
     compression: config.kafkaCompression,
     maxBatchBytes: config.kafkaBatchBytes,
     maxInFlightBytes: config.maxInFlightBytes,
+    security: config.kafkaSecurity,
   };
 }

@@ -2,6 +2,7 @@ import { type Admin, CompressionTypes, Kafka, logLevel, type Producer } from "ka
 import { PublishAccounting } from "./accounting.js";
 import { BatchCoalescer } from "./coalescer.js";
 import type { EncodedRecord } from "./encode.js";
+import { kafkajsSecurityConfig } from "./kafka-security.js";
 import { registerKafkajsLz4 } from "./lz4-codec.js";
 import { type PublisherOptions, resolvePublisherOptions } from "./options.js";
 import { publishThrough } from "./publish-ticket.js";
@@ -36,6 +37,7 @@ export function createKafkajsPublisher(publisherOptions: PublisherOptions): Even
     // Bounded retries so that a batch stuck on a dead broker settles (and frees the pipeline and its
     // in-flight bytes) soon after its publishes timed out.
     retry: { retries: 3, initialRetryTime: 100, maxRetryTime: Math.max(200, Math.floor(options.timeoutMs / 4)) },
+    ...kafkajsSecurityConfig(options.security),
   });
   const accounting = new PublishAccounting("kafkajs", options.maxInFlightBytes);
   let admin: Admin | undefined;
@@ -120,8 +122,15 @@ export function createKafkajsPublisher(publisherOptions: PublisherOptions): Even
       publishThrough(records, { closed, accounting, timeoutMs: options.timeoutMs }, ({ encoded, bytes, ticket }) =>
         coalescer.add(encoded, bytes, (error) => {
           if (error === undefined) ticket.acknowledged(encoded.length);
-          else
-            ticket.failed(encoded.length, new PublishError("Kafka did not acknowledge the records", { cause: error }));
+          else {
+            // The cause's message is the useful part ("SASL SCRAM SHA512 authentication failed: …",
+            // "Connection error: unable to verify the first certificate"): it goes into ours, which is what gets logged.
+            const reason = error instanceof Error ? `: ${error.message}` : "";
+            ticket.failed(
+              encoded.length,
+              new PublishError(`Kafka did not acknowledge the records${reason}`, { cause: error }),
+            );
+          }
         }),
       ),
     async isReady() {

@@ -8,12 +8,16 @@ import type {
 import rdkafka from "@confluentinc/kafka-javascript";
 import { PublishAccounting } from "./accounting.js";
 import type { EncodedRecord } from "./encode.js";
+import { librdkafkaSecurityConfig } from "./kafka-security.js";
 import { type PublisherOptions, type ResolvedPublisherOptions, resolvePublisherOptions } from "./options.js";
 import { type PublishTicket, publishThrough } from "./publish-ticket.js";
 import { type EventPublisher, PublishError, type PublishRecord } from "./publisher.js";
 
 /** Longest wait for a connection or a metadata answer; a publish's own timeout may be shorter. */
 const METADATA_TIMEOUT_MS = 3000;
+
+/** librdkafka's syslog level for errors: the lines that say why a broker connection failed. */
+const LOG_LEVEL_ERROR = 3;
 
 /**
  * librdkafka's settings for the collector: the same guarantees as the kafkajs publisher. Topic-level
@@ -41,9 +45,11 @@ function librdkafkaConfig(options: ResolvedPublisherOptions): ProducerGlobalConf
     "queue.buffering.max.messages": 2_000_000,
     // Reconnect within a second of the broker coming back (the default backs off up to 10 s).
     "reconnect.backoff.max.ms": 1000,
-    // Delivery errors come back through the reports; the client's own log lines would only be noise.
-    log_level: 0,
+    // Error lines only, and only to our `event.log` listener (nothing is printed): they carry the
+    // reason a connection failed, such as a refused password or an unknown CA.
+    log_level: LOG_LEVEL_ERROR,
     dr_cb: true,
+    ...librdkafkaSecurityConfig(options.security),
   };
 }
 
@@ -61,6 +67,11 @@ export function createLibrdkafkaPublisher(publisherOptions: PublisherOptions): E
   let producer: Producer | undefined;
   let connecting: Promise<Producer> | undefined;
   let closed = false;
+  // librdkafka's connect callback only says "broker transport failure"; the reason (e.g. "SASL
+  // authentication error: … invalid credentials", "SSL handshake failed: … certificate verify
+  // failed") comes as a log line, which needs no poll, unlike `event.error`.
+  let lastClientError: string | undefined;
+  const withReason = (message: string) => (lastClientError ? `${message} (${lastClientError})` : message);
 
   const onDelivery = (error: LibrdKafkaError | null, report: DeliveryReport) => {
     const ticket = report.opaque as PublishTicket;
@@ -73,14 +84,24 @@ export function createLibrdkafkaPublisher(publisherOptions: PublisherOptions): E
     connecting ??= new Promise<Producer>((resolve, reject) => {
       const candidate = new rdkafka.Producer(config);
       candidate.on("event.error", () => accounting.clientError());
+      // Emitted when the OAUTHBEARER token callback fails (MSK IAM without AWS credentials): with no
+      // listener, Node would throw it and stop the process. (Missing from the package's event types.)
+      (candidate as unknown as NodeJS.EventEmitter).on("error", (error: Error) => {
+        accounting.clientError();
+        lastClientError = error.message;
+      });
+      candidate.on("event.log", (log: { severity: number; message: string }) => {
+        if (log.severity <= LOG_LEVEL_ERROR) lastClientError = log.message.replace(/^\[thrd:[^\]]*\]: /, "");
+      });
       candidate.on("delivery-report", onDelivery);
       candidate.connect({ timeout: Math.min(METADATA_TIMEOUT_MS, options.timeoutMs) }, (error) => {
         connecting = undefined;
         if (error) {
           accounting.clientError();
-          reject(new PublishError(`cannot connect to Kafka: ${error.message}`, { cause: error }));
+          reject(new PublishError(withReason(`cannot connect to Kafka: ${error.message}`), { cause: error }));
           return;
         }
+        lastClientError = undefined;
         // Delivery reports are polled on librdkafka's thread and handed to the event loop as they come,
         // instead of on a JS timer that would add its interval to every publish.
         candidate.setPollInBackground(true);

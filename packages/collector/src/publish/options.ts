@@ -1,3 +1,5 @@
+import { type KafkaSecurity, plaintext } from "./kafka-security.js";
+
 /** The Kafka clients the collector can publish with (`COLLECTOR_KAFKA_CLIENT`). */
 export const kafkaClients = ["librdkafka", "kafkajs"] as const;
 export type KafkaClientName = (typeof kafkaClients)[number];
@@ -20,6 +22,8 @@ export interface PublisherOptions {
   maxInFlightBytes?: number;
   /** Largest producer batch (kafkajs: one sendBatch; librdkafka: `batch.size` per partition). @default 1 MiB */
   maxBatchBytes?: number;
+  /** TLS and SASL (SCRAM, PLAIN, MSK IAM). @default PLAINTEXT */
+  security?: KafkaSecurity;
 }
 
 export type ResolvedPublisherOptions = Required<PublisherOptions>;
@@ -43,5 +47,6 @@ export function resolvePublisherOptions(options: PublisherOptions): ResolvedPubl
     compression: options.compression ?? defaultPublisherTuning.compression,
     maxInFlightBytes: options.maxInFlightBytes ?? defaultPublisherTuning.maxInFlightBytes,
     maxBatchBytes: options.maxBatchBytes ?? defaultPublisherTuning.maxBatchBytes,
+    security: options.security ?? plaintext,
   };
 }

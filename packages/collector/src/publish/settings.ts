@@ -1,4 +1,5 @@
 import { createEnvReader, type Env } from "../env-reader.js";
+import { type KafkaSecurity, readKafkaSecurity } from "./kafka-security.js";
 import {
   defaultPublisherTuning,
   type KafkaClientName,
@@ -22,6 +23,8 @@ export interface PublisherSettings {
   kafkaBatchBytes: number;
   /** `COLLECTOR_MAX_INFLIGHT_BYTES`: bytes waiting for Kafka beyond which publishes get 503 at once (default 64 MiB). */
   maxInFlightBytes: number;
+  /** `KAFKA_SECURITY_PROTOCOL`, `KAFKA_SSL_*`, `KAFKA_SASL_*`: TLS and authentication (see kafka-security.ts). */
+  kafkaSecurity: KafkaSecurity;
 }
 
 export function readPublisherSettings(env: Env, problems: string[]): PublisherSettings {
@@ -50,6 +53,7 @@ export function readPublisherSettings(env: Env, problems: string[]): PublisherSe
       64 * 1024,
       4 * 1024 * 1024 * 1024,
     ),
+    kafkaSecurity: readKafkaSecurity(env, problems),
   };
   if (settings.kafkaClient === "kafkajs" && settings.kafkaCompression === "zstd") {
     problems.push(
