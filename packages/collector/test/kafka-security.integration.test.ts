@@ -2,10 +2,10 @@ import { randomUUID } from "node:crypto";
 import { writeFile } from "node:fs/promises";
 import rdkafka from "@confluentinc/kafka-javascript";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { loadConfig } from "../src/config.js";
 import { createPublisher, publisherOptionsFrom } from "../src/publish/create-publisher.js";
 import { type KafkaClientName, kafkaClients } from "../src/publish/options.js";
 import { type EventPublisher, PublishError } from "../src/publish/publisher.js";
+import { devConfig } from "./setup-app.js";
 import { createTopics, readTopic } from "./support/kafka.js";
 import { type SecureBroker, startSecureBroker } from "./support/secure-broker.js";
 
@@ -44,7 +44,7 @@ afterEach(async () => {
 
 /** A publisher built from environment variables, exactly as src/server.ts builds it. */
 function publisherFor(client: KafkaClientName, brokers: string[], env: Record<string, string>) {
-  const config = loadConfig({
+  const config = devConfig({
     KAFKA_BROKERS: brokers.join(","),
     COLLECTOR_KAFKA_CLIENT: client,
     COLLECTOR_PUBLISH_TIMEOUT_MS: String(PUBLISH_TIMEOUT_MS),

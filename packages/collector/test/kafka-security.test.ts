@@ -2,11 +2,10 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadConfig } from "../src/config.js";
 import { publisherOptionsFrom } from "../src/publish/create-publisher.js";
 import { kafkajsSecurityConfig, librdkafkaSecurityConfig } from "../src/publish/kafka-security.js";
 import type { MskIamTokenProvider } from "../src/publish/msk-iam-token.js";
-import { problemsOf } from "./setup-app.js";
+import { devConfig, problemsOf } from "./setup-app.js";
 import { createTestPki, type TestPki } from "./support/certificates.js";
 
 /** Managed-Kafka settings: read from the environment, checked, and mapped to both clients' options. */
@@ -24,7 +23,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const config = (env: Record<string, string>) => loadConfig({ COLLECTOR_GEOIP_DB: "off", ...env });
+const config = (env: Record<string, string>) => devConfig({ COLLECTOR_GEOIP_DB: "off", ...env });
 const mutualTls = () => ({
   KAFKA_SECURITY_PROTOCOL: "SSL",
   KAFKA_SSL_CA_FILE: pki.ca.certFile,

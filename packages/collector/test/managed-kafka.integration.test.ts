@@ -1,11 +1,8 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { existsSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { kafkaClients } from "../src/publish/options.js";
-import { freePort } from "./support/free-port.js";
+import { startCollectorProcess } from "./support/collector-process.js";
 import { createTopics, readTopic } from "./support/kafka.js";
 import { readmeEnv } from "./support/readme-env.js";
 import { type SecureBroker, startSecureBroker } from "./support/secure-broker.js";
@@ -16,8 +13,6 @@ import { type SecureBroker, startSecureBroker } from "./support/secure-broker.js
  * machine-specific values (brokers, user, password file, CA file) replaced by the test broker's,
  * publishes a posted batch to a TLS + SCRAM-SHA-512 listener, where it is read back.
  */
-const packageDir = fileURLToPath(new URL("..", import.meta.url));
-const entryPoint = fileURLToPath(new URL("../dist/server.js", import.meta.url));
 const run = randomUUID().slice(0, 8);
 const WRITE_KEY = `wk_test_${run}`;
 
@@ -38,46 +33,6 @@ afterAll(async () => {
   await broker?.dispose();
 });
 
-/** Starts the built collector with exactly `env` (plus PATH) and waits until /ready says 200. */
-async function startCollector(env: Record<string, string>) {
-  if (!existsSync(entryPoint)) throw new Error(`${entryPoint} is missing: build the package first`);
-  const port = await freePort();
-  let output = "";
-  const child: ChildProcess = spawn(process.execPath, [entryPoint], {
-    cwd: packageDir,
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { PATH: process.env.PATH ?? "", ...env, COLLECTOR_HOST: "127.0.0.1", COLLECTOR_PORT: String(port) },
-  });
-  child.stdout?.on("data", (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  child.stderr?.on("data", (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`the collector exited with ${child.exitCode}:\n${output}`);
-    const ready = await fetch(`${baseUrl}/ready`).then(
-      (response) => response.ok,
-      () => false,
-    );
-    if (ready) break;
-    if (Date.now() > deadline) throw new Error(`the collector never got ready:\n${output}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return {
-    baseUrl,
-    output: () => output,
-    async stop() {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((resolve) => child.once("exit", resolve));
-      child.kill("SIGTERM");
-      await exited;
-    },
-  };
-}
-
 describe("the production section's SCRAM example, followed literally", () => {
   const example = readmeEnv("scram");
 
@@ -90,6 +45,7 @@ describe("the production section's SCRAM example, followed literally", () => {
         "KAFKA_SASL_USERNAME",
         "KAFKA_SECURITY_PROTOCOL",
         "KAFKA_SSL_CA_FILE",
+        "COLLECTOR_WRITE_KEYS_FILE",
       ].sort(),
     );
   });
@@ -99,24 +55,26 @@ describe("the production section's SCRAM example, followed literally", () => {
     async (client) => {
       const passwordFile = `${broker.dir}/kafka-password-${client}`;
       await writeFile(passwordFile, `${broker.scram.password}\n`, { mode: 0o600 });
+      const keysFile = `${broker.dir}/collector-write-keys-${client}`;
+      await writeFile(keysFile, `# the web shop\n${WRITE_KEY}=web-shop\n`, { mode: 0o600 });
       const rawTopic = `managed-${run}-${client}.raw`;
-      const collector = await startCollector({
+      const collector = await startCollectorProcess({
         ...example,
         // Only what differs between that cluster and this machine's test broker.
         KAFKA_BROKERS: broker.saslSsl.join(","),
         KAFKA_SASL_USERNAME: broker.scram.username,
         KAFKA_SASL_PASSWORD_FILE: passwordFile,
         KAFKA_SSL_CA_FILE: broker.pki.ca.certFile,
-        // Not Kafka security: the test's own topics, a write key, quiet logs.
+        COLLECTOR_WRITE_KEYS_FILE: keysFile,
+        // Not in the example: the test's own topics, quiet logs.
         COLLECTOR_KAFKA_CLIENT: client,
         KAFKA_TOPIC_RAW: rawTopic,
         KAFKA_TOPIC_INVALID: `managed-${run}-${client}.invalid`,
-        COLLECTOR_WRITE_KEYS: `${WRITE_KEY}=web-shop`,
         COLLECTOR_LOG_LEVEL: "warn",
       });
       try {
         const messageIds = Array.from({ length: 12 }, (_, i) => `${run}-${client}-${i}`);
-        const response = await fetch(`${collector.baseUrl}/v1/batch`, {
+        const response = await fetch(`${collector.url}/v1/batch`, {
           method: "POST",
           headers: {
             "content-type": "application/json",

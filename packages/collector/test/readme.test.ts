@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -36,7 +37,14 @@ describe("README.md stays true", () => {
 
   it("has an MSK IAM example the collector accepts as it stands", () => {
     // (The SCRAM example names files, so test/managed-kafka.integration.test.ts runs it instead.)
-    const { kafkaSecurity, kafkaBrokers } = loadConfig({ ...readmeEnv("msk-iam"), COLLECTOR_GEOIP_DB: "off" });
+    // The key file it names is the operator's; the test's own stands in.
+    const keys = join(mkdtempSync(join(tmpdir(), "collector-readme-")), "write-keys");
+    writeFileSync(keys, "wk=web-shop\n");
+    const { kafkaSecurity, kafkaBrokers } = loadConfig({
+      ...readmeEnv("msk-iam"),
+      COLLECTOR_WRITE_KEYS_FILE: keys,
+      COLLECTOR_GEOIP_DB: "off",
+    });
     expect(kafkaSecurity).toEqual({
       protocol: "SASL_SSL",
       tls: { pem: {} },
