@@ -5,8 +5,9 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 load_stack_env
 cd "$ROOT"
+require_pinned_node
 bash scripts/stack/up.sh
-export PATH="$TOOLS_DIR/node/node_modules/.bin:$ROOT/node_modules/.bin:$PATH"
+export PATH="$ROOT/node_modules/.bin:$PATH"
 found=0
 for dir in packages/*/ packages/*/bench/ examples/*/; do
   [ -f "$dir/package.json" ] || continue

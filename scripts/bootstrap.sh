@@ -7,12 +7,21 @@ what="${1:-all}"
 
 need() { command -v "$1" >/dev/null 2>&1 || die "$1 is required but not on PATH ($2)"; }
 
-install_pnpm() {
-  if [ ! -x "$PNPM" ] || [ "$("$PNPM" --version)" != "$PNPM_VERSION" ]; then
-    log "installing pnpm $PNPM_VERSION into .tools/node"
+# The pinned Node and pnpm, both from the npm registry into .tools/node, installed by the machine's npm.
+install_node_tools() {
+  local node_ok=0 pnpm_ok=0
+  [ -x "$NODE" ] && [ "$("$NODE" --version)" = "v$NODE_VERSION" ] && node_ok=1
+  [ "$node_ok" = 1 ] && [ -x "$PNPM" ] && [ "$("$PNPM" --version)" = "$PNPM_VERSION" ] && pnpm_ok=1
+  if [ "$node_ok" = 0 ] || [ "$pnpm_ok" = 0 ]; then
+    need npm "npm, with any Node, installs the pinned Node $NODE_VERSION"
+    log "installing Node $NODE_VERSION ($NODE_PACKAGE) and pnpm $PNPM_VERSION into .tools/node"
     mkdir -p "$TOOLS_DIR/node"
-    npm install --prefix "$TOOLS_DIR/node" --no-audit --no-fund --loglevel=error "pnpm@$PNPM_VERSION" >/dev/null
+    npm install --prefix "$TOOLS_DIR/node" --no-audit --no-fund --loglevel=error --save-exact \
+      "$NODE_PACKAGE@$NODE_VERSION" "pnpm@$PNPM_VERSION" >/dev/null
+    [ "$("$NODE" --version)" = "v$NODE_VERSION" ] || die "the installed Node is not $NODE_VERSION"
+    [ -f "$NODE_HOME/include/node/node.h" ] || die "$NODE_PACKAGE@$NODE_VERSION lacks include/node (native builds need it)"
   fi
+  use_pinned_node
 }
 
 install_uv() {
@@ -44,13 +53,31 @@ librdkafka_build_deps() {
   apt_install "the Kafka client's native build needs librdkafka's build dependencies" "${LIBRDKAFKA_BUILD_DEPS[@]}"
 }
 
+# Addons compiled against one Node's ABI (NAN, not Node-API), as "<package dir>:<module>". pnpm install does
+# not rebuild a package it already installed, so node_modules installed under another Node keeps addons
+# that refuse to load; lz4-napi and DuckDB are prebuilt Node-API binaries and load on any Node.
+ABI_ADDONS=("packages/collector:@confluentinc/kafka-javascript")
+rebuild_stale_addons() {
+  local entry dir module stale=()
+  for entry in "${ABI_ADDONS[@]}"; do
+    dir="${entry%%:*}" module="${entry#*:}"
+    (cd "$ROOT/$dir" && "$NODE" -e 'require(process.argv[1])' "$module" >/dev/null 2>&1) || stale+=("$module")
+  done
+  [ ${#stale[@]} -eq 0 ] && return 0
+  log "rebuilding ${stale[*]} for Node $NODE_VERSION (installed under another Node)"
+  (cd "$ROOT" && "$PNPM" rebuild --recursive --reporter=silent "${stale[@]}")
+  for entry in "${ABI_ADDONS[@]}"; do
+    dir="${entry%%:*}" module="${entry#*:}"
+    (cd "$ROOT/$dir" && "$NODE" -e 'require(process.argv[1])' "$module" >/dev/null) || die "$module does not load on Node $NODE_VERSION"
+  done
+}
+
 node_deps() {
-  need node "Node.js 20"
-  need npm "npm"
-  install_pnpm
+  install_node_tools
   librdkafka_build_deps
-  log "pnpm install (frozen lockfile)"
+  log "pnpm install (frozen lockfile, Node $NODE_VERSION)"
   (cd "$ROOT" && "$PNPM" install --frozen-lockfile --reporter=silent)
+  rebuild_stale_addons
 }
 
 python_deps() {

@@ -63,6 +63,8 @@ start_collector() {
 run() {
   local started=$SECONDS
   bash scripts/bootstrap.sh all
+  # Installed just now on a fresh machine: every `node` below runs on it.
+  require_pinned_node
   bash scripts/run.sh pnpm exec turbo run build --output-logs=errors-only
   bash scripts/stack/up.sh
   trap 'stop_order_hold; stop_collector' EXIT
@@ -123,7 +125,7 @@ run() {
 
 case "${1:-run}" in
   run) run ;;
-  collector) start_collector && log "collector on http://$COLLECTOR_HOST:$COLLECTOR_PORT (pid $(cat "$COLLECTOR_PID"))" ;;
+  collector) require_pinned_node && start_collector && log "collector on http://$COLLECTOR_HOST:$COLLECTOR_PORT (pid $(cat "$COLLECTOR_PID"))" ;;
   stop) stop_order_hold && stop_collector ;;
   *) die "usage: $0 [run|collector|stop]" ;;
 esac

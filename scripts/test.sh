@@ -5,7 +5,7 @@
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 load_stack_env
-export PATH="$TOOLS_DIR/node/node_modules/.bin:$ROOT/node_modules/.bin:$PATH"
+export PATH="$ROOT/node_modules/.bin:$PATH"
 cd "$ROOT"
 
 results="$STACK_DIR/test-results"
@@ -18,6 +18,8 @@ step() { # step NAME CMD...: runs a step, remembers a failure, never stops the r
 }
 
 bash scripts/bootstrap.sh all || die "installation failed"
+# Installed just now on a fresh machine: every `node` and node_modules/.bin shim below runs on it.
+require_pinned_node
 bash scripts/run.sh pnpm exec turbo run build --output-logs=errors-only || die "build failed"
 step "lint" bash scripts/lint.sh
 step "typecheck" bash scripts/run.sh pnpm exec turbo run typecheck --output-logs=errors-only

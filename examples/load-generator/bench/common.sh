@@ -3,6 +3,7 @@
 # shellcheck shell=bash
 # shellcheck source=../../../scripts/stack/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../../../scripts/stack/common.sh"
+require_pinned_node
 cd "$ROOT" || exit 1
 
 # shellcheck disable=SC2034 # used by the scripts that source this one

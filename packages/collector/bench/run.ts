@@ -1,6 +1,7 @@
-import { type ChildProcess, fork } from "node:child_process";
+import { type ChildProcess, execFileSync, fork } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { loadavg } from "node:os";
+import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadConfig } from "../src/config.js";
 import { type KafkaClientName, kafkaClients } from "../src/publish/options.js";
@@ -17,6 +18,11 @@ import { benchTopics } from "./topics.js";
  * servers), BENCH_FORWARDED_FOR=<ip> (sent as X-Forwarded-For, so that with
  * COLLECTOR_TRUST_PROXY=loopback the collector looks up a public client's country), and any
  * COLLECTOR_* setting, applied to both servers alike.
+ *
+ * BENCH_NODE=<node binary> runs both servers on that Node instead of the bench's own (the load
+ * generator stays on the bench's), e.g. the machine's Node 20 against the repo's pinned Node 24. A Node
+ * of another ABI cannot load this checkout's librdkafka binding: BENCH_SERVER_CHECKOUT=<dir> then takes
+ * the servers' code from a checkout installed for that Node (bench/node-checkout.sh prepares one).
  *
  * The floor and the collector alternate, BENCH_ROUNDS times each, and the best round of each is
  * kept: on a machine shared with other work, the best round is the one least disturbed by it.
@@ -43,7 +49,26 @@ const writeKey = `bench-${run}`;
 // Set by main() once the run's topics exist.
 let rawTopic = "";
 let invalidTopic = "";
-const serverPath = fileURLToPath(new URL("./server.ts", import.meta.url));
+const serverNode = process.env.BENCH_NODE?.trim() || process.execPath;
+const serverCheckout = process.env.BENCH_SERVER_CHECKOUT?.trim();
+const serverPath = serverCheckout
+  ? join(resolve(serverCheckout), "packages/collector/bench/server.ts")
+  : fileURLToPath(new URL("./server.ts", import.meta.url));
+const nodeInfo = (node: string) =>
+  JSON.parse(
+    execFileSync(node, ["-p", "JSON.stringify({ version: process.version, abi: process.versions.modules })"], {
+      encoding: "utf8",
+    }),
+  ) as { version: string; abi: string };
+const serverRuntime = nodeInfo(serverNode);
+if (serverRuntime.abi !== process.versions.modules && !serverCheckout) {
+  console.error(
+    `BENCH_NODE is Node ${serverRuntime.version} (ABI ${serverRuntime.abi}); this checkout's native modules are built for ` +
+      `${process.version} (ABI ${process.versions.modules}). Set BENCH_SERVER_CHECKOUT to a checkout installed for it: ` +
+      `"$(bash packages/collector/bench/node-checkout.sh ${serverNode})"`,
+  );
+  process.exit(2);
+}
 
 interface Usage {
   cpuSeconds: number;
@@ -53,6 +78,7 @@ interface Usage {
 /** Starts a server child and resolves once it listens. */
 function startServer(kind: "collector" | "floor", client: KafkaClientName) {
   const child: ChildProcess = fork(serverPath, [kind], {
+    execPath: serverNode,
     execArgv: [
       "--import",
       "tsx",
@@ -148,7 +174,8 @@ async function main() {
   console.log(
     `collector bench: broker ${config.kafkaBrokers.join(",")}, acks=all, idempotent, compression ${config.kafkaCompression}, ` +
       `linger ${config.kafkaLingerMs} ms; ${connections} connections, ${warmupSeconds}+${seconds} s per run, best of ${rounds} rounds; ` +
-      `default client ${defaultClient}; load average before: ${loadBefore}`,
+      `default client ${defaultClient}; servers on Node ${serverRuntime.version} (${serverNode}${serverCheckout ? `, code from ${serverCheckout}` : ""}); ` +
+      `load average before: ${loadBefore}`,
   );
   const rows: Row[] = [];
   try {

@@ -6,7 +6,8 @@
 set -euo pipefail
 source "$(dirname "$0")/../../../scripts/lib.sh"
 [ $# -eq 1 ] || die "usage: baseline.sh <git-ref>"
-export PATH="$TOOLS_DIR/node/node_modules/.bin:$ROOT/node_modules/.bin:$PATH"
+require_pinned_node
+export PATH="$ROOT/node_modules/.bin:$PATH"
 commit="$(git -C "$ROOT" rev-parse --short=12 "$1^{commit}")"
 dir="$STACK_DIR/bench-baseline/$commit"
 if [ ! -f "$dir/.ready" ]; then

@@ -6,7 +6,9 @@
  * ships, plus zstd-napi under node_modules/: its native binding (ZSTD for the Parquet pages) cannot be
  * bundled, so its small JS files and binding.node ship as they are. The binding is the one built on
  * this machine, so build the zip on the Lambda's OS and architecture (Linux; x86_64 or arm64 to match
- * the function); it links against glibc ≤ 2.34, which Amazon Linux 2023 (nodejs20.x/22.x) has.
+ * the function); it links against glibc ≤ 2.34, which Amazon Linux 2023 (nodejs24.x, the runtime this
+ * zip is built for: Node 24, as the repo runs) has. zstd-napi is a Node-API addon, so the binding does
+ * not depend on the Node version.
  * The zip is deterministic (fixed timestamps, sorted entries) and checked against a size budget.
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -23,6 +25,8 @@ const require = createRequire(join(packageDir, "package.json"));
 /** Fails the build above this: a regression that doubles the zip should be a decision, not an accident. */
 export const ZIP_BUDGET_BYTES = 4 * 1024 * 1024;
 export const LAMBDA_HANDLER = "index.handler";
+/** The Lambda runtime the zip is built and tested for (Node 24, as the repo). */
+export const LAMBDA_RUNTIME = "nodejs24.x";
 /** Native modules the bundle requires at run time, shipped as files. */
 const NATIVE_MODULES = ["zstd-napi"];
 /** 1980-01-01, the earliest time a zip entry can carry: the same inputs always give the same zip. */
@@ -43,7 +47,8 @@ export async function packageLambda(outDir = join(packageDir, "dist")): Promise<
     outfile: join(stageDir, "index.js"),
     bundle: true,
     platform: "node",
-    target: "node20",
+    // The Lambda runtime: nodejs24.x.
+    target: "node24",
     format: "cjs",
     minify: true,
     legalComments: "none",
@@ -100,7 +105,7 @@ const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(2)} MiB`;
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const result = await packageLambda();
   console.log(
-    `${result.zipPath}: ${result.zipBytes} bytes (${mib(result.zipBytes)}; budget ${mib(ZIP_BUDGET_BYTES)}), handler ${LAMBDA_HANDLER}, native code for ${platform()}-${arch()}`,
+    `${result.zipPath}: ${result.zipBytes} bytes (${mib(result.zipBytes)}; budget ${mib(ZIP_BUDGET_BYTES)}), runtime ${LAMBDA_RUNTIME}, handler ${LAMBDA_HANDLER}, native code for ${platform()}-${arch()}`,
   );
   for (const [name, bytes] of Object.entries(result.files)) console.log(`  ${name}: ${bytes} bytes uncompressed`);
   if (result.zipBytes > ZIP_BUDGET_BYTES) {

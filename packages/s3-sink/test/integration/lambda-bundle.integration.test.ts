@@ -4,7 +4,7 @@ import { dirname, join } from "node:path";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { unzipSync } from "fflate";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LAMBDA_HANDLER, packageLambda, ZIP_BUDGET_BYTES } from "../../scripts/package-lambda.js";
+import { LAMBDA_HANDLER, LAMBDA_RUNTIME, packageLambda, ZIP_BUDGET_BYTES } from "../../scripts/package-lambda.js";
 import { decodeParquet } from "../../src/parquet/encode.js";
 import { runToEnd } from "../support/child-process.js";
 import { uniqueCollectedFixtures } from "../support/contract-fixtures.js";
@@ -75,6 +75,10 @@ describe("the Lambda zip", () => {
     // The handler writes Parquet with the sink's own writer: parquet-wasm and apache-arrow stay out.
     expect(names.filter((name) => name.endsWith(".wasm"))).toEqual([]);
     expect(names.every((name) => name === "index.js" || name.startsWith("node_modules/zstd-napi/"))).toBe(true);
+  });
+
+  it("is tested on the Node major of the Lambda runtime it is built for", () => {
+    expect(`nodejs${process.versions.node.split(".")[0]}.x`).toBe(LAMBDA_RUNTIME);
   });
 
   it("runs in a fresh Node process with nothing but its own files, and writes the batch to S3", async () => {

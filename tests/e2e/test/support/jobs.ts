@@ -18,8 +18,9 @@ export function stackS3(env: StackEnv): S3Client {
 
 /** The sink's local runner (the Lambda handler) drains a topic into Parquet under a lake prefix, then stops. */
 export async function drainToLake(env: StackEnv, topic: string, group: string, prefix: string): Promise<void> {
+  // This test's own Node (the repo's pinned one), whatever `node` PATH finds first.
   await run(
-    "node",
+    process.execPath,
     [join(repoRoot, "packages/s3-sink/dist/local/cli.js"), "--topic", topic, "--group", group, "--once"],
     {
       env: { ...process.env, ...env, SINK_PREFIX: prefix },
