@@ -1,5 +1,5 @@
 import { connect } from "node:net";
-import { brotliCompressSync, deflateSync, gzipSync } from "node:zlib";
+import { brotliCompressSync, deflateSync, gzipSync, zstdCompressSync } from "node:zlib";
 import { eventTypes } from "@shop/event-schema";
 import fc from "fast-check";
 import type { InjectOptions, LightMyRequestResponse } from "fastify";
@@ -68,6 +68,13 @@ describe("bad input gets a 4xx with a JSON reason, never a 5xx", () => {
       413,
       "payload_too_large",
     ],
+    [
+      "a zstd bomb",
+      post(zstdCompressSync(Buffer.alloc(64 * 1024 * 1024, 0x20)), { "content-encoding": "zstd" }),
+      413,
+      "payload_too_large",
+    ],
+    ["corrupt zstd", post(Buffer.from("definitely not zstd"), { "content-encoding": "zstd" }), 400, "invalid_body"],
     ["corrupt gzip", post(Buffer.from("definitely not gzip"), { "content-encoding": "gzip" }), 400, "invalid_body"],
     ["an unknown Content-Encoding", post("{}", { "content-encoding": "compress" }), 415, "unsupported_encoding"],
     ["deep nesting", post(`{"batch":[${"[".repeat(5000)}${"]".repeat(5000)}]}`), 400, "too_deeply_nested"],
@@ -157,7 +164,7 @@ describe("property-based fuzzing (fast-check)", () => {
     "image/png",
   ];
   const encodings = [undefined, undefined, "identity", "gzip", "deflate", "br", "zstd"];
-  const compressors = { gzip: gzipSync, deflate: deflateSync, br: brotliCompressSync };
+  const compressors = { gzip: gzipSync, deflate: deflateSync, br: brotliCompressSync, zstd: zstdCompressSync };
   /** A JSON text with a random cut and random text spliced in. */
   const almostJson = fc
     .tuple(fc.jsonValue({ maxDepth: 4 }), fc.nat(), fc.nat(), fc.string({ unit: "binary", maxLength: 8 }))

@@ -9,7 +9,7 @@ export const collectorErrors = {
   invalid_request: { status: 400, message: "the HTTP request is malformed" },
   invalid_body: { status: 400, message: "the body does not match the endpoint's format" },
   no_valid_events: { status: 400, message: "no event in the request was valid" },
-  unsupported_encoding: { status: 415, message: "Content-Encoding must be gzip, deflate, br or identity" },
+  unsupported_encoding: { status: 415, message: "Content-Encoding must be gzip, deflate, br, zstd or identity" },
   missing_write_key: {
     status: 401,
     message: "a write key is required (Basic auth user, X-Write-Key header or writeKey)",

@@ -4,12 +4,14 @@ import {
   createBrotliDecompress,
   createGunzip,
   createInflate,
+  createZstdDecompress,
   type Gunzip,
   type Inflate,
+  type ZstdDecompress,
 } from "node:zlib";
 import { CollectorError } from "./errors.js";
 
-export type ContentEncoding = "identity" | "gzip" | "deflate" | "br";
+export type ContentEncoding = "identity" | "gzip" | "deflate" | "br" | "zstd";
 
 /**
  * The body's Content-Encoding. One coding only: clients that compress use exactly one, and a chain
@@ -29,6 +31,8 @@ export function contentEncodingOf(header: string | string[] | undefined): Conten
       return "deflate";
     case "br":
       return "br";
+    case "zstd":
+      return "zstd";
     default:
       throw new CollectorError("unsupported_encoding", `Content-Encoding "${value.slice(0, 40)}" is not supported`);
   }
@@ -47,9 +51,12 @@ export interface ReadBodyOptions {
 const tooLarge = (maxBytes: number, what: string) =>
   new CollectorError("payload_too_large", `the ${what} body is over the limit of ${maxBytes} bytes`);
 
-function decompressorFor(encoding: Exclude<ContentEncoding, "identity">): Gunzip | Inflate | BrotliDecompress {
+function decompressorFor(
+  encoding: Exclude<ContentEncoding, "identity">,
+): Gunzip | Inflate | BrotliDecompress | ZstdDecompress {
   if (encoding === "gzip") return createGunzip();
   if (encoding === "deflate") return createInflate();
+  if (encoding === "zstd") return createZstdDecompress();
   return createBrotliDecompress();
 }
 
