@@ -3,16 +3,16 @@ import { publisherOptionsFrom } from "../src/publish/create-publisher.js";
 import { devConfig, problemsOf } from "./setup-app.js";
 
 describe("publisher settings", () => {
-  it("defaults to librdkafka, gzip, a 5 ms linger and a 64 MiB in-flight bound", () => {
+  it("defaults to librdkafka, LZ4, a 10 ms linger and a 64 MiB in-flight bound", () => {
     const config = devConfig({});
     expect(config).toMatchObject({
       kafkaClient: "librdkafka",
-      kafkaCompression: "gzip",
-      kafkaLingerMs: 5,
+      kafkaCompression: "lz4",
+      kafkaLingerMs: 10,
       kafkaBatchBytes: 1024 * 1024,
       maxInFlightBytes: 64 * 1024 * 1024,
     });
-    expect(publisherOptionsFrom(config)).toMatchObject({ timeoutMs: config.publishTimeoutMs, compression: "gzip" });
+    expect(publisherOptionsFrom(config)).toMatchObject({ timeoutMs: config.publishTimeoutMs, compression: "lz4" });
   });
 
   it("reads every setting from the environment", () => {

@@ -34,6 +34,9 @@ function librdkafkaConfig(options: ResolvedPublisherOptions): ProducerGlobalConf
     // librdkafka refuses a linger that is not below the message timeout.
     "linger.ms": Math.min(options.lingerMs, options.timeoutMs - 1),
     "compression.codec": options.compression,
+    // Java's partitioner (murmur2), as kafkajs and Kafka's own clients use: one shopper's events land in
+    // the same partition whichever client published them (librdkafka's default, CRC32, would not).
+    partitioner: "murmur2_random",
     "batch.size": options.maxBatchBytes,
     // A record not acknowledged by then is failed by librdkafka itself; with the publish timeout
     // equal to it, the in-flight bytes it holds are freed about when its request got a 503.

@@ -4,6 +4,7 @@ import { SinkError } from "../errors.js";
 import type { SinkHandler } from "../handler.js";
 import type { Logger } from "../logger.js";
 import { BatchAccumulator, type FlushThresholds, type PendingBatch, splitOnFailures } from "./accumulator.js";
+import { registerLz4Codec } from "./lz4-codec.js";
 
 export interface LocalRunnerOptions {
   readonly brokers: readonly string[];
@@ -83,6 +84,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  */
 export async function runLocalSink(handler: SinkHandler, options: LocalRunnerOptions): Promise<RunSummary> {
   const { logger } = options;
+  registerLz4Codec();
   const kafka = new Kafka({
     clientId: options.clientId ?? "shop-s3-sink-local",
     brokers: [...options.brokers],
