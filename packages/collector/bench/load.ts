@@ -14,6 +14,20 @@ export interface LoadResult {
 const quantile = (sorted: Float64Array, q: number) =>
   sorted.length === 0 ? Number.NaN : (sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number);
 
+function summarize(latencies: number[], statuses: Record<string, number>, eventsPerBody: number, seconds: number) {
+  const sorted = Float64Array.from(latencies).sort();
+  const ok = statuses["200"] ?? 0;
+  return {
+    requests: ok,
+    events: ok * eventsPerBody,
+    failures: Object.entries(statuses).reduce((sum, [status, count]) => sum + (status === "200" ? 0 : count), 0),
+    statuses,
+    seconds,
+    p50Ms: quantile(sorted, 0.5),
+    p99Ms: quantile(sorted, 0.99),
+  };
+}
+
 /**
  * Closed-loop load on loopback: `connections` keep-alive connections, each sending the next body as
  * soon as the previous answer arrived, for `seconds`. Latency is request start to full response.
@@ -51,15 +65,56 @@ export async function runLoad(options: {
   await Promise.all(Array.from({ length: options.connections }, worker));
   const seconds = (performance.now() - started) / 1000;
   await pool.close();
-  const sorted = Float64Array.from(latencies).sort();
-  const ok = statuses["200"] ?? 0;
-  return {
-    requests: ok,
-    events: ok * options.eventsPerBody,
-    failures: Object.entries(statuses).reduce((sum, [status, count]) => sum + (status === "200" ? 0 : count), 0),
-    statuses,
-    seconds,
-    p50Ms: quantile(sorted, 0.5),
-    p99Ms: quantile(sorted, 0.99),
+  return summarize(latencies, statuses, options.eventsPerBody, seconds);
+}
+
+/**
+ * Open-loop load on loopback, as independent shoppers send it: requests start on a fixed schedule
+ * (`eventsPerSecond / eventsPerBody` per second) whether or not earlier ones were answered, over up to
+ * `maxConnections` keep-alive connections (beyond that they wait for one, and the wait counts). Latency
+ * is measured from a request's scheduled start, so a server that falls behind is not flattered by the
+ * generator slowing down with it (coordinated omission). Requests still unanswered at the end are
+ * awaited and counted.
+ */
+export async function runOpenLoad(options: {
+  url: string;
+  bodies: string[];
+  eventsPerBody: number;
+  eventsPerSecond: number;
+  maxConnections: number;
+  seconds: number;
+  headers: Record<string, string>;
+}): Promise<LoadResult> {
+  const pool = new Pool(options.url, { connections: options.maxConnections, pipelining: 1 });
+  const latencies: number[] = [];
+  const statuses: Record<string, number> = {};
+  const requestsPerMs = options.eventsPerSecond / options.eventsPerBody / 1000;
+  const total = Math.floor(requestsPerMs * options.seconds * 1000);
+  const pending: Promise<void>[] = [];
+  const send = async (scheduled: number, body: string) => {
+    let status = "error";
+    try {
+      const response = await pool.request({ path: "/v1/batch", method: "POST", headers: options.headers, body });
+      await response.body.dump();
+      status = String(response.statusCode);
+    } catch {
+      // counted as a failure below
+    }
+    statuses[status] = (statuses[status] ?? 0) + 1;
+    if (status === "200") latencies.push(performance.now() - scheduled);
   };
+  const started = performance.now();
+  let sent = 0;
+  while (sent < total) {
+    const due = Math.min(total, Math.floor((performance.now() - started) * requestsPerMs) + 1);
+    for (; sent < due; sent++) {
+      pending.push(send(started + sent / requestsPerMs, options.bodies[sent % options.bodies.length] as string));
+    }
+    // Timers are 1 ms at best; the schedule above catches up on whatever a late tick left due.
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+  await Promise.all(pending);
+  const seconds = (performance.now() - started) / 1000;
+  await pool.close();
+  return summarize(latencies, statuses, options.eventsPerBody, seconds);
 }

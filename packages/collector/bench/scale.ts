@@ -5,19 +5,23 @@ import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { loadConfig } from "../src/config.js";
 import { makeBodies } from "./bodies.js";
-import { type LoadResult, runLoad } from "./load.js";
+import { type LoadResult, runLoad, runOpenLoad } from "./load.js";
 import { cpuSecondsOf, peakRssOf, processTree, topicLogBytes } from "./proc.js";
 import { benchTopics } from "./topics.js";
 
 /**
  * Scaling, overload and broker cost: the built collector (dist/server.js, as production runs it) at
- * batch 20 under 32, 128 and 256 closed-loop connections, in one process and in all-cores mode
+ * batch 20 under 32, 128 and 256 closed-loop connections and at fixed offered rates (open loop: requests
+ * start on schedule whether or not earlier ones were answered, as independent shoppers send them), in
+ * one process and in all-cores mode
  * (COLLECTOR_WORKERS=auto), with each producer profile, against the real broker. For each: events/s,
  * p50/p99, collector CPU (primary and workers) and broker process CPU per 100k events, peak RSS.
  * Every combination runs once per round and the rounds are interleaved (this machine's speed drifts);
  * the round with the most events/s is shown. Knobs (environment):
- *   BENCH_CONNECTIONS (32,128,256), BENCH_MODES (single,all-cores), BENCH_ROUNDS (2),
- *   BENCH_SECONDS (6), BENCH_WARMUP_SECONDS (2), BENCH_BATCH (20),
+ *   BENCH_CONNECTIONS (32,128,256), BENCH_RATES (open-loop events/s: 20000,40000); either may be "",
+ *   BENCH_OPEN_CONNECTIONS (512: the open-loop generator's connection cap), BENCH_MODES (single,all-cores), BENCH_ROUNDS (2),
+ *   BENCH_SECONDS (6), BENCH_WARMUP_SECONDS (2), BENCH_BATCH (20), BENCH_IDLE_SECONDS (4: the broker's idle
+ *   CPU is sampled that long before each run, and subtracted for the "above idle" figure),
  *   BENCH_PROFILES: comma-separated `name` or `name:VAR=value;VAR=value` (collector settings); built in:
  *     `before` (the settings before #13: gzip, linger 5 ms, no concurrency gate) and `default` (today's defaults),
  *   BENCH_NODES: comma-separated `name=path` Node binaries to run the collector with (default: this one).
@@ -33,7 +37,17 @@ const seconds = Number(env("BENCH_SECONDS", "6"));
 const warmupSeconds = Number(env("BENCH_WARMUP_SECONDS", "2"));
 const rounds = Number(env("BENCH_ROUNDS", "2"));
 const batch = Number(env("BENCH_BATCH", "20"));
-const connectionCounts = list("BENCH_CONNECTIONS", "32,128,256").map(Number);
+const idleSeconds = Number(env("BENCH_IDLE_SECONDS", "4"));
+/** A list that may be set empty on purpose (BENCH_CONNECTIONS="" runs open loop only). */
+const optionalList = (name: string, fallback: string) =>
+  (process.env[name] ?? fallback)
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map(Number);
+const connectionCounts = optionalList("BENCH_CONNECTIONS", "32,128,256");
+const offeredRates = optionalList("BENCH_RATES", "20000,40000");
+const openConnections = Number(env("BENCH_OPEN_CONNECTIONS", "512"));
 const modes = list("BENCH_MODES", "single,all-cores") as Array<"single" | "all-cores">;
 
 const builtInProfiles: Record<string, Record<string, string>> = {
@@ -71,11 +85,20 @@ interface Case {
   node: (typeof nodes)[number];
   mode: "single" | "all-cores";
   profile: (typeof profiles)[number];
+  /** Closed loop: this many connections, each sending its next request when answered. */
   connections: number;
+  /** Open loop (connections 0): requests start at this offered rate, in events per second. */
+  eventsPerSecond: number;
 }
 interface Row extends LoadResult, Case {
   cpuPer100k: number;
   brokerCpuPer100k: number;
+  /**
+   * The broker's CPU per 100k events less what it spends idle over the same time (its controller,
+   * log flusher and metrics run whatever the load): what the events themselves cost it. Without
+   * this, a profile that moves fewer events per second looks dearer per event by the idle share.
+   */
+  brokerAboveIdlePer100k: number;
   peakRssMb: number;
   processes: number;
   /** Bytes the broker stored per event (the producer's compression at work). */
@@ -113,27 +136,45 @@ async function startCollector(c: Case, port: number): Promise<ChildProcess> {
   }
 }
 
+/** The broker's CPU seconds per second with no client producing, sampled over `idleSeconds`. */
+async function brokerIdleRate(brokerPid: number): Promise<number> {
+  const started = performance.now();
+  const before = cpuSecondsOf(brokerPid);
+  await new Promise((resolve) => setTimeout(resolve, idleSeconds * 1000));
+  return (cpuSecondsOf(brokerPid) - before) / ((performance.now() - started) / 1000);
+}
+
 async function measure(c: Case, port: number): Promise<Row> {
   const brokerPid = Number(readFileSync(brokerPidFile, "utf8").trim());
+  const idleRate = await brokerIdleRate(brokerPid);
   const child = await startCollector(c, port);
   const { bodies } = makeBodies(batch, 200);
   const load = {
     url: `http://127.0.0.1:${port}`,
     bodies,
     eventsPerBody: batch,
-    connections: c.connections,
+    connections: c.connections || openConnections,
     headers: {
       "content-type": "application/json",
       authorization: `Basic ${Buffer.from(`${writeKey}:`).toString("base64")}`,
     },
   };
   try {
-    await runLoad({ ...load, seconds: warmupSeconds });
+    const drive = (forSeconds: number) =>
+      c.eventsPerSecond
+        ? runOpenLoad({
+            ...load,
+            eventsPerSecond: c.eventsPerSecond,
+            maxConnections: openConnections,
+            seconds: forSeconds,
+          })
+        : runLoad({ ...load, seconds: forSeconds });
+    await drive(warmupSeconds);
     const tree = processTree(child.pid as number);
     const cpu = () => tree.reduce((sum, pid) => sum + cpuSecondsOf(pid), 0);
     const stored = () => topicLogBytes(brokerLogDir, rawTopic);
     const [collectorBefore, brokerBefore, bytesBefore] = [cpu(), cpuSecondsOf(brokerPid), stored()];
-    const result = await runLoad({ ...load, seconds });
+    const result = await drive(seconds);
     const [collectorAfter, brokerAfter, bytesAfter] = [cpu(), cpuSecondsOf(brokerPid), stored()];
     const per100k = (cpuSeconds: number) => (cpuSeconds / Math.max(1, result.events)) * 100_000;
     return {
@@ -141,6 +182,7 @@ async function measure(c: Case, port: number): Promise<Row> {
       ...c,
       cpuPer100k: per100k(collectorAfter - collectorBefore),
       brokerCpuPer100k: per100k(brokerAfter - brokerBefore),
+      brokerAboveIdlePer100k: per100k(brokerAfter - brokerBefore - idleRate * result.seconds),
       peakRssMb: tree.reduce((sum, pid) => sum + peakRssOf(pid), 0) / 2 ** 20,
       processes: tree.length,
       storedBytesPerEvent: (bytesAfter - bytesBefore) / Math.max(1, result.events),
@@ -157,7 +199,8 @@ const fmt = (n: number, digits = 0) =>
     ? n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits })
     : "–";
 const rate = (row: Row) => row.events / row.seconds;
-const key = (c: Case) => `${c.node.name}|${c.mode}|${c.profile.name}|${c.connections}`;
+const loadName = (c: Case) => (c.eventsPerSecond ? `${fmt(c.eventsPerSecond / 1000)}k/s` : String(c.connections));
+const key = (c: Case) => `${c.node.name}|${c.mode}|${c.profile.name}|${loadName(c)}`;
 
 async function main() {
   if (!existsSync(entryPoint)) throw new Error(`${entryPoint} is missing: build the package first`);
@@ -165,7 +208,7 @@ async function main() {
   ({ rawTopic, invalidTopic } = topics);
   const { freePort } = await import("../test/support/free-port.js");
   console.log(
-    `collector scale bench: batch ${batch}; ${connectionCounts.join("/")} connections; modes ${modes.join(", ")}; ` +
+    `collector scale bench: batch ${batch}; ${connectionCounts.join("/")} connections, open loop at ${offeredRates.join("/")} events/s; modes ${modes.join(", ")}; ` +
       `profiles ${profiles.map((p) => `${p.name} ${JSON.stringify(p.settings)}`).join(", ")}; nodes ${nodes.map((n) => n.name).join(", ")}; ` +
       `${warmupSeconds}+${seconds} s per run, best of ${rounds} interleaved rounds; load average before: ${loadavg()
         .map((l) => l.toFixed(2))
@@ -175,11 +218,15 @@ async function main() {
   let acknowledged = 0;
   try {
     for (let round = 1; round <= rounds; round++) {
-      for (const connections of connectionCounts) {
+      const loads = [
+        ...connectionCounts.map((connections) => ({ connections, eventsPerSecond: 0 })),
+        ...offeredRates.map((eventsPerSecond) => ({ connections: 0, eventsPerSecond })),
+      ];
+      for (const { connections, eventsPerSecond } of loads) {
         for (const node of nodes) {
           for (const mode of modes) {
             for (const profile of profiles) {
-              const c: Case = { node, mode, profile, connections };
+              const c: Case = { node, mode, profile, connections, eventsPerSecond };
               const row = await measure(c, await freePort());
               acknowledged += row.events;
               const failures = row.failures ? ` (non-200: ${JSON.stringify(row.statuses)})` : "";
@@ -212,17 +259,18 @@ function printTable(rows: Row[]) {
     "node",
     "mode",
     "profile",
-    "conns",
+    "load",
     "events/s",
     "p50 ms",
     "p99 ms",
     "503/s",
     "CPU s/100k",
     "broker s/100k",
+    "above idle",
     "RSS MB",
     "B/event",
   ];
-  const widths = [8, 10, 10, 6, 10, 8, 8, 7, 11, 14, 8, 9];
+  const widths = [8, 10, 10, 8, 10, 8, 8, 7, 11, 14, 11, 8, 9];
   const line = (cells: string[]) =>
     cells.map((cell, i) => (i < 3 ? cell.padEnd(widths[i] ?? 8) : cell.padStart(widths[i] ?? 8))).join("");
   console.log(`\n${line(head)}`);
@@ -233,13 +281,14 @@ function printTable(rows: Row[]) {
         row.node.name,
         row.mode,
         row.profile.name,
-        String(row.connections),
+        loadName(row),
         fmt(rate(row)),
         fmt(row.p50Ms, 1),
         fmt(row.p99Ms, 1),
         fmt(shed),
         fmt(row.cpuPer100k, 2),
         fmt(row.brokerCpuPer100k, 2),
+        fmt(row.brokerAboveIdlePer100k, 2),
         fmt(row.peakRssMb),
         fmt(row.storedBytesPerEvent),
       ]),
@@ -254,7 +303,8 @@ function printTable(rows: Row[]) {
             r.node.name === node.name &&
             r.mode === mode &&
             r.profile.name === profile.name &&
-            r.connections === connections,
+            r.connections === connections &&
+            !r.eventsPerSecond,
         );
       const peak = (mode: string) => Math.max(...connectionCounts.map((c) => rate(find(mode, c) as Row) || 0));
       const parts: string[] = [];
@@ -275,16 +325,20 @@ function printTable(rows: Row[]) {
   const before = profiles.find((p) => p.name === "before");
   if (before) {
     for (const profile of profiles.filter((p) => p !== before)) {
-      const ratios = rows
-        .filter((r) => r.profile.name === profile.name)
-        .map((r) => {
-          const base = rows.find(
-            (b) => b.profile === before && b.node === r.node && b.mode === r.mode && b.connections === r.connections,
-          );
-          return base ? r.brokerCpuPer100k / base.brokerCpuPer100k : Number.NaN;
-        });
+      const ratiosOf = (figure: (row: Row) => number) =>
+        rows
+          .filter((r) => r.profile.name === profile.name)
+          .map((r) => {
+            const base = rows.find(
+              (b) =>
+                b.profile === before && b.node === r.node && b.mode === r.mode && key(b).endsWith(`|${loadName(r)}`),
+            );
+            return base ? figure(r) / figure(base) : Number.NaN;
+          })
+          .map((x) => fmt(x, 2))
+          .join(", ");
       console.log(
-        `broker CPU per event, ${profile.name} / before: ${ratios.map((x) => fmt(x, 2)).join(", ")} (each mode and connection count above)`,
+        `broker CPU per event, ${profile.name} / before: ${ratiosOf((r) => r.brokerCpuPer100k)}; above idle: ${ratiosOf((r) => r.brokerAboveIdlePer100k)} (each row above, in order)`,
       );
     }
   }

@@ -6,7 +6,7 @@ const packageDir = fileURLToPath(new URL("..", import.meta.url));
 
 /** The scale benchmark (`make bench`) in miniature, so a change that breaks it fails `make test`. */
 describe("bench/scale.ts in miniature", () => {
-  it("measures the built collector in both modes and checks every acknowledged event is in Kafka", async () => {
+  it("measures the built collector in both modes, closed and open loop, and checks every acknowledged event is in Kafka", async () => {
     const output = await new Promise<string>((resolve, reject) => {
       execFile(
         process.execPath,
@@ -19,7 +19,9 @@ describe("bench/scale.ts in miniature", () => {
             BENCH_SECONDS: "1",
             BENCH_WARMUP_SECONDS: "1",
             BENCH_ROUNDS: "1",
+            BENCH_IDLE_SECONDS: "1",
             BENCH_CONNECTIONS: "32",
+            BENCH_RATES: "2000",
             BENCH_MODES: "single,all-cores",
             BENCH_PROFILES: "default",
           },
@@ -28,13 +30,16 @@ describe("bench/scale.ts in miniature", () => {
           error ? reject(new Error(`${error.message}\n${stdout}\n${stderr}`)) : resolve(stdout),
       );
     });
-    const rows = output.split("\n").filter((line) => /^current\s+(single|all-cores)\s+default\s+32\s/.test(line));
-    expect(rows).toHaveLength(2);
+    const rows = output
+      .split("\n")
+      .filter((line) => /^current\s+(single|all-cores)\s+default\s+(32|2k\/s)\s/.test(line));
+    expect(rows).toHaveLength(4);
     for (const row of rows) {
-      const [, , , , eventsPerSecond, , , , cpu, broker] = row.trim().split(/\s+/);
+      const [, , , load, eventsPerSecond, , , , cpu, broker] = row.trim().split(/\s+/);
       expect(Number(eventsPerSecond?.replace(/,/g, ""))).toBeGreaterThan(0);
       expect(Number(cpu)).toBeGreaterThan(0);
       expect(Number(broker)).toBeGreaterThan(0);
+      if (load === "2k/s") expect(Number(eventsPerSecond?.replace(/,/g, ""))).toBeGreaterThan(1000);
     }
     expect(output).toMatch(/records in the bench topic ≥ [\d,]+ events acknowledged/);
   }, 180_000);

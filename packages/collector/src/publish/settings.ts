@@ -15,9 +15,9 @@ import {
 export interface PublisherSettings {
   /** `COLLECTOR_KAFKA_CLIENT`: librdkafka (the default: less CPU per event, same guarantees) or kafkajs. */
   kafkaClient: KafkaClientName;
-  /** `COLLECTOR_KAFKA_LINGER_MS`: how long an idle producer waits to fill a batch (default 5). */
+  /** `COLLECTOR_KAFKA_LINGER_MS`: how long the producer waits to fill a batch (default 10, chosen by measurement: bench/README.md). */
   kafkaLingerMs: number;
-  /** `COLLECTOR_KAFKA_COMPRESSION`: none, gzip (default), lz4 or zstd (librdkafka only). */
+  /** `COLLECTOR_KAFKA_COMPRESSION`: none, gzip, lz4 (default) or zstd (librdkafka only). */
   kafkaCompression: KafkaCompression;
   /** `COLLECTOR_KAFKA_BATCH_BYTES`: largest producer batch (default 1 MiB, Kafka's default message.max.bytes). */
   kafkaBatchBytes: number;
