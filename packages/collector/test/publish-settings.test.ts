@@ -3,12 +3,12 @@ import { publisherOptionsFrom } from "../src/publish/create-publisher.js";
 import { devConfig, problemsOf } from "./setup-app.js";
 
 describe("publisher settings", () => {
-  it("defaults to librdkafka, LZ4, a 10 ms linger and a 64 MiB in-flight bound", () => {
+  it("defaults to librdkafka, LZ4, a 20 ms linger and a 64 MiB in-flight bound", () => {
     const config = devConfig({});
     expect(config).toMatchObject({
       kafkaClient: "librdkafka",
       kafkaCompression: "lz4",
-      kafkaLingerMs: 10,
+      kafkaLingerMs: 20,
       kafkaBatchBytes: 1024 * 1024,
       maxInFlightBytes: 64 * 1024 * 1024,
     });

@@ -37,7 +37,7 @@ export type ResolvedPublisherOptions = Required<PublisherOptions>;
  * little more broker CPU; choose it where storage and network cost more than CPU.
  */
 export const defaultPublisherTuning = {
-  lingerMs: 10,
+  lingerMs: 20,
   compression: "lz4",
   maxInFlightBytes: 64 * 1024 * 1024,
   maxBatchBytes: 1024 * 1024,

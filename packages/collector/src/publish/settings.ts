@@ -15,7 +15,7 @@ import {
 export interface PublisherSettings {
   /** `COLLECTOR_KAFKA_CLIENT`: librdkafka (the default: less CPU per event, same guarantees) or kafkajs. */
   kafkaClient: KafkaClientName;
-  /** `COLLECTOR_KAFKA_LINGER_MS`: how long the producer waits to fill a batch (default 10, chosen by measurement: bench/README.md). */
+  /** `COLLECTOR_KAFKA_LINGER_MS`: how long the producer waits to fill a batch (default 20, chosen by measurement: bench/README.md). */
   kafkaLingerMs: number;
   /** `COLLECTOR_KAFKA_COMPRESSION`: none, gzip, lz4 (default) or zstd (librdkafka only). */
   kafkaCompression: KafkaCompression;
