@@ -28,18 +28,30 @@ function summarize(latencies: number[], statuses: Record<string, number>, events
   };
 }
 
+/** What every load sends: Segment batches to one collector. */
+interface LoadTarget {
+  url: string;
+  bodies: string[];
+  eventsPerBody: number;
+  headers: Record<string, string>;
+}
+
+/** POSTs one body and reads the whole answer; the status, or "error" when no answer came. */
+async function post(pool: Pool, headers: Record<string, string>, body: string): Promise<string> {
+  try {
+    const response = await pool.request({ path: "/v1/batch", method: "POST", headers, body });
+    await response.body.dump();
+    return String(response.statusCode);
+  } catch {
+    return "error";
+  }
+}
+
 /**
  * Closed-loop load on loopback: `connections` keep-alive connections, each sending the next body as
  * soon as the previous answer arrived, for `seconds`. Latency is request start to full response.
  */
-export async function runLoad(options: {
-  url: string;
-  bodies: string[];
-  eventsPerBody: number;
-  connections: number;
-  seconds: number;
-  headers: Record<string, string>;
-}): Promise<LoadResult> {
+export async function runLoad(options: LoadTarget & { connections: number; seconds: number }): Promise<LoadResult> {
   const pool = new Pool(options.url, { connections: options.connections, pipelining: 1 });
   const latencies: number[] = [];
   const statuses: Record<string, number> = {};
@@ -50,14 +62,8 @@ export async function runLoad(options: {
     while (performance.now() < deadline) {
       const body = options.bodies[next++ % options.bodies.length] as string;
       const sent = performance.now();
-      let status = "error";
-      try {
-        const response = await pool.request({ path: "/v1/batch", method: "POST", headers: options.headers, body });
-        await response.body.dump();
-        status = String(response.statusCode);
-      } catch {
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
+      const status = await post(pool, options.headers, body);
+      if (status === "error") await new Promise((resolve) => setTimeout(resolve, 10));
       statuses[status] = (statuses[status] ?? 0) + 1;
       if (status === "200") latencies.push(performance.now() - sent);
     }
@@ -76,15 +82,9 @@ export async function runLoad(options: {
  * generator slowing down with it (coordinated omission). Requests still unanswered at the end are
  * awaited and counted.
  */
-export async function runOpenLoad(options: {
-  url: string;
-  bodies: string[];
-  eventsPerBody: number;
-  eventsPerSecond: number;
-  maxConnections: number;
-  seconds: number;
-  headers: Record<string, string>;
-}): Promise<LoadResult> {
+export async function runOpenLoad(
+  options: LoadTarget & { eventsPerSecond: number; maxConnections: number; seconds: number },
+): Promise<LoadResult> {
   const pool = new Pool(options.url, { connections: options.maxConnections, pipelining: 1 });
   const latencies: number[] = [];
   const statuses: Record<string, number> = {};
@@ -92,14 +92,7 @@ export async function runOpenLoad(options: {
   const total = Math.floor(requestsPerMs * options.seconds * 1000);
   const pending: Promise<void>[] = [];
   const send = async (scheduled: number, body: string) => {
-    let status = "error";
-    try {
-      const response = await pool.request({ path: "/v1/batch", method: "POST", headers: options.headers, body });
-      await response.body.dump();
-      status = String(response.statusCode);
-    } catch {
-      // counted as a failure below
-    }
+    const status = await post(pool, options.headers, body);
     statuses[status] = (statuses[status] ?? 0) + 1;
     if (status === "200") latencies.push(performance.now() - scheduled);
   };
