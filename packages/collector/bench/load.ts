@@ -14,17 +14,28 @@ export interface LoadResult {
 const quantile = (sorted: Float64Array, q: number) =>
   sorted.length === 0 ? Number.NaN : (sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number);
 
-function summarize(latencies: number[], statuses: Record<string, number>, eventsPerBody: number, seconds: number) {
-  const sorted = Float64Array.from(latencies).sort();
-  const ok = statuses["200"] ?? 0;
+/** Answers by status and the latency of each 200, summed up into a {@link LoadResult}. */
+function createTally() {
+  const latencies: number[] = [];
+  const statuses: Record<string, number> = {};
   return {
-    requests: ok,
-    events: ok * eventsPerBody,
-    failures: Object.entries(statuses).reduce((sum, [status, count]) => sum + (status === "200" ? 0 : count), 0),
-    statuses,
-    seconds,
-    p50Ms: quantile(sorted, 0.5),
-    p99Ms: quantile(sorted, 0.99),
+    add(status: string, latencyMs: number) {
+      statuses[status] = (statuses[status] ?? 0) + 1;
+      if (status === "200") latencies.push(latencyMs);
+    },
+    result(eventsPerBody: number, seconds: number): LoadResult {
+      const sorted = Float64Array.from(latencies).sort();
+      const ok = statuses["200"] ?? 0;
+      return {
+        requests: ok,
+        events: ok * eventsPerBody,
+        failures: Object.entries(statuses).reduce((sum, [status, count]) => sum + (status === "200" ? 0 : count), 0),
+        statuses,
+        seconds,
+        p50Ms: quantile(sorted, 0.5),
+        p99Ms: quantile(sorted, 0.99),
+      };
+    },
   };
 }
 
@@ -53,8 +64,7 @@ async function post(pool: Pool, headers: Record<string, string>, body: string): 
  */
 export async function runLoad(options: LoadTarget & { connections: number; seconds: number }): Promise<LoadResult> {
   const pool = new Pool(options.url, { connections: options.connections, pipelining: 1 });
-  const latencies: number[] = [];
-  const statuses: Record<string, number> = {};
+  const tally = createTally();
   let next = 0;
   const started = performance.now();
   const deadline = started + options.seconds * 1000;
@@ -64,14 +74,13 @@ export async function runLoad(options: LoadTarget & { connections: number; secon
       const sent = performance.now();
       const status = await post(pool, options.headers, body);
       if (status === "error") await new Promise((resolve) => setTimeout(resolve, 10));
-      statuses[status] = (statuses[status] ?? 0) + 1;
-      if (status === "200") latencies.push(performance.now() - sent);
+      tally.add(status, performance.now() - sent);
     }
   };
   await Promise.all(Array.from({ length: options.connections }, worker));
   const seconds = (performance.now() - started) / 1000;
   await pool.close();
-  return summarize(latencies, statuses, options.eventsPerBody, seconds);
+  return tally.result(options.eventsPerBody, seconds);
 }
 
 /**
@@ -86,15 +95,13 @@ export async function runOpenLoad(
   options: LoadTarget & { eventsPerSecond: number; maxConnections: number; seconds: number },
 ): Promise<LoadResult> {
   const pool = new Pool(options.url, { connections: options.maxConnections, pipelining: 1 });
-  const latencies: number[] = [];
-  const statuses: Record<string, number> = {};
+  const tally = createTally();
   const requestsPerMs = options.eventsPerSecond / options.eventsPerBody / 1000;
   const total = Math.floor(requestsPerMs * options.seconds * 1000);
   const pending: Promise<void>[] = [];
   const send = async (scheduled: number, body: string) => {
     const status = await post(pool, options.headers, body);
-    statuses[status] = (statuses[status] ?? 0) + 1;
-    if (status === "200") latencies.push(performance.now() - scheduled);
+    tally.add(status, performance.now() - scheduled);
   };
   const started = performance.now();
   let sent = 0;
@@ -109,5 +116,5 @@ export async function runOpenLoad(
   await Promise.all(pending);
   const seconds = (performance.now() - started) / 1000;
   await pool.close();
-  return summarize(latencies, statuses, options.eventsPerBody, seconds);
+  return tally.result(options.eventsPerBody, seconds);
 }

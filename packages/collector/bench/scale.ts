@@ -28,23 +28,19 @@ import { benchTopics } from "./topics.js";
  * `pnpm --filter @shop/collector run bench:scale` (after a build, with the stack up).
  */
 const env = (name: string, fallback: string) => process.env[name]?.trim() || fallback;
-const list = (name: string, fallback: string) =>
-  env(name, fallback)
+const split = (raw: string) =>
+  raw
     .split(",")
     .map((s) => s.trim())
     .filter(Boolean);
+const list = (name: string, fallback: string) => split(env(name, fallback));
 const seconds = Number(env("BENCH_SECONDS", "6"));
 const warmupSeconds = Number(env("BENCH_WARMUP_SECONDS", "2"));
 const rounds = Number(env("BENCH_ROUNDS", "2"));
 const batch = Number(env("BENCH_BATCH", "20"));
 const idleSeconds = Number(env("BENCH_IDLE_SECONDS", "4"));
 /** A list that may be set empty on purpose (BENCH_CONNECTIONS="" runs open loop only). */
-const optionalList = (name: string, fallback: string) =>
-  (process.env[name] ?? fallback)
-    .split(",")
-    .map((s) => s.trim())
-    .filter(Boolean)
-    .map(Number);
+const optionalList = (name: string, fallback: string) => split(process.env[name] ?? fallback).map(Number);
 const connectionCounts = optionalList("BENCH_CONNECTIONS", "32,128,256");
 const offeredRates = optionalList("BENCH_RATES", "20000,40000");
 const openConnections = Number(env("BENCH_OPEN_CONNECTIONS", "512"));
@@ -153,7 +149,6 @@ async function measure(c: Case, port: number): Promise<Row> {
     url: `http://127.0.0.1:${port}`,
     bodies,
     eventsPerBody: batch,
-    connections: c.connections || openConnections,
     headers: {
       "content-type": "application/json",
       authorization: `Basic ${Buffer.from(`${writeKey}:`).toString("base64")}`,
@@ -168,7 +163,7 @@ async function measure(c: Case, port: number): Promise<Row> {
             maxConnections: openConnections,
             seconds: forSeconds,
           })
-        : runLoad({ ...load, seconds: forSeconds });
+        : runLoad({ ...load, connections: c.connections, seconds: forSeconds });
     await drive(warmupSeconds);
     const tree = processTree(child.pid as number);
     const cpu = () => tree.reduce((sum, pid) => sum + cpuSecondsOf(pid), 0);
@@ -216,12 +211,12 @@ async function main() {
   );
   const best = new Map<string, Row>();
   let acknowledged = 0;
+  const loads = [
+    ...connectionCounts.map((connections) => ({ connections, eventsPerSecond: 0 })),
+    ...offeredRates.map((eventsPerSecond) => ({ connections: 0, eventsPerSecond })),
+  ];
   try {
     for (let round = 1; round <= rounds; round++) {
-      const loads = [
-        ...connectionCounts.map((connections) => ({ connections, eventsPerSecond: 0 })),
-        ...offeredRates.map((eventsPerSecond) => ({ connections: 0, eventsPerSecond })),
-      ];
       for (const { connections, eventsPerSecond } of loads) {
         for (const node of nodes) {
           for (const mode of modes) {
@@ -335,8 +330,7 @@ function printTable(rows: Row[]) {
           .filter((r) => r.profile.name === profile.name)
           .map((r) => {
             const base = rows.find(
-              (b) =>
-                b.profile === before && b.node === r.node && b.mode === r.mode && key(b).endsWith(`|${loadName(r)}`),
+              (b) => b.profile === before && b.node === r.node && b.mode === r.mode && loadName(b) === loadName(r),
             );
             return base ? figure(r) / figure(base) : Number.NaN;
           })
