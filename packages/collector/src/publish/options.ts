@@ -29,9 +29,11 @@ export interface PublisherOptions {
 export type ResolvedPublisherOptions = Required<PublisherOptions>;
 
 /**
- * Chosen by measurement (bench/scale.ts, figures in bench/README.md, "Broker cost"): against gzip with a
- * 5 ms linger, LZ4 with 10 ms costs the broker about 0.55–0.65× the CPU per event and the collector
- * about 0.8×, with p99 still under 50 ms at batch 20; the broker decompresses every batch to validate
+ * Chosen by measurement (bench/scale.ts, figures in bench/README.md, "Open loop and the 20 ms linger"):
+ * at a fixed offered load, against gzip with a 5 ms linger, LZ4 with 20 ms costs the broker 0.38–0.49×
+ * the CPU per event (10 ms: 0.53–0.63×) and the collector about 0.8×, with p99 under 50 ms at batch 20.
+ * A client that waits for each answer caps batches itself, so there a longer linger only adds latency.
+ * The broker decompresses every batch to validate
  * it, and librdkafka sends one produce request per partition, so fewer, larger batches and a cheap
  * codec are what the broker notices. zstd stores half the bytes of LZ4 (55 vs 104 per event) for a
  * little more broker CPU; choose it where storage and network cost more than CPU.
