@@ -7,6 +7,10 @@
  * and page lifecycle) + sessions + consent — composed from the browser entry's public building
  * blocks. The default browser `createTracker` adds the page context (url, UTM, locale, screen...),
  * privacy signals and a server-rendering guard on top; it has its own budget so it cannot creep.
+ *
+ * The separate entries have budgets of their own: the React bindings (measured alone, React being
+ * the app's), the loader snippet pasted into pages, and the dev build (the collector's validator is
+ * most of it; it must never reach production, see test/dev.test.ts, but must not grow unnoticed).
  */
 import { readFile } from "node:fs/promises";
 import { gzipSync } from "node:zlib";
@@ -45,6 +49,17 @@ const cases = [
       productViewed(t, { product_id: "p" }); productAdded(t, { product_id: "p" }); orderCompleted(t, { order_id: "o" });`,
   },
   {
+    name: "React bindings alone (@shop/tracker/react: provider, useTracker, PageViews)",
+    budget: 512,
+    code: `import { TrackerProvider, useTracker, PageViews } from "${dist}react.js";
+      export const used = [TrackerProvider, useTracker, PageViews];`,
+  },
+  {
+    name: "dev build createTracker (@shop/tracker/dev: browser createTracker + the contract's validator)",
+    budget: 65536,
+    code: `import { createTracker } from "${dist}dev.js"; createTracker(${options}).track("Signed Up");`,
+  },
+  {
     name: "react-native createTracker",
     code: `import { createTracker } from "${dist}react-native.js"; createTracker(${options}).track("Signed Up");`,
   },
@@ -57,6 +72,7 @@ const cases = [
 async function bundledSize(code) {
   const bundle = await rollup({
     input: "entry",
+    external: ["react"],
     plugins: [
       { name: "entry", resolveId: (id) => (id === "entry" ? id : null), load: (id) => (id === "entry" ? code : null) },
     ],
@@ -70,6 +86,11 @@ async function bundledSize(code) {
 const sizeOf = (text) => ({ min: Buffer.byteLength(text), gzip: gzipSync(text, { level: 9 }).length });
 const rows = [];
 for (const item of cases) rows.push({ ...item, ...sizeOf(await bundledSize(item.code)) });
+rows.push({
+  name: "dist/snippet.min.js (the loader snippet, inline in every page)",
+  budget: 512,
+  ...sizeOf(await readFile(`${dist}snippet.min.js`)),
+});
 rows.push({
   name: "dist/shop-tracker.iife.js (whole <script> build)",
   ...sizeOf(await readFile(`${dist}shop-tracker.iife.js`)),

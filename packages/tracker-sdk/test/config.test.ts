@@ -33,7 +33,6 @@ describe("resolveConfig", () => {
       consent: undefined,
     });
     expect(config).toMatchObject({ flushAt: 1, flushIntervalMs: 5000, maxBatchBytes: 500_000, consent: "granted" });
-    expect(resolveConfig({ writeKey: "k", host: "h" }).respectPrivacySignals).toBeFalsy();
   });
 });
 

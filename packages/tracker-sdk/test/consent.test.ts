@@ -91,14 +91,11 @@ describe("consent", () => {
     tracker.setConsent("denied");
     await vi.advanceTimersByTimeAsync(60_000);
     expect(transport.requests).toHaveLength(1);
-    expect(tracker.stats()).toEqual({ queued: 0, sent: 0, dropped: 0 });
+    expect(tracker.stats()).toEqual({ queued: 0, sent: 0, dropped: 0, rejected: 0 });
   });
 
-  it("honours Global Privacy Control / Do-Not-Track when configured, until the visitor grants", async () => {
-    const ignored = setup({}, { privacySignal: () => true });
-    expect(ignored.tracker.consent()).toBe("granted");
-
-    const { transport, kv, tracker } = setup({ respectPrivacySignals: true }, { privacySignal: () => true });
+  it('starting from "denied" (the browser\'s answer to a privacy signal): nothing until the visitor grants', async () => {
+    const { transport, kv, tracker } = setup({ consent: "denied" });
     expect(tracker.consent()).toBe("denied");
     tracker.track("Dropped");
     await tracker.flush();

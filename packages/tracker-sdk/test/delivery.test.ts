@@ -1,5 +1,6 @@
 import type { WireEvent } from "@shop/event-schema";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { TrackerError } from "../src/core/errors.js";
 import type { EventStore, Lock } from "../src/core/platform.js";
 import { createTracker, type TrackerDependencies } from "../src/core/tracker.js";
 import { createMemoryStore, createTestingLifecycle, createTestingTransport } from "../src/testing.js";
@@ -41,7 +42,7 @@ describe("queue caps", () => {
     });
     lifecycle.goOffline();
     for (const name of ["A", "B", "C", "D", "E"]) tracker.track(name);
-    expect(tracker.stats()).toEqual({ queued: 3, sent: 0, dropped: 2 });
+    expect(tracker.stats()).toEqual({ queued: 3, sent: 0, dropped: 2, rejected: 0 });
     expect(errors.map((e) => e.code)).toEqual(["queue_full", "queue_full"]);
     lifecycle.goOnline();
     await tracker.flush();
@@ -83,7 +84,7 @@ describe("offline and hidden", () => {
     lifecycle.goOnline();
     await tracker.flush();
     expect(names(transport.events())).toEqual(["A", "B", "C"]);
-    expect(tracker.stats()).toEqual({ queued: 0, sent: 3, dropped: 0 });
+    expect(tracker.stats()).toEqual({ queued: 0, sent: 3, dropped: 0, rejected: 0 });
   });
 
   it("does not count a failure that happened because the network went away", async () => {
@@ -95,11 +96,11 @@ describe("offline and hidden", () => {
     };
     tracker.track("A");
     await tracker.flush();
-    expect(tracker.stats()).toEqual({ queued: 1, sent: 0, dropped: 0 });
+    expect(tracker.stats()).toEqual({ queued: 1, sent: 0, dropped: 0, rejected: 0 });
     transport.send = send;
     lifecycle.goOnline();
     await tracker.flush();
-    expect(tracker.stats()).toEqual({ queued: 0, sent: 1, dropped: 0 });
+    expect(tracker.stats()).toEqual({ queued: 0, sent: 1, dropped: 0, rejected: 0 });
   });
 
   it("does no interval work while hidden and resumes when visible", async () => {
@@ -125,7 +126,7 @@ describe("page exit", () => {
     expect(transport.exits).toHaveLength(1);
     expect(names(transport.exits[0]?.batch ?? [])).toEqual(["A", "B", "C"]);
     expect(transport.exits[0]?.writeKey).toBe("wk");
-    expect(tracker.stats()).toEqual({ queued: 0, sent: 3, dropped: 0 });
+    expect(tracker.stats()).toEqual({ queued: 0, sent: 3, dropped: 0, rejected: 0 });
     await vi.advanceTimersByTimeAsync(0);
     expect(await store.getAll()).toEqual([]);
   });
@@ -199,7 +200,7 @@ describe("page exit", () => {
     lifecycle.hide();
     // The beacon goes (it may get through), but its answer is unknowable: nothing is forgotten.
     expect(names(transport.exits.flatMap((p) => p.batch))).toEqual(["A", "B", "C"]);
-    expect(tracker.stats()).toEqual({ queued: 0, sent: 0, dropped: 0 });
+    expect(tracker.stats()).toEqual({ queued: 0, sent: 0, dropped: 0, rejected: 0 });
     // pagehide after visibilitychange: the same events do not go out twice from this page.
     lifecycle.hide();
     expect(transport.exits).toHaveLength(1);
@@ -219,6 +220,154 @@ describe("page exit", () => {
     expect(transport.exits).toHaveLength(0);
     await vi.advanceTimersByTimeAsync(0);
     expect(names(await store.getAll())).toEqual(["A", "B"]);
+  });
+});
+
+/** A store that counts the calls made to it (each one is an IndexedDB transaction in a browser). */
+function countingStore(inner: EventStore = createMemoryStore()) {
+  const calls: string[] = [];
+  const store: EventStore = {
+    getAll() {
+      calls.push("getAll");
+      return inner.getAll();
+    },
+    put(events) {
+      calls.push(`put ${events.length}`);
+      return inner.put(events);
+    },
+    remove(ids) {
+      calls.push(`remove ${ids.length}`);
+      return inner.remove(ids);
+    },
+    clear() {
+      calls.push("clear");
+      return inner.clear();
+    },
+    shared: () => inner.shared?.() ?? true,
+  };
+  return { store, calls };
+}
+
+describe("write-behind persistence", () => {
+  it("a batch sent within a second of being tracked costs the store nothing", async () => {
+    const { store, calls } = countingStore();
+    const { transport, tracker } = setup({ flushAt: 3 }, { store });
+    for (const name of ["A", "B", "C"]) tracker.track(name);
+    await vi.advanceTimersByTimeAsync(0);
+    // The first send reads the store for leftovers of earlier visits (and writes before it reads).
+    expect(calls).toEqual(["put 3", "getAll", "remove 3"]);
+    calls.length = 0;
+    for (let round = 0; round < 5; round++) {
+      for (const name of ["D", "E", "F"]) tracker.track(name);
+      await vi.advanceTimersByTimeAsync(100);
+    }
+    expect(transport.events()).toHaveLength(18);
+    expect(calls).toEqual([]);
+  });
+
+  it("an event still unsent after a second is in the store", async () => {
+    const { store } = countingStore();
+    const { tracker } = setup({ flushAt: 50, flushIntervalMs: 60_000 }, { store });
+    // Events tracked in the task that creates the tracker are written when consent is applied.
+    await vi.advanceTimersByTimeAsync(0);
+    tracker.track("A");
+    await vi.advanceTimersByTimeAsync(999);
+    expect(await store.getAll()).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(names(await store.getAll())).toEqual(["A"]);
+  });
+
+  it("the leader reads what another tab wrote once per flush interval, not before every send, and sends it once", async () => {
+    const shared = sharedStore();
+    const holder = { tab: "one" };
+    const quiet = { flushAt: 2, flushIntervalMs: 2000 };
+    const one = setup(quiet, { store: shared, lock: lockHeldBy(holder, "one") });
+    const two = setup(quiet, { store: shared, lock: lockHeldBy(holder, "two") });
+    await vi.advanceTimersByTimeAsync(0);
+    one.tracker.track("One 1");
+    one.tracker.track("One 2");
+    two.tracker.track("Two 1");
+    await vi.advanceTimersByTimeAsync(1000);
+    // Written behind within a second, but the leader does not read the store before this send.
+    expect(names(await shared.getAll())).toEqual(["Two 1"]);
+    one.tracker.track("One 3");
+    one.tracker.track("One 4");
+    await vi.advanceTimersByTimeAsync(0);
+    expect(names(one.transport.events())).toEqual(["One 1", "One 2", "One 3", "One 4"]);
+    // The interval reads the store again.
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(names(one.transport.events())).toEqual(["One 1", "One 2", "One 3", "One 4", "Two 1"]);
+    expect(two.transport.requests).toHaveLength(0);
+    expect(await shared.getAll()).toEqual([]);
+  });
+
+  it("a page exit during a store read hands everything over and sets the read's result aside", async () => {
+    const inner = createMemoryStore();
+    let release: (() => void) | undefined;
+    const slowRead: EventStore = {
+      ...inner,
+      // The first read waits for the test; later ones answer at once.
+      getAll: () => (release ? inner.getAll() : new Promise((resolve) => (release = () => resolve(inner.getAll())))),
+      shared: () => true,
+    };
+    const { transport, lifecycle, tracker } = setup({ flushAt: 2 }, { store: slowRead });
+    tracker.track("A");
+    tracker.track("B");
+    tracker.track("C");
+    lifecycle.hide();
+    expect(names(transport.exits.flatMap((p) => p.batch))).toEqual(["A", "B", "C"]);
+    release?.();
+    await vi.advanceTimersByTimeAsync(0);
+    lifecycle.show();
+    await tracker.flush();
+    // Nothing went twice: the read, begun before the exit, still held A, B and C.
+    expect(names(transport.events())).toEqual(["A", "B", "C"]);
+    expect(tracker.stats()).toEqual({ queued: 0, sent: 3, dropped: 0, rejected: 0 });
+  });
+});
+
+describe("events the collector rejected", () => {
+  const reason = (index: number, messageId: string) => ({
+    index,
+    messageId,
+    code: "schema_violation",
+    message: "must have required property 'event'",
+    path: "/event",
+  });
+
+  it("counts the events a 200 lists in rejected[] as rejected, not sent, and reports their reasons", async () => {
+    const errors: TrackerError[] = [];
+    const { transport, tracker } = setup({ flushAt: 3, onError: (e: TrackerError) => errors.push(e) });
+    const ids = ["A", "B", "C"].map((name) => tracker.track(name));
+    transport.respond({ status: 200, rejected: [reason(1, ids[1] as string)] });
+    await tracker.flush();
+    expect(tracker.stats()).toEqual({ queued: 0, sent: 2, dropped: 0, rejected: 1 });
+    // Not retried: a dead-lettered event would be refused again.
+    expect(transport.requests).toHaveLength(1);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toBeInstanceOf(TrackerError);
+    expect(errors[0]?.code).toBe("events_rejected");
+    expect(errors[0]?.rejected).toEqual([reason(1, ids[1] as string)]);
+  });
+
+  it("a 400 that lists every event as rejected counts them rejected, not as a dropped batch", async () => {
+    const errors: TrackerError[] = [];
+    const { transport, tracker } = setup({ flushAt: 2, onError: (e: TrackerError) => errors.push(e) });
+    const ids = ["A", "B"].map((name) => tracker.track(name));
+    transport.respond({ status: 400, rejected: ids.map((id, index) => reason(index, id)) });
+    await tracker.flush();
+    expect(tracker.stats()).toEqual({ queued: 0, sent: 0, dropped: 0, rejected: 2 });
+    expect(errors.map((e) => [e.code, e.rejected?.length])).toEqual([["events_rejected", 2]]);
+  });
+
+  it("a 400 without reasons still drops the batch as before", async () => {
+    const errors: TrackerError[] = [];
+    const { transport, tracker } = setup({ flushAt: 1, onError: (e: TrackerError) => errors.push(e) });
+    transport.respond({ status: 400 });
+    tracker.track("A");
+    await tracker.flush();
+    expect(tracker.stats()).toEqual({ queued: 0, sent: 0, dropped: 1, rejected: 0 });
+    expect(errors.map((e) => [e.code, e.rejected])).toEqual([["batch_dropped", undefined]]);
   });
 });
 

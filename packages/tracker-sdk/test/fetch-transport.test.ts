@@ -52,6 +52,27 @@ describe("fetch transport", () => {
     expect(result).toEqual({ status: 503, retryAfterMs: 7000 });
   });
 
+  it("reads the events the collector rejected from a 200's rejected[]", async () => {
+    const reason = { index: 1, messageId: "m-2", code: "schema_violation", message: "bad", path: "/event" };
+    const answers = [
+      JSON.stringify({ success: true, accepted: 1, rejected: [reason] }),
+      JSON.stringify({
+        success: false,
+        error: { code: "no_valid_events", message: "none", details: { rejected: [reason] } },
+      }),
+      JSON.stringify({ success: false, error: { code: "invalid_body", message: "no batch" } }),
+      "not json",
+    ];
+    const { host } = await collector((res, count) => res.writeHead(count === 1 ? 200 : 400).end(answers[count - 1]));
+    const transport = createFetchTransport();
+    const send = () => transport.send(`${host}/v1/batch`, { batch: [], sentAt: "", writeKey: "" });
+    expect(await send()).toEqual({ status: 200, rejected: [reason] });
+    // A 400 drops the batch (batch_dropped) whatever its details say: reasons are read from 200s only.
+    expect(await send()).toEqual({ status: 400 });
+    expect((await send()).rejected).toBeUndefined();
+    expect(await send()).toEqual({ status: 400 });
+  });
+
   it("answers status 0 when nothing answers", async () => {
     const { host } = await collector((res) => res.destroy());
     server?.close();
@@ -79,6 +100,6 @@ describe("fetch transport", () => {
     await tracker.close();
     expect(received).toHaveLength(2);
     expect(received[1]?.body.batch.map((e) => e.messageId)).toEqual(ids);
-    expect(tracker.stats()).toEqual({ queued: 0, sent: 2, dropped: 0 });
+    expect(tracker.stats()).toEqual({ queued: 0, sent: 2, dropped: 0, rejected: 0 });
   });
 });

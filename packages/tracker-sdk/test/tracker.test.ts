@@ -42,7 +42,7 @@ describe("createTracker", () => {
     expect(viewed?.context?.session?.start).toBeUndefined();
     expect(page?.context?.library).toEqual({ name: "@shop/tracker", version: "0.1.0" });
     expect(transport.batches[0]?.writeKey).toBe("wk");
-    expect(tracker.stats()).toEqual({ queued: 0, sent: 3, dropped: 0 });
+    expect(tracker.stats()).toEqual({ queued: 0, sent: 3, dropped: 0, rejected: 0 });
   });
 
   it("posts to {host}/v1/batch and stamps sentAt at each attempt, after the event's timestamp", async () => {
@@ -89,7 +89,7 @@ describe("createTracker", () => {
     await vi.advanceTimersByTimeAsync(1);
     expect(transport.requests).toHaveLength(2);
     expect(transport.requests[1]?.batch[0]?.messageId).toBe(transport.requests[0]?.batch[0]?.messageId);
-    expect(tracker.stats()).toEqual({ queued: 0, sent: 1, dropped: 0 });
+    expect(tracker.stats()).toEqual({ queued: 0, sent: 1, dropped: 0, rejected: 0 });
   });
 
   it("backs off exponentially with jitter between retries", async () => {
@@ -106,7 +106,7 @@ describe("createTracker", () => {
     }
     // random() = 1 takes the top of each jitter window: 500, 1000, 2000 ms (rounded up to the 50 ms steps).
     expect(times).toEqual([500, 1000, 2000]);
-    expect(tracker.stats()).toEqual({ queued: 0, sent: 1, dropped: 0 });
+    expect(tracker.stats()).toEqual({ queued: 0, sent: 1, dropped: 0, rejected: 0 });
   });
 
   it("retries when the network fails (status 0) and drops only on a final 4xx, reporting it", async () => {
@@ -116,7 +116,7 @@ describe("createTracker", () => {
     tracker.track("A");
     await tracker.flush();
     await vi.advanceTimersByTimeAsync(1000);
-    expect(tracker.stats()).toEqual({ queued: 0, sent: 0, dropped: 1 });
+    expect(tracker.stats()).toEqual({ queued: 0, sent: 0, dropped: 1, rejected: 0 });
     expect(errors).toMatchObject([{ name: "TrackerError", code: "batch_dropped", cause: 400 }]);
   });
 
@@ -127,7 +127,7 @@ describe("createTracker", () => {
     await tracker.flush();
     await vi.advanceTimersByTimeAsync(10_000);
     expect(transport.requests).toHaveLength(3);
-    expect(tracker.stats()).toEqual({ queued: 0, sent: 0, dropped: 1 });
+    expect(tracker.stats()).toEqual({ queued: 0, sent: 0, dropped: 1, rejected: 0 });
   });
 
   it.each([400, 401, 403, 404, 415, 422])("drops at once on a final %i", async (status) => {
@@ -136,7 +136,7 @@ describe("createTracker", () => {
     tracker.track("A");
     await tracker.flush();
     expect(transport.requests).toHaveLength(1);
-    expect(tracker.stats()).toEqual({ queued: 0, sent: 0, dropped: 1 });
+    expect(tracker.stats()).toEqual({ queued: 0, sent: 0, dropped: 1, rejected: 0 });
   });
 
   it.each([408, 429, 500, 502, 503, 504])("retries a %i", async (status) => {
@@ -145,7 +145,7 @@ describe("createTracker", () => {
     tracker.track("A");
     await tracker.flush();
     await vi.advanceTimersByTimeAsync(1000);
-    expect(tracker.stats()).toEqual({ queued: 0, sent: 1, dropped: 0 });
+    expect(tracker.stats()).toEqual({ queued: 0, sent: 1, dropped: 0, rejected: 0 });
   });
 
   it("splits a batch the collector finds too large (413) and delivers every event", async () => {
@@ -163,7 +163,7 @@ describe("createTracker", () => {
     transport.respond({ status: 413 });
     tracker.track("Huge");
     await tracker.flush();
-    expect(tracker.stats()).toEqual({ queued: 0, sent: 0, dropped: 1 });
+    expect(tracker.stats()).toEqual({ queued: 0, sent: 0, dropped: 1, rejected: 0 });
   });
 
   it("keeps each batch under maxBatchBytes", async () => {

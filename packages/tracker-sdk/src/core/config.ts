@@ -1,8 +1,17 @@
-import type { TrackerError } from "./errors.js";
+import { TrackerError } from "./errors.js";
 import type { Plugin } from "./plugins.js";
 
 /** Whether the visitor allows tracking. "pending": nothing is sent or stored until it is decided. */
 export type Consent = "granted" | "denied" | "pending";
+
+/**
+ * Checks a consent value: anything else throws a TrackerError "invalid_consent" naming the accepted
+ * values. A typo such as "yes" must fail where it is written, not hold the events silently forever.
+ */
+export function checkConsent(value: Consent): Consent {
+  if (value === "granted" || value === "denied" || value === "pending") return value;
+  throw new TrackerError("invalid_consent", `consent ${value}: not "granted", "denied" or "pending"`);
+}
 
 /** Public options; all but the write key and host are optional with the documented defaults. */
 export interface TrackerOptions {
@@ -26,10 +35,17 @@ export interface TrackerOptions {
   maxQueueAgeMs?: number;
   /** A session ends after this much inactivity, in ms. @default 1800000 (30 minutes) */
   sessionTimeoutMs?: number;
-  /** Consent when the visitor has not decided yet (a decision passed to setConsent is remembered). @default "granted" */
+  /**
+   * Consent when the visitor has not decided yet (a decision passed to setConsent is remembered). The
+   * browser starts from "denied" when the visitor sends Global Privacy Control. @default "granted"
+   */
   consent?: Consent;
-  /** Treat Global Privacy Control / Do-Not-Track as "denied" until setConsent("granted"). @default false */
-  respectPrivacySignals?: boolean;
+  /**
+   * An anonymous id to start with, e.g. the one the server already used for this visitor; it replaces the
+   * stored one. Same as calling setAnonymousId first.
+   */
+  anonymousId?: string;
+
   /** Before-send hooks, run in order on every event. @default [] */
   plugins?: Plugin[];
   /** Told about failures the SDK absorbed (a throwing plugin, a dropped batch, degraded storage). */
@@ -42,8 +58,10 @@ export interface TrackerOptions {
 
 export const VERSION = "0.1.0";
 
-export type ResolvedConfig = Required<Omit<TrackerOptions, "onError" | "host" | "respectPrivacySignals">> &
-  Pick<TrackerOptions, "onError" | "respectPrivacySignals"> & {
+type Optional = "onError" | "anonymousId";
+
+export type ResolvedConfig = Required<Omit<TrackerOptions, Optional | "host">> &
+  Pick<TrackerOptions, Optional> & {
     /** The batch endpoint. */
     url: string;
   };

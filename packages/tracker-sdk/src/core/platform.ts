@@ -19,6 +19,20 @@ export interface BatchPayload {
 export interface TransportResult {
   status: number;
   retryAfterMs?: number;
+  /** Events the collector refused for good (dead-lettered), from a 200 beside the accepted ones or a 400. */
+  rejected?: CollectorRejection[];
+}
+
+/** The collector's reason for refusing one event of a batch (its answer's `rejected[]`). */
+export interface CollectorRejection {
+  /** Position of the event in the batch. */
+  index: number;
+  messageId?: string;
+  /** e.g. schema_violation, unknown_type, control_character, pan_detected, event_too_large */
+  code: string;
+  message: string;
+  /** JSON pointer of the offending value. */
+  path?: string;
 }
 
 /** The platform's way to POST a batch. */

@@ -1,8 +1,15 @@
 import type { WireEvent } from "@shop/event-schema";
 import type { ResolvedConfig } from "./config.js";
 import { TrackerError, type TrackerErrorCode } from "./errors.js";
-import type { EventStore, Lifecycle, Lock, Transport, TransportResult } from "./platform.js";
+import type { CollectorRejection, EventStore, Lifecycle, Lock, Transport, TransportResult } from "./platform.js";
 import { backoffMs, retryable } from "./retry.js";
+
+/**
+ * How late an event may reach the store, and how often the leader reads what other tabs wrote. A
+ * batch sent within it never touches the store; a crash without page exit (which writes at once) can
+ * lose at most this much of the unsent queue.
+ */
+const WRITE_BEHIND_MS = 1000;
 
 export interface TrackerStats {
   /** Events waiting to be sent (in this tab's view of the queue). */
@@ -11,6 +18,8 @@ export interface TrackerStats {
   sent: number;
   /** Events given up: final 4xx, retries exhausted, queue caps, a throwing plugin. */
   dropped: number;
+  /** Events the collector refused for good (dead-lettered, reasons through `onError`): not counted as sent. */
+  rejected: number;
 }
 
 export interface QueueDependencies {
@@ -49,7 +58,11 @@ export function createQueue(config: ResolvedConfig, deps: QueueDependencies): Qu
   let busy = 0;
   /** The in-flight batch was taken out of the store at page exit; it goes back if it fails. */
   let detached = false;
-  let unwritten: WireEvent[] = [];
+  /**
+   * Events not in the store yet. Written behind, at most WRITE_BEHIND_MS late (or at page exit), so a
+   * batch sent before then costs the store nothing: no write, no removal.
+   */
+  let unwritten = new Set<WireEvent>();
   /** Events added while the store is read, so the read does not lose them. */
   let fresh: WireEvent[] | undefined;
   let loaded = false;
@@ -57,6 +70,7 @@ export function createQueue(config: ResolvedConfig, deps: QueueDependencies): Qu
   let closed = false;
   let sent = 0;
   let dropped = 0;
+  let rejected = 0;
   let attempt = 0;
   /** Lowered after a 413 so the halves fit; back to flushAt once a batch goes through. */
   let limit = config.flushAt;
@@ -83,9 +97,13 @@ export function createQueue(config: ResolvedConfig, deps: QueueDependencies): Qu
     (timer as { unref?: () => void }).unref?.();
     return timer;
   };
-  const drop = (count: number, code: TrackerErrorCode, cause?: unknown) => {
-    dropped += count;
-    deps.report(new TrackerError(code, `${count} dropped`, cause));
+  /** Counts events given up; rejected ones (the collector's reasons in hand) were counted as sent. */
+  const drop = (count: number, code: TrackerErrorCode, cause?: unknown, refused?: CollectorRejection[]) => {
+    if (refused) {
+      sent -= count;
+      rejected += count;
+    } else dropped += count;
+    deps.report(new TrackerError(code, `${count} ${refused ? "rejected" : "dropped"}`, cause, refused));
   };
 
   /** Takes events from `from` on: at most `count` of them in a body of at most `maxBytes`. */
@@ -99,15 +117,21 @@ export function createQueue(config: ResolvedConfig, deps: QueueDependencies): Qu
     return batch;
   }
 
-  /** Removes `count` events at `from` from memory, and from the store when this tab owns the queue. */
-  function cut(from: number, count: number, owner: boolean) {
-    if (owner) void store.remove(ids(events.slice(from, from + count)));
-    events.splice(from, count);
+  /**
+   * Takes `list` out of the store when this tab owns the queue (events not written yet never will be);
+   * otherwise they still reach the store, for the owner to settle.
+   */
+  function forget(list: WireEvent[], owner: boolean) {
+    const stored = list.filter((event) => owner && !unwritten.delete(event));
+    if (stored[0]) void store.remove(ids(stored));
   }
 
+  /** Removes `count` events at `from` from memory, and from the store when this tab owns the queue. */
+  const cut = (from: number, count: number, owner: boolean) => forget(events.splice(from, count), owner);
+
   function write() {
-    if (enabled && unwritten.length > 0) void store.put(unwritten);
-    unwritten = [];
+    if (enabled && unwritten.size > 0) void store.put([...unwritten]);
+    unwritten.clear();
   }
 
   /**
@@ -132,16 +156,20 @@ export function createQueue(config: ResolvedConfig, deps: QueueDependencies): Qu
     if (owner) drop(count, "queue_full");
   }
 
-  /** Reads the store before the first send (leftovers of earlier visits), then before each send when shared. */
+  /**
+   * Reads the store before the first send (leftovers of earlier visits), then once per flush interval
+   * for what other tabs wrote (they write within WRITE_BEHIND_MS), not before every send.
+   */
   async function load() {
-    if (loaded && !shared()) return;
+    if (loaded) return;
     // Everything in `events` reaches the store before this read, so the read has it.
     write();
     fresh = [];
     const stored = await store.getAll();
     const added = fresh;
     fresh = undefined;
-    if (!enabled) return;
+    // A page exit during the read handed over events the read still has: this view is the true one.
+    if (!enabled || !added) return;
     events = [...stored, ...added];
     loaded = true;
     evict(true);
@@ -186,8 +214,11 @@ export function createQueue(config: ResolvedConfig, deps: QueueDependencies): Qu
     detached = false;
     attempt = 0;
     limit = config.flushAt;
-    if (status > 199 && status < 300) sent += batch.length;
-    else drop(batch.length, "batch_dropped", status);
+    const refused = result.rejected;
+    if ((status > 199 && status < 300) || refused) {
+      sent += batch.length;
+      if (refused?.[0]) drop(refused.length, "events_rejected", status, refused);
+    } else drop(batch.length, "batch_dropped", status);
     return true;
   }
 
@@ -210,15 +241,17 @@ export function createQueue(config: ResolvedConfig, deps: QueueDependencies): Qu
   /**
    * The page is going away: hand what is queued to the platform's exit channel, in chunks that fit
    * what it still accepts; what it refuses stays in the store for the next visit. Offline, nothing
-   * goes (a beacon would be accepted and lost) and the store keeps everything; so it does while the
-   * store is being read, which would bring back what the beacon sent.
+   * goes (a beacon would be accepted and lost) and the store keeps everything. A read of the store
+   * under way is not waited for (the page may not live to see it) and its result is set aside.
    */
   function exit() {
-    write();
-    if (!enabled || !online() || fresh || !leads()) return;
+    // Leadership may move while hidden: the next send as leader reads the store first.
+    loaded = false;
+    fresh = undefined;
+    if (!enabled || !online() || !leads()) return write();
     if (busy > 0 && !attempt) {
       // The batch in flight outlives the page (keepalive); its retry would not, so the store lets go.
-      void store.remove(ids(events.slice(0, busy)));
+      forget(events.slice(0, busy), true);
       detached = true;
     }
     for (let chunk = 65_536; events.length > busy && chunk >= 1024; ) {
@@ -231,9 +264,16 @@ export function createQueue(config: ResolvedConfig, deps: QueueDependencies): Qu
         cut(busy, batch.length, !attempt);
       } else chunk /= 2;
     }
+    // After the hand-over, so the store does not delay it; what was handed over is not written at all.
+    write();
   }
 
-  const interval = unref(setInterval(auto, config.flushIntervalMs));
+  const interval = unref(
+    setInterval(() => {
+      loaded = false;
+      auto();
+    }, config.flushIntervalMs),
+  );
   // Without an exit channel (React Native) the app keeps running a little once in the background.
   lifecycle?.onHidden(() => closed || (transport.sendOnExit ? exit() : flush()));
   lifecycle?.onVisible(auto);
@@ -243,7 +283,7 @@ export function createQueue(config: ResolvedConfig, deps: QueueDependencies): Qu
     add(event) {
       events.push(event);
       fresh?.push(event);
-      if (enabled && unwritten.push(event) === 1) queueMicrotask(write);
+      if (enabled && unwritten.add(event).size === 1) unref(setTimeout(write, WRITE_BEHIND_MS));
       evict();
       if (events.length >= config.flushAt) auto();
     },
@@ -251,17 +291,17 @@ export function createQueue(config: ResolvedConfig, deps: QueueDependencies): Qu
     setEnabled(on) {
       enabled = on;
       // The store is read at the first send: leftovers wait for the count or the interval like the rest.
-      if (on) unwritten = [...events];
+      if (on) unwritten = new Set(events);
       queueMicrotask(write);
     },
     purge() {
       events = [];
       busy = 0;
-      unwritten = [];
+      unwritten.clear();
       void store.clear();
     },
     drop,
-    stats: () => ({ queued: events.length, sent, dropped }),
+    stats: () => ({ queued: events.length, sent, dropped, rejected }),
     async close() {
       closed = true;
       clearInterval(interval);

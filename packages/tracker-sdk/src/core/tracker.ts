@@ -1,5 +1,5 @@
 import type { EcommerceEventName, EcommerceProperties, WireEvent } from "@shop/event-schema";
-import { type Consent, resolveConfig, type TrackerOptions } from "./config.js";
+import { type Consent, checkConsent, resolveConfig, type TrackerOptions } from "./config.js";
 import { createIdentity, type Identity } from "./identity.js";
 import { uuidv7 } from "./ids.js";
 import { createMemoryStore } from "./memory.js";
@@ -7,6 +7,24 @@ import type { EventStore, KeyValueStore, Lifecycle, Lock, PlatformContext, Trans
 import { createQueue, type TrackerStats } from "./queue.js";
 
 type Properties = Record<string, unknown>;
+
+/** The third argument of the calls, as in Segment's API. */
+export interface CallOptions {
+  /** When it happened (a Date, an ISO 8601 string or epoch ms), for events recorded earlier. @default now */
+  timestamp?: Date | string | number;
+  /** Merged over the context the SDK collects, key by key (`library` and `session` stay the SDK's). */
+  context?: Properties;
+  /** The event's id, e.g. to make a retried call idempotent. @default a new UUIDv7 */
+  messageId?: string;
+}
+
+/** The visitor as the tracker knows them: Segment's `analytics.user()`. */
+export interface User {
+  id(): string | undefined;
+  anonymousId(): string;
+  /** A copy of the traits identify collected (merged, persisted with the ids). */
+  traits(): Properties;
+}
 
 export interface Tracker {
   /**
@@ -16,18 +34,33 @@ export interface Tracker {
   track<Name extends string>(
     event: Name,
     properties?: Name extends EcommerceEventName ? EcommerceProperties[Name] & Properties : Properties,
+    options?: CallOptions,
   ): string;
-  page(name?: string, properties?: Properties): string;
-  screen(name: string, properties?: Properties): string;
-  identify(userId: string, traits?: Properties): string;
-  group(groupId: string, traits?: Properties): string;
+  page(name?: string, properties?: Properties, options?: CallOptions): string;
+  screen(name: string, properties?: Properties, options?: CallOptions): string;
+  /**
+   * Sets the user (later events carry `userId`) and merges `traits` into the stored ones; the event
+   * carries them all. Without a user id (`identify(traits)`) the current user keeps them; another
+   * user id starts from no traits, as analytics.js does.
+   */
+  identify(userId: string, traits?: Properties, options?: CallOptions): string;
+  identify(traits: Properties, options?: CallOptions): string;
+  group(groupId: string, traits?: Properties, options?: CallOptions): string;
   /** Links `userId` to the current user (or `previousId`); later events carry `userId`. */
-  alias(userId: string, previousId?: string): string;
-  /** Forgets the user: new anonymous id and session (call on logout). */
+  alias(userId: string, previousId?: string, options?: CallOptions): string;
+  /** Forgets the user: new anonymous id and session, no user id or traits, cookie rewritten (call on logout). */
   reset(): void;
+  /** Replaces the anonymous id (e.g. with the one your server uses); stored like the generated one. */
+  setAnonymousId(anonymousId: string): void;
+  user(): User;
+  /** The current session's id, as events carry it in context.session.id; undefined before the first event or after the timeout. */
+  sessionId(): string | undefined;
   /** Sends everything queued now; resolves when the queue is empty or a send must wait for a retry. */
   flush(): Promise<void>;
-  /** Records the visitor's decision. "denied" purges the queue and the stored ids. */
+  /**
+   * Records the visitor's decision. "denied" purges the queue and the stored ids. Any other value
+   * throws a TrackerError "invalid_consent" (a typo must not hold the events silently).
+   */
   setConsent(consent: Consent): void;
   consent(): Consent;
   anonymousId(): string;
@@ -46,8 +79,8 @@ export interface TrackerDependencies {
   lock?: Lock;
   /** Context the platform knows (page, locale, user agent...), read at each event. */
   platformContext?: PlatformContext;
-  /** Whether the visitor sends Global Privacy Control or Do-Not-Track. */
-  privacySignal?: () => boolean;
+  /** Told about every event, batch, answer and drop; the debug plugin sets it. Off, it costs nothing. */
+  log?: (what: string, data?: unknown) => void;
   now?: () => number;
   random?: () => number;
 }
@@ -58,14 +91,20 @@ export interface TrackerDependencies {
  */
 export function createTracker(options: TrackerOptions, deps: TrackerDependencies): Tracker {
   const config = resolveConfig(options);
+  // Configuration is checked once, here: an invalid consent value throws at createTracker.
+  checkConsent(config.consent);
+  // Plugins that work below the API (an identity cookie, debug logging) adjust the platform first.
+  for (const plugin of config.plugins) deps = plugin.platform?.(deps) ?? deps;
   const now = deps.now ?? Date.now;
   const kv: KeyValueStore = deps.kv ?? new Map();
   const consentKey = `${config.storagePrefix}.consent`;
+  const log = deps.log;
   const queue = createQueue(config, {
     ...deps,
     store: deps.store ?? createMemoryStore(),
     now,
     report(error) {
+      log?.(`drop: ${error.code}`, error);
       try {
         config.onError?.(error);
       } catch {
@@ -81,7 +120,7 @@ export function createTracker(options: TrackerOptions, deps: TrackerDependencies
 
   function apply(next: Consent) {
     consent = next;
-    identity.persist(next === "granted", next === "denied");
+    identity.persist(next === "granted");
     if (next === "denied") {
       identity.reset(now());
       queue.purge();
@@ -90,21 +129,19 @@ export function createTracker(options: TrackerOptions, deps: TrackerDependencies
   }
 
   function start() {
-    identity = createIdentity(kv, config.storagePrefix, config.sessionTimeoutMs, now());
-    // Only setConsent writes the key, and only "granted" or "denied".
-    apply(
-      (kv.get(consentKey) as Consent) ||
-        (config.respectPrivacySignals && deps.privacySignal?.() ? "denied" : config.consent),
-    );
+    identity = createIdentity(kv, config.storagePrefix, config.sessionTimeoutMs, now(), config.anonymousId);
+    // Only setConsent writes the key, and only "granted" or "denied": the visitor's own decision
+    // outranks the starting value (which the browser sets to "denied" for a privacy signal).
+    apply((kv.get(consentKey) as Consent) || config.consent);
     const calls = early ?? [];
     early = undefined;
     for (const call of calls) call();
   }
 
   /** Builds the event now (or once the stores are loaded) and returns its messageId at once. */
-  function enqueue(partial: () => Properties): string {
+  function enqueue(partial: () => Properties, options: CallOptions = {}): string {
     const at = now();
-    const messageId = uuidv7(at);
+    const messageId = options.messageId ?? uuidv7(at);
     later(() => {
       if (consent === "denied") return;
       const { a, u } = identity.ids();
@@ -113,13 +150,19 @@ export function createTracker(options: TrackerOptions, deps: TrackerDependencies
         messageId,
         anonymousId: a,
         userId: u,
-        timestamp: new Date(at).toISOString(),
-        context: { ...deps.platformContext?.(), library: config.library, session: identity.touch(at) },
+        // An unreadable timestamp is the call's time rather than an exception in the page.
+        timestamp: new Date(+new Date(options.timestamp ?? at) || at).toISOString(),
+        context: {
+          ...deps.platformContext?.(),
+          ...options.context,
+          library: config.library,
+          session: identity.touch(at),
+        },
       } as WireEvent;
       for (const plugin of config.plugins) {
         try {
           const result = plugin.beforeSend?.(event);
-          if (result === null) return;
+          if (result === null) return log?.(`drop: ${plugin.name} returned null`);
           event = result ?? event;
         } catch (cause) {
           // A throwing plugin drops the event: a failing scrubber must not let unscrubbed data out.
@@ -134,26 +177,51 @@ export function createTracker(options: TrackerOptions, deps: TrackerDependencies
   if (kv.ready) kv.ready.then(start, start);
   else start();
 
+  const anonymousId = () => identity?.ids().a;
+
   const tracker = {
-    track: (event: string, properties?: Properties) => enqueue(() => ({ type: "track", event, properties })),
-    page: (name?: string, properties?: Properties) => enqueue(() => ({ type: "page", name, properties })),
-    screen: (name: string, properties?: Properties) => enqueue(() => ({ type: "screen", name, properties })),
-    group: (groupId: string, traits?: Properties) => enqueue(() => ({ type: "group", groupId, traits })),
-    identify(userId: string, traits?: Properties) {
-      later(() => identity.setUserId(userId));
-      return enqueue(() => ({ type: "identify", traits }));
+    track: (event: string, properties?: Properties, options?: CallOptions) =>
+      enqueue(() => ({ type: "track", event, properties }), options),
+    page: (name?: string, properties?: Properties, options?: CallOptions) =>
+      enqueue(() => ({ type: "page", name, properties }), options),
+    screen: (name: string, properties?: Properties, options?: CallOptions) =>
+      enqueue(() => ({ type: "screen", name, properties }), options),
+    group: (groupId: string, traits?: Properties, options?: CallOptions) =>
+      enqueue(() => ({ type: "group", groupId, traits }), options),
+    identify(userId?: string | Properties | null, traits?: Properties, options?: CallOptions) {
+      if (userId && typeof userId === "object") {
+        // identify(traits, options)
+        options = traits as CallOptions | undefined;
+        traits = userId;
+        userId = undefined;
+      }
+      later(() => {
+        const { u, t } = identity.ids();
+        // Traits belong to a user: another user id starts afresh; anonymous traits carry over to the
+        // first user id (analytics.js does the same).
+        identity.set({ u: userId || u, t: { ...(u && userId && userId !== u ? {} : t), ...traits } });
+      });
+      return enqueue(() => ({ type: "identify", traits: identity.ids().t }), options);
     },
-    alias(userId: string, previousId?: string) {
+    alias(userId: string, previousId?: string, options?: CallOptions) {
       later(() => {
         const { a, u } = identity.ids();
         previousId ??= u ?? a;
-        identity.setUserId(userId);
+        identity.set({ u: userId });
       });
-      return enqueue(() => ({ type: "alias", previousId }));
+      return enqueue(() => ({ type: "alias", previousId }), options);
     },
     reset: () => later(() => identity.reset(now())),
+    setAnonymousId: (a: string) => later(() => identity.set({ a })),
+    user: () => ({
+      id: () => identity?.ids().u,
+      anonymousId,
+      traits: () => ({ ...identity?.ids().t }),
+    }),
+    sessionId: () => identity?.sessionId(now()),
     flush: () => queue.flush(),
     setConsent(next: Consent) {
+      checkConsent(next);
       later(() => {
         if (next === "pending") kv.delete(consentKey);
         else kv.set(consentKey, next);
@@ -161,7 +229,7 @@ export function createTracker(options: TrackerOptions, deps: TrackerDependencies
       });
     },
     consent: () => consent,
-    anonymousId: () => identity?.ids().a,
+    anonymousId,
     stats: queue.stats,
     close: queue.close,
   } as Tracker;

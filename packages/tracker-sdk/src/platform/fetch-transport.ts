@@ -9,7 +9,14 @@ export function retryAfterMs(header: string | null, now: number = Date.now()): n
 export async function settle(request: Promise<Response>): Promise<TransportResult> {
   try {
     const response = await request;
-    return { status: response.status, retryAfterMs: retryAfterMs(response.headers.get("retry-after")) };
+    // The collector lists the events it dead-lettered in a 200, beside the accepted ones. (A 400 that
+    // accepted none drops the batch, whatever its details say.)
+    const body = await response.json().catch(() => 0);
+    return {
+      status: response.status,
+      retryAfterMs: retryAfterMs(response.headers.get("retry-after")),
+      rejected: body?.rejected,
+    };
   } catch {
     return { status: 0 };
   }

@@ -53,7 +53,7 @@ describe("browser createTracker", () => {
     expect(names(sent)).toEqual(["page", "Product Viewed"]);
     expect(beacons[0]?.writeKey).toBe(writeKey);
     expect(sent[0]?.context).toMatchObject({ page: { url: location.href }, library: { name: "@shop/tracker" } });
-    expect(tracker.stats()).toEqual({ queued: 0, sent: 2, dropped: 0 });
+    expect(tracker.stats()).toEqual({ queued: 0, sent: 2, dropped: 0, rejected: 0 });
     expect(posts).toEqual([]);
   });
 
@@ -92,13 +92,26 @@ describe("browser createTracker", () => {
     expect(JSON.parse(localStorage.getItem("shop_tracker.ids") ?? "{}").a).toBe(pending.anonymousId());
   });
 
-  it("treats Global Privacy Control as an opt-out when configured", () => {
+  it("honours Global Privacy Control by default (denied), unless honorGlobalPrivacyControl: false", () => {
     Object.defineProperty(navigator, "globalPrivacyControl", { value: true, configurable: true });
     try {
-      expect(createTracker({ host, writeKey, respectPrivacySignals: true }).consent()).toBe("denied");
+      expect(createTracker({ host, writeKey }).consent()).toBe("denied");
+      expect(createTracker({ host, writeKey, honorGlobalPrivacyControl: false }).consent()).toBe("granted");
+      // An explicit grant is the visitor's own choice and outranks the signal.
+      localStorage.setItem("shop_tracker.consent", "granted");
       expect(createTracker({ host, writeKey }).consent()).toBe("granted");
     } finally {
       Reflect.deleteProperty(navigator, "globalPrivacyControl");
+    }
+  });
+
+  it("counts Do-Not-Track only with respectPrivacySignals", () => {
+    Object.defineProperty(navigator, "doNotTrack", { value: "1", configurable: true });
+    try {
+      expect(createTracker({ host, writeKey }).consent()).toBe("granted");
+      expect(createTracker({ host, writeKey, respectPrivacySignals: true }).consent()).toBe("denied");
+    } finally {
+      Reflect.deleteProperty(navigator, "doNotTrack");
     }
   });
 
@@ -115,5 +128,18 @@ describe("browser createTracker", () => {
     expect(names(posts.flatMap((p) => p.batch))).toEqual(["Only this"]);
     expect(typeof script.productViewed).toBe("function");
     expect(typeof script.gzip).toBe("function");
+  });
+
+  it("the <script> build takes debug: true (console) and cookieDomain, and has decorate", () => {
+    const spy = vi.spyOn(console, "log").mockImplementation(() => {});
+    const quiet = script.createTracker({ host, writeKey, autocapture: false });
+    quiet.track("Not logged");
+    expect(spy).not.toHaveBeenCalled();
+    const loud = script.createTracker({ host, writeKey: `${writeKey}-2`, autocapture: false, debug: true });
+    loud.track("Logged");
+    expect(spy).toHaveBeenCalledWith("[shop/tracker] event", expect.objectContaining({ event: "Logged" }));
+    expect(new URL(script.decorate(loud, "https://other.example/")).searchParams.get("ajs_aid")).toBe(
+      loud.anonymousId(),
+    );
   });
 });

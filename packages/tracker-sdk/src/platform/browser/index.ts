@@ -7,11 +7,20 @@ import { createBrowserLock } from "./lock.js";
 import { createBrowserStore } from "./store.js";
 import { type BrowserTransportOptions, createBrowserTransport } from "./transport.js";
 
-export interface BrowserTrackerOptions extends TrackerOptions, BrowserTransportOptions {}
+export interface BrowserTrackerOptions extends TrackerOptions, BrowserTransportOptions {
+  /**
+   * Global Privacy Control (`navigator.globalPrivacyControl === true`) means consent "denied" until the
+   * visitor grants it explicitly (setConsent("granted")); `false` ignores the signal. @default true
+   */
+  honorGlobalPrivacyControl?: boolean;
+  /** Do-Not-Track counts as well as Global Privacy Control. @default false */
+  respectPrivacySignals?: boolean;
+}
+
+const gpc = () => (navigator as { globalPrivacyControl?: boolean }).globalPrivacyControl === true;
 
 /** Whether the visitor asks not to be tracked (Global Privacy Control or Do-Not-Track). */
-export const privacySignal = (): boolean =>
-  (navigator as { globalPrivacyControl?: boolean }).globalPrivacyControl === true || navigator.doNotTrack === "1";
+export const privacySignal = (): boolean => gpc() || navigator.doNotTrack === "1";
 
 /**
  * Creates a browser tracker: IndexedDB queue shared by the site's tabs (one leader tab sends it),
@@ -22,8 +31,13 @@ export function createTracker(options: BrowserTrackerOptions, deps: Partial<Trac
   if (typeof document === "undefined") return createCoreTracker(options, { transport, ...deps });
   const name = `${options.storagePrefix ?? "shop_tracker"}.queue.${options.writeKey}`;
   const lifecycle = deps.lifecycle ?? createBrowserLifecycle();
+  // GPC is an opt-out of sale/sharing the law recognises (CCPA, Colorado): honoured unless turned off.
+  // Do-Not-Track has no such standing: only with respectPrivacySignals. Either way it is only where the
+  // visitor starts: a decision they make (setConsent, stored) outranks it.
+  const signal =
+    (options.honorGlobalPrivacyControl !== false && gpc()) || (!!options.respectPrivacySignals && privacySignal());
   return createCoreTracker(
-    { maxBatchBytes: 60_000, ...options },
+    { maxBatchBytes: 60_000, ...options, ...(signal && { consent: "denied" }) },
     {
       transport,
       store: createBrowserStore(name),
@@ -31,7 +45,6 @@ export function createTracker(options: BrowserTrackerOptions, deps: Partial<Trac
       lifecycle,
       lock: createBrowserLock(`${name}.leader`, lifecycle),
       platformContext: createPageContext(),
-      privacySignal,
       ...deps,
     },
   );

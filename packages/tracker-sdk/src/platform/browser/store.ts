@@ -12,22 +12,20 @@ type Backend = (operation: Operation, argument?: unknown) => Promise<unknown> | 
 
 /** IndexedDB: one object store keyed by messageId; UUIDv7 keys come back oldest first. */
 function openIndexedDb(name: string): Promise<Backend | undefined> {
-  return new Promise((resolve) => {
+  return new Promise((resolve: (backend?: Backend) => void) => {
     // Some private modes never answer the open request.
     setTimeout(resolve, 3000);
     try {
       const open = indexedDB.open(name);
       open.onupgradeneeded = () => open.result.createObjectStore("events", { keyPath: "messageId" });
-      open.onerror = () => resolve(undefined);
+      open.onerror = () => resolve();
       open.onsuccess = () =>
         resolve(
           (operation, argument) =>
             new Promise((done) => {
               try {
-                const transaction = open.result.transaction(
-                  "events",
-                  operation === "getAll" ? "readonly" : "readwrite",
-                );
+                // Reads too are readwrite: reads are rare (write-behind), and one mode is fewer bytes.
+                const transaction = open.result.transaction("events", "readwrite");
                 const store = transaction.objectStore("events");
                 const request =
                   operation === "getAll" || operation === "clear"

@@ -1,6 +1,7 @@
 /// <reference types="node" />
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { type CollectorServer, type CollectorServerOptions, startCollectorServer } from "./collector-server.js";
+import { startLatencyRelay } from "./latency-relay.js";
 import { type SiteServer, startSiteServer } from "./site-server.js";
 
 /**
@@ -12,6 +13,10 @@ export interface BrowserEnv {
   readonly shop: SiteServer;
   /** Another site, http://localhost:<port>: cross-site to the shop, with its own storage. */
   readonly elsewhere: SiteServer;
+  /**
+   * The recording collector as the pages reach it: with `rttMs`, `collector.url` is the latency
+   * relay's, and what the collector records is what crossed the relay.
+   */
   readonly collector: CollectorServer;
   readonly context: BrowserContext;
   /** Uncaught exceptions and console errors of every page in the context, as "url: message". */
@@ -22,6 +27,8 @@ export interface BrowserEnv {
 
 export interface EnvOptions {
   readonly collector?: CollectorServerOptions;
+  /** Round trip between the pages and the collector, through a latency relay (support/latency-relay.ts). */
+  readonly rttMs?: number;
 }
 
 /** `sdkDir`: the SDK build the sites serve at /sdk/ (a snapshot of dist/, see sdk-build.ts). */
@@ -31,6 +38,7 @@ export async function openEnv(browser: Browser, sdkDir: string, options: EnvOpti
     startSiteServer({ sdkDir, hostname: "localhost" }),
     startCollectorServer(options.collector),
   ]);
+  const relay = options.rttMs === undefined ? undefined : await startLatencyRelay(collector.url, options.rttMs);
   const context = await browser.newContext();
   const pageErrors: string[] = [];
   const watch = (page: Page) => {
@@ -40,14 +48,14 @@ export async function openEnv(browser: Browser, sdkDir: string, options: EnvOpti
   return {
     shop,
     elsewhere,
-    collector,
+    collector: relay ? { ...collector, url: relay.url } : collector,
     context,
     pageErrors,
     newPage: () => context.newPage(),
     close: async () => {
       // Context first: its pages may still be sending to the servers.
       await context.close().catch(() => undefined);
-      await Promise.all([shop.close(), elsewhere.close(), collector.close()]);
+      await Promise.all([shop.close(), elsewhere.close(), collector.close(), relay?.close()]);
     },
   };
 }
