@@ -151,3 +151,41 @@ describe("collectorFor: geoCountry", () => {
     expect(unknown.enrichment.ipAnonymized).toBe("192.0.2.0");
   });
 });
+
+describe("campaign from the page", () => {
+  const published = (context: Record<string, unknown>) =>
+    JSON.parse(collectorFor(facts())(event({ context })).eventJson).context;
+
+  it("fills context.campaign from page.search's utm_ parameters (Segment's names) when the client sent none", () => {
+    const page = {
+      url: "https://shop.example/p?utm_source=news&x=1",
+      search:
+        "?utm_source=news&utm_medium=email&utm_campaign=black%20friday&utm_term=red+shoes&utm_content=banner&utm_id=9",
+    };
+    expect(published({ page }).campaign).toEqual({
+      source: "news",
+      medium: "email",
+      name: "black friday",
+      term: "red shoes",
+      content: "banner",
+    });
+  });
+
+  it("reads page.url's query when there is no page.search, ignoring the fragment", () => {
+    const page = { url: "https://shop.example/landing?utm_source=ads&utm_campaign=spring#utm_medium=x" };
+    expect(published({ page }).campaign).toEqual({ source: "ads", name: "spring" });
+  });
+
+  it("keeps the client's own campaign, and adds none without utm_ parameters or a page", () => {
+    const page = { url: "https://shop.example/?utm_source=news", search: "?utm_source=news" };
+    expect(published({ page, campaign: { name: "winter" } }).campaign).toEqual({ name: "winter" });
+    expect(published({ page: { url: "https://shop.example/?q=shoes", search: "?q=shoes" } }).campaign).toBeUndefined();
+    expect(published({ page: { url: "https://shop.example/" } }).campaign).toBeUndefined();
+    expect(published({ userAgent: CHROME_LINUX }).campaign).toBeUndefined();
+  });
+
+  it("caps each field at the contract's 500 characters", () => {
+    const page = { search: `?utm_source=${"s".repeat(600)}` };
+    expect(published({ page }).campaign.source).toHaveLength(500);
+  });
+});

@@ -1,4 +1,5 @@
 import { COLLECTED_EVENT_VERSION, type Enrichment, type WireEvent } from "@shop/event-schema";
+import { campaignOfPage } from "./campaign.js";
 import { correctedEventTime } from "./event-time.js";
 import { anonymizeIp } from "./ip.js";
 import type { UserAgentInfo } from "./user-agent.js";
@@ -33,8 +34,9 @@ export type Collector = (event: WireEvent) => CollectedRecord;
 /**
  * Enriches the valid events of one request and writes each as a CollectedEvent record, in one pass:
  * - the event is published as the client sent it, except its raw IP (`context.ip`, which never
- *   leaves the collector) and a `writeKey` (a credential), and with the batch's `sentAt` when it has
- *   none. These are edited on the parsed event itself, which belongs to this request: copying every
+ *   leaves the collector) and a `writeKey` (a credential), with the batch's `sentAt` when it has
+ *   none, and with `context.campaign` from the page's utm_ parameters when it has a page and no
+ *   campaign (see campaignOfPage). These are edited on the parsed event itself, which belongs to this request: copying every
  *   event to drop keys that are almost never there cost more than the rest of the enrichment.
  * - what is the same for the whole request (receive time, the connection's anonymised IP and
  *   country, source) and for one user agent is worked out once and reused as JSON text; only the
@@ -101,6 +103,10 @@ export function collectorFor(facts: RequestFacts): Collector {
     const context = published.context;
     const sentIp = context?.ip;
     if (sentIp !== undefined) delete context?.ip;
+    if (context?.page && context.campaign === undefined) {
+      const campaign = campaignOfPage(context.page);
+      if (campaign) context.campaign = campaign;
+    }
     const clientSentIp = facts.trustSentIp ? sentIp : undefined;
     const ownSentAt = published.sentAt;
     if (ownSentAt === undefined && facts.batchSentAt !== undefined) published.sentAt = facts.batchSentAt;

@@ -29,8 +29,9 @@ export function debug(logger: Logger = console): Plugin {
       const exit = transport.sendOnExit?.bind(transport);
       return {
         ...deps,
-        // The core tells `log` what it drops before the transport sees it (consent, plugins, caps, retries).
-        log,
+        // The core tells what it drops before the transport sees it (plugins, caps, retries).
+        drops: (dropped) =>
+          typeof dropped === "string" ? log(`drop: ${dropped} returned null`) : log(`drop: ${dropped.code}`, dropped),
         transport: {
           async send(url, payload) {
             log(`batch of ${payload.batch.length}`, payload);

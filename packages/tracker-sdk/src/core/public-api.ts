@@ -16,7 +16,9 @@ export type {
 export type { Plugin } from "./plugins.js";
 export type { TrackerStats } from "./queue.js";
 export {
+  type BaseTracker,
   type CallOptions,
+  createBaseTracker,
   createTracker as createCoreTracker,
   type Tracker,
   type TrackerDependencies,

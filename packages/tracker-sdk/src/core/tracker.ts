@@ -1,6 +1,7 @@
 import type { EcommerceEventName, EcommerceProperties, WireEvent } from "@shop/event-schema";
 import { type Consent, checkConsent, resolveConfig, type TrackerOptions } from "./config.js";
-import { createIdentity, type Identity } from "./identity.js";
+import type { TrackerError } from "./errors.js";
+import { createIdentity, type Identity, type Ids } from "./identity.js";
 import { uuidv7 } from "./ids.js";
 import { createMemoryStore } from "./memory.js";
 import type { EventStore, KeyValueStore, Lifecycle, Lock, PlatformContext, Transport } from "./platform.js";
@@ -26,7 +27,12 @@ export interface User {
   traits(): Properties;
 }
 
-export interface Tracker {
+/**
+ * The core set: events, batching, delivery, sessions and consent. Every platform's `createTracker`
+ * gives a {@link Tracker}, which adds the rest of Segment's calls; `createBaseTracker` alone is for
+ * pages that only track (a landing page, a checkout widget) and want none of the rest's bytes.
+ */
+export interface BaseTracker {
   /**
    * E-commerce spec events get their spec properties type-checked (other keys are welcome, as the
    * contract is open); any other name takes free-form properties.
@@ -37,22 +43,6 @@ export interface Tracker {
     options?: CallOptions,
   ): string;
   page(name?: string, properties?: Properties, options?: CallOptions): string;
-  screen(name: string, properties?: Properties, options?: CallOptions): string;
-  /**
-   * Sets the user (later events carry `userId`) and merges `traits` into the stored ones; the event
-   * carries them all. Without a user id (`identify(traits)`) the current user keeps them; another
-   * user id starts from no traits, as analytics.js does.
-   */
-  identify(userId: string, traits?: Properties, options?: CallOptions): string;
-  identify(traits: Properties, options?: CallOptions): string;
-  group(groupId: string, traits?: Properties, options?: CallOptions): string;
-  /** Links `userId` to the current user (or `previousId`); later events carry `userId`. */
-  alias(userId: string, previousId?: string, options?: CallOptions): string;
-  /** Forgets the user: new anonymous id and session, no user id or traits, cookie rewritten (call on logout). */
-  reset(): void;
-  /** Replaces the anonymous id (e.g. with the one your server uses); stored like the generated one. */
-  setAnonymousId(anonymousId: string): void;
-  user(): User;
   /** The current session's id, as events carry it in context.session.id; undefined before the first event or after the timeout. */
   sessionId(): string | undefined;
   /** Sends everything queued now; resolves when the queue is empty or a send must wait for a retry. */
@@ -69,6 +59,26 @@ export interface Tracker {
   close(): Promise<void>;
 }
 
+/** The whole API, as in Segment's analytics.js: the core set plus identity, groups and screens. */
+export interface Tracker extends BaseTracker {
+  screen(name: string, properties?: Properties, options?: CallOptions): string;
+  /**
+   * Sets the user (later events carry `userId`) and merges `traits` into the stored ones; the event
+   * carries them all. Without a user id (`identify(traits)`) the current user keeps them; another
+   * user id starts from no traits, as analytics.js does.
+   */
+  identify(userId: string, traits?: Properties, options?: CallOptions): string;
+  identify(traits: Properties, options?: CallOptions): string;
+  group(groupId: string, traits?: Properties, options?: CallOptions): string;
+  /** Links `userId` to the current user (or `previousId`); later events carry `userId`. */
+  alias(userId: string, previousId?: string, options?: CallOptions): string;
+  /** Forgets the user: new anonymous id and session, no user id or traits, cookie rewritten (call on logout). */
+  reset(): void;
+  /** Replaces the anonymous id (e.g. with the one your server uses); stored like the generated one. */
+  setAnonymousId(anonymousId: string): void;
+  user(): User;
+}
+
 export interface TrackerDependencies {
   transport: Transport;
   /** Where queued events survive reloads. @default in memory */
@@ -79,17 +89,46 @@ export interface TrackerDependencies {
   lock?: Lock;
   /** Context the platform knows (page, locale, user agent...), read at each event. */
   platformContext?: PlatformContext;
-  /** Told about every event, batch, answer and drop; the debug plugin sets it. Off, it costs nothing. */
-  log?: (what: string, data?: unknown) => void;
+  /**
+   * Told about every event the core drops: the TrackerError it reports, or the name of the plugin
+   * that returned null. The debug plugin sets it; off, it costs nothing.
+   */
+  drops?: (dropped: TrackerError | string) => void;
   now?: () => number;
   random?: () => number;
 }
 
 /**
+ * Builds the event now (or once the stores are loaded) and returns its messageId at once; the
+ * partial event is made when the ids are known.
+ */
+type Enqueue = (partial: () => Properties, options?: CallOptions) => string;
+
+/**
+ * The calls beyond the core set, made from the core's machinery: `enqueue`, `later` (runs a call now
+ * or once the stores are loaded, in call order), the ids (inside `later` and `enqueue` callbacks) and
+ * the clock. Positional, because every byte of this seam is paid in the browser bundle.
+ */
+type Extension = (
+  enqueue: Enqueue,
+  later: (call: () => void) => void,
+  identity: () => Identity,
+  now: () => number,
+) => Omit<Tracker, keyof BaseTracker>;
+
+/** The core set alone ({@link BaseTracker}): what the 4 KB budget measures. */
+export const createBaseTracker = (options: TrackerOptions, deps: TrackerDependencies): BaseTracker =>
+  build(options, deps);
+
+/** The whole API: the core set plus Segment's identity, group and screen calls. */
+export const createTracker = (options: TrackerOptions, deps: TrackerDependencies): Tracker =>
+  build(options, deps, segmentCalls) as Tracker;
+
+/**
  * The platform-free core: builds Segment events, runs the plugins and hands the events to the queue.
  * Never throws into the host app: a failing send is retried or counted, a failing plugin reported.
  */
-export function createTracker(options: TrackerOptions, deps: TrackerDependencies): Tracker {
+function build(options: TrackerOptions, deps: TrackerDependencies, extend?: Extension): BaseTracker {
   const config = resolveConfig(options);
   // Configuration is checked once, here: an invalid consent value throws at createTracker.
   checkConsent(config.consent);
@@ -98,13 +137,13 @@ export function createTracker(options: TrackerOptions, deps: TrackerDependencies
   const now = deps.now ?? Date.now;
   const kv: KeyValueStore = deps.kv ?? new Map();
   const consentKey = `${config.storagePrefix}.consent`;
-  const log = deps.log;
+  const drops = deps.drops;
   const queue = createQueue(config, {
     ...deps,
     store: deps.store ?? createMemoryStore(),
     now,
     report(error) {
-      log?.(`drop: ${error.code}`, error);
+      drops?.(error);
       try {
         config.onError?.(error);
       } catch {
@@ -138,7 +177,6 @@ export function createTracker(options: TrackerOptions, deps: TrackerDependencies
     for (const call of calls) call();
   }
 
-  /** Builds the event now (or once the stores are loaded) and returns its messageId at once. */
   function enqueue(partial: () => Properties, options: CallOptions = {}): string {
     const at = now();
     const messageId = options.messageId ?? uuidv7(at);
@@ -162,7 +200,7 @@ export function createTracker(options: TrackerOptions, deps: TrackerDependencies
       for (const plugin of config.plugins) {
         try {
           const result = plugin.beforeSend?.(event);
-          if (result === null) return log?.(`drop: ${plugin.name} returned null`);
+          if (result === null) return drops?.(plugin.name);
           event = result ?? event;
         } catch (cause) {
           // A throwing plugin drops the event: a failing scrubber must not let unscrubbed data out.
@@ -177,13 +215,46 @@ export function createTracker(options: TrackerOptions, deps: TrackerDependencies
   if (kv.ready) kv.ready.then(start, start);
   else start();
 
-  const anonymousId = () => identity?.ids().a;
-
   const tracker = {
     track: (event: string, properties?: Properties, options?: CallOptions) =>
       enqueue(() => ({ type: "track", event, properties }), options),
     page: (name?: string, properties?: Properties, options?: CallOptions) =>
       enqueue(() => ({ type: "page", name, properties }), options),
+    sessionId: () => identity?.sessionId(now()),
+    flush: () => queue.flush(),
+    setConsent(next: Consent) {
+      checkConsent(next);
+      later(() => {
+        if (next === "pending") kv.delete(consentKey);
+        else kv.set(consentKey, next);
+        apply(next);
+      });
+    },
+    consent: () => consent,
+    anonymousId: () => identity?.ids().a,
+    stats: queue.stats,
+    close: queue.close,
+    ...extend?.(enqueue, later, () => identity, now),
+  } as BaseTracker;
+  for (const plugin of config.plugins) {
+    try {
+      plugin.setup?.(tracker as Tracker);
+    } catch (cause) {
+      queue.drop(0, "plugin_failed", cause);
+    }
+  }
+  return tracker;
+}
+
+/**
+ * The calls Segment's API has beyond the core set: screen, group, identify (traits kept with the
+ * ids), alias, reset, setAnonymousId and user(). Referenced only by createTracker, so a bundle of
+ * createBaseTracker carries none of it.
+ */
+const segmentCalls: Extension = (enqueue, later, identity, now) => {
+  // Before the stores are loaded (an asynchronous store) there are no ids yet.
+  const ids = (): Partial<Ids> => identity()?.ids() ?? {};
+  return {
     screen: (name: string, properties?: Properties, options?: CallOptions) =>
       enqueue(() => ({ type: "screen", name, properties }), options),
     group: (groupId: string, traits?: Properties, options?: CallOptions) =>
@@ -196,49 +267,27 @@ export function createTracker(options: TrackerOptions, deps: TrackerDependencies
         userId = undefined;
       }
       later(() => {
-        const { u, t } = identity.ids();
+        const { u, t } = ids();
         // Traits belong to a user: another user id starts afresh; anonymous traits carry over to the
         // first user id (analytics.js does the same).
-        identity.set({ u: userId || u, t: { ...(u && userId && userId !== u ? {} : t), ...traits } });
+        identity().set({ u: userId || u, t: { ...(u && userId && userId !== u ? {} : t), ...traits } });
       });
-      return enqueue(() => ({ type: "identify", traits: identity.ids().t }), options);
+      return enqueue(() => ({ type: "identify", traits: ids().t }), options);
     },
     alias(userId: string, previousId?: string, options?: CallOptions) {
       later(() => {
-        const { a, u } = identity.ids();
+        const { a, u } = ids();
         previousId ??= u ?? a;
-        identity.set({ u: userId });
+        identity().set({ u: userId });
       });
       return enqueue(() => ({ type: "alias", previousId }), options);
     },
-    reset: () => later(() => identity.reset(now())),
-    setAnonymousId: (a: string) => later(() => identity.set({ a })),
+    reset: () => later(() => identity().reset(now())),
+    setAnonymousId: (a: string) => later(() => identity().set({ a })),
     user: () => ({
-      id: () => identity?.ids().u,
-      anonymousId,
-      traits: () => ({ ...identity?.ids().t }),
+      id: () => ids().u,
+      anonymousId: () => ids().a as string,
+      traits: () => ({ ...ids().t }),
     }),
-    sessionId: () => identity?.sessionId(now()),
-    flush: () => queue.flush(),
-    setConsent(next: Consent) {
-      checkConsent(next);
-      later(() => {
-        if (next === "pending") kv.delete(consentKey);
-        else kv.set(consentKey, next);
-        apply(next);
-      });
-    },
-    consent: () => consent,
-    anonymousId,
-    stats: queue.stats,
-    close: queue.close,
-  } as Tracker;
-  for (const plugin of config.plugins) {
-    try {
-      plugin.setup?.(tracker);
-    } catch (cause) {
-      queue.drop(0, "plugin_failed", cause);
-    }
-  }
-  return tracker;
-}
+  };
+};

@@ -4,7 +4,7 @@ import type { WireEvent } from "@shop/event-schema";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { BatchPayload } from "../../src/core/platform.js";
 import * as script from "../../src/iife.js";
-import { createTracker } from "../../src/platform/browser/index.js";
+import { createTracker, privacySignal } from "../../src/platform/browser/index.js";
 
 const originals = { pushState: history.pushState, replaceState: history.replaceState };
 let beacons: BatchPayload[];
@@ -105,11 +105,13 @@ describe("browser createTracker", () => {
     }
   });
 
-  it("counts Do-Not-Track only with respectPrivacySignals", () => {
+  it("ignores Do-Not-Track unless the app starts from privacySignal(), as the README shows", () => {
     Object.defineProperty(navigator, "doNotTrack", { value: "1", configurable: true });
     try {
       expect(createTracker({ host, writeKey }).consent()).toBe("granted");
-      expect(createTracker({ host, writeKey, respectPrivacySignals: true }).consent()).toBe("denied");
+      expect(createTracker({ host, writeKey, consent: privacySignal() ? "denied" : "granted" }).consent()).toBe(
+        "denied",
+      );
     } finally {
       Reflect.deleteProperty(navigator, "doNotTrack");
     }

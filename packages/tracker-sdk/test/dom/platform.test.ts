@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { BatchPayload } from "../../src/core/platform.js";
 import { createTracker } from "../../src/core/tracker.js";
-import { campaignOf, createPageContext } from "../../src/platform/browser/context.js";
+import { createPageContext } from "../../src/platform/browser/context.js";
 import { createBrowserKeyValueStore } from "../../src/platform/browser/kv.js";
 import { createBrowserLifecycle } from "../../src/platform/browser/lifecycle.js";
 import { createBrowserLock } from "../../src/platform/browser/lock.js";
@@ -242,22 +242,17 @@ describe("browser transport", () => {
 });
 
 describe("page context", () => {
-  it("reads the page, UTM parameters, locale, timezone, screen and user agent", () => {
+  it("reads the page (its search with the UTM parameters, which the collector turns into the campaign), locale, timezone, screen and user agent", () => {
     history.replaceState(null, "", "/p/42?utm_source=news&utm_medium=email&utm_campaign=black-friday&x=1");
     document.title = "Product 42";
     const context = createPageContext()();
     expect(context).toMatchObject({
       page: { url: location.href, path: "/p/42", title: "Product 42", search: location.search },
-      campaign: { source: "news", medium: "email", name: "black-friday" },
       locale: navigator.language,
       timezone: Intl.DateTimeFormat().resolvedOptions().timeZone,
       screen: { width: screen.width, height: screen.height, density: devicePixelRatio },
       userAgent: navigator.userAgent,
     });
-  });
-
-  it("has no campaign without utm_ parameters", () => {
-    expect(campaignOf("?q=shoes")).toBeUndefined();
-    expect(campaignOf("?utm_term=red+shoes&utm_content=banner")).toEqual({ term: "red shoes", content: "banner" });
+    expect(context.campaign).toBeUndefined();
   });
 });

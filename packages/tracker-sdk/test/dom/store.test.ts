@@ -39,60 +39,37 @@ describe("browser event store", () => {
     expect(localStorage.length).toBe(0);
   });
 
-  it("falls back to localStorage when IndexedDB cannot be opened", async () => {
+  it("falls back to memory when IndexedDB cannot be opened: the tab's queue is its own", async () => {
     vi.spyOn(indexedDB, "open").mockImplementation(() => {
       throw new DOMException("blocked", "SecurityError");
     });
-    const name = `ls-${Math.random()}`;
+    const name = `mem-${Math.random()}`;
     const store = createBrowserStore(name);
     await store.put([event("A"), event("B")]);
-    expect(store.shared?.()).toBe(true);
-    expect(names(JSON.parse(localStorage.getItem(name) ?? "[]"))).toEqual(["A", "B"]);
-    expect(names(await createBrowserStore(name).getAll())).toEqual(["A", "B"]);
-    await store.remove([JSON.parse(localStorage.getItem(name) ?? "[]")[0].messageId]);
+    expect(store.shared?.()).toBe(false);
+    expect(names(await store.getAll())).toEqual(["A", "B"]);
+    await store.remove([(await store.getAll())[0]?.messageId ?? ""]);
     expect(names(await store.getAll())).toEqual(["B"]);
+    expect(await createBrowserStore(name).getAll()).toEqual([]);
+    expect(localStorage.length).toBe(0);
   });
 
-  it("a full IndexedDB hands over to localStorage, a full localStorage to memory: never throws", async () => {
+  it("a full IndexedDB hands over to memory: never throws, and removals still reach IndexedDB", async () => {
     const name = `full-${Math.random()}`;
     const store = createBrowserStore(name);
     await store.put([event("In IndexedDB")]);
     vi.spyOn(IDBObjectStore.prototype, "put").mockImplementation(() => {
       throw quota();
     });
-    await store.put([event("In localStorage")]);
-    expect(names(JSON.parse(localStorage.getItem(name) ?? "[]"))).toEqual(["In localStorage"]);
-    expect(store.shared?.()).toBe(true);
-
-    const real = localStorage;
-    const full = {
-      getItem: (key: string) => real.getItem(key),
-      removeItem: (key: string) => real.removeItem(key),
-      setItem: () => {
-        throw quota();
-      },
-    };
-    vi.stubGlobal("localStorage", full);
     await expect(store.put([event("In memory")])).resolves.toBeUndefined();
     expect(store.shared?.()).toBe(false);
     expect(names(await store.getAll())).toEqual(["In memory"]);
+    vi.restoreAllMocks();
 
     // What was sent goes from every backend, so the next visit does not send it again.
-    const all = [...(await createBrowserStore(name).getAll())];
-    await store.remove(all.map((e) => e.messageId));
-    vi.restoreAllMocks();
-    vi.unstubAllGlobals();
+    const stored = await createBrowserStore(name).getAll();
+    expect(names(stored)).toEqual(["In IndexedDB"]);
+    await store.remove(stored.map((e) => e.messageId));
     expect(await createBrowserStore(name).getAll()).toEqual([]);
-  });
-
-  it("survives unreadable localStorage contents", async () => {
-    vi.spyOn(indexedDB, "open").mockImplementation(() => {
-      throw new Error("no IndexedDB");
-    });
-    const name = `bad-${Math.random()}`;
-    localStorage.setItem(name, "{not json");
-    const store = createBrowserStore(name);
-    await store.put([event("A")]);
-    expect(names(await store.getAll())).toEqual(["A"]);
   });
 });

@@ -13,13 +13,15 @@ export interface BrowserTrackerOptions extends TrackerOptions, BrowserTransportO
    * visitor grants it explicitly (setConsent("granted")); `false` ignores the signal. @default true
    */
   honorGlobalPrivacyControl?: boolean;
-  /** Do-Not-Track counts as well as Global Privacy Control. @default false */
-  respectPrivacySignals?: boolean;
 }
 
 const gpc = () => (navigator as { globalPrivacyControl?: boolean }).globalPrivacyControl === true;
 
-/** Whether the visitor asks not to be tracked (Global Privacy Control or Do-Not-Track). */
+/**
+ * Whether the visitor asks not to be tracked (Global Privacy Control or Do-Not-Track). To count
+ * Do-Not-Track too, start from it: `createTracker({ ..., consent: privacySignal() ? "denied" : "granted" })`
+ * (an option for that one line cost 25 B of every page's bundle).
+ */
 export const privacySignal = (): boolean => gpc() || navigator.doNotTrack === "1";
 
 /**
@@ -32,12 +34,14 @@ export function createTracker(options: BrowserTrackerOptions, deps: Partial<Trac
   const name = `${options.storagePrefix ?? "shop_tracker"}.queue.${options.writeKey}`;
   const lifecycle = deps.lifecycle ?? createBrowserLifecycle();
   // GPC is an opt-out of sale/sharing the law recognises (CCPA, Colorado): honoured unless turned off.
-  // Do-Not-Track has no such standing: only with respectPrivacySignals. Either way it is only where the
-  // visitor starts: a decision they make (setConsent, stored) outranks it.
-  const signal =
-    (options.honorGlobalPrivacyControl !== false && gpc()) || (!!options.respectPrivacySignals && privacySignal());
+  // Do-Not-Track has no such standing (see privacySignal). Either way it is only where the visitor
+  // starts: a decision they make (setConsent, stored) outranks it.
   return createCoreTracker(
-    { maxBatchBytes: 60_000, ...options, ...(signal && { consent: "denied" }) },
+    {
+      maxBatchBytes: 60_000,
+      ...options,
+      ...(options.honorGlobalPrivacyControl !== false && gpc() && { consent: "denied" }),
+    },
     {
       transport,
       store: createBrowserStore(name),

@@ -4,20 +4,27 @@ import { settle } from "../fetch-transport.js";
 /** Browsers cap the bodies of all keepalive requests (beacons included) in flight at 64 KiB. */
 const KEEPALIVE_BUDGET = 65_536;
 
+/** A compressed body and the request headers that say how it is encoded. */
+export type CompressedBody = [body: Blob, headers: Record<string, string>];
+
 export interface BrowserTransportOptions {
   /**
-   * Compresses the body of regular sends, e.g. `compress: gzip` (exported next to createTracker). The
-   * Content-Encoding header makes the request preflighted, and the collector must accept it; page-exit
-   * sends stay uncompressed and simple. @default undefined (off)
+   * Compresses the body of regular sends, e.g. `compress: gzip` (exported next to createTracker); an
+   * undefined answer sends the JSON as it is. The Content-Encoding header makes the request
+   * preflighted, and the collector must accept it; page-exit sends stay uncompressed and simple.
+   * @default undefined (off)
    */
-  compress?: (json: string) => Promise<{ body: Blob; encoding: string } | undefined>;
+  compress?: (json: string) => Promise<CompressedBody | undefined>;
 }
 
-/** Gzip with CompressionStream; undefined (send plain) where the browser has none. */
-export async function gzip(json: string): Promise<{ body: Blob; encoding: string } | undefined> {
+/**
+ * Gzip with CompressionStream; undefined (send plain) where the browser has none. The headers are
+ * made here rather than in the transport, so a page that does not compress carries none of it.
+ */
+export async function gzip(json: string): Promise<CompressedBody | undefined> {
   if (typeof CompressionStream !== "function") return undefined;
   const stream = new Blob([json]).stream().pipeThrough(new CompressionStream("gzip"));
-  return { body: await new Response(stream).blob(), encoding: "gzip" };
+  return [await new Response(stream).blob(), { "content-type": "text/plain", "content-encoding": "gzip" }];
 }
 
 /**
@@ -48,12 +55,8 @@ export function createBrowserTransport(options: BrowserTransportOptions = {}): T
   return {
     async send(url: string, payload: BatchPayload) {
       const json = JSON.stringify(payload);
-      const packed = await options.compress?.(json);
-      return post(
-        url,
-        packed?.body ?? json,
-        packed && { "content-type": "text/plain", "content-encoding": packed.encoding },
-      );
+      const [body, headers] = (await options.compress?.(json)) ?? [json];
+      return post(url, body, headers);
     },
     sendOnExit(url: string, payload: BatchPayload) {
       const body = JSON.stringify(payload);
