@@ -52,7 +52,7 @@ describe("fetch transport", () => {
     expect(result).toEqual({ status: 503, retryAfterMs: 7000 });
   });
 
-  it("reads the events the collector rejected from a 200's rejected[]", async () => {
+  it("reads the events the collector rejected: a 200's rejected[], a 400's error.details.rejected", async () => {
     const reason = { index: 1, messageId: "m-2", code: "schema_violation", message: "bad", path: "/event" };
     const answers = [
       JSON.stringify({ success: true, accepted: 1, rejected: [reason] }),
@@ -67,8 +67,8 @@ describe("fetch transport", () => {
     const transport = createFetchTransport();
     const send = () => transport.send(`${host}/v1/batch`, { batch: [], sentAt: "", writeKey: "" });
     expect(await send()).toEqual({ status: 200, rejected: [reason] });
-    // A 400 drops the batch (batch_dropped) whatever its details say: reasons are read from 200s only.
-    expect(await send()).toEqual({ status: 400 });
+    // A 400 that accepted none: the queue counts them rejected (with the reasons), not a dropped batch.
+    expect(await send()).toEqual({ status: 400, rejected: [reason] });
     expect((await send()).rejected).toBeUndefined();
     expect(await send()).toEqual({ status: 400 });
   });

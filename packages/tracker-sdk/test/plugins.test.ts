@@ -56,7 +56,7 @@ describe("plugins", () => {
     expect(transport.events().map((e) => (e.type === "track" ? e.event : ""))).toEqual(["Good"]);
     expect(tracker.stats().dropped).toBe(1);
     expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatchObject({ code: "plugin_failed", message: "1 dropped" });
+    expect(errors[0]).toMatchObject({ code: "plugin_failed", message: "plugin_failed, events: 1" });
     expect(errors[0]?.cause).toMatchObject({ message: "scrubber bug" });
   });
 

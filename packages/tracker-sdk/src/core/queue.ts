@@ -103,7 +103,7 @@ export function createQueue(config: ResolvedConfig, deps: QueueDependencies): Qu
       sent -= count;
       rejected += count;
     } else dropped += count;
-    deps.report(new TrackerError(code, `${count} ${refused ? "rejected" : "dropped"}`, cause, refused));
+    deps.report(new TrackerError(code, `${code}, events: ${count}`, cause, refused));
   };
 
   /** Takes events from `from` on: at most `count` of them in a body of at most `maxBytes`. */

@@ -9,13 +9,13 @@ export function retryAfterMs(header: string | null, now: number = Date.now()): n
 export async function settle(request: Promise<Response>): Promise<TransportResult> {
   try {
     const response = await request;
-    // The collector lists the events it dead-lettered in a 200, beside the accepted ones. (A 400 that
-    // accepted none drops the batch, whatever its details say.)
+    // The collector lists the events it dead-lettered: in a 200 beside the accepted ones, in the
+    // details of a 400 (no_valid_events) when it accepted none.
     const body = await response.json().catch(() => 0);
     return {
       status: response.status,
       retryAfterMs: retryAfterMs(response.headers.get("retry-after")),
-      rejected: body?.rejected,
+      rejected: body?.rejected ?? body?.error?.details?.rejected,
     };
   } catch {
     return { status: 0 };
