@@ -10,6 +10,15 @@ export {
   s3ClientConfig,
 } from "./config.js";
 export {
+  type ApplyDdlOptions,
+  applyDdl,
+  type DdlAction,
+  type DdlEngine,
+  type DdlProgress,
+  type DdlStep,
+  planDdl,
+} from "./ddl/apply.js";
+export {
   type AthenaStatement,
   type DdlTarget,
   fillDdlTemplate,
@@ -65,8 +74,10 @@ export { type RevenueByCurrency, type Summary, summarize, summaryQueries } from 
 export type { DateRange } from "./sync/plan.js";
 export type { TableSyncReport } from "./sync/table-sync.js";
 export {
+  athenaType,
   eventsTable,
   fromContractTable,
+  parquetTables,
   sessionsTable,
   type TableColumn,
   type TableDefinition,
