@@ -43,11 +43,15 @@ export const CollectedEvent = Type.Object(
 );
 export type CollectedEvent = Static<typeof CollectedEvent>;
 
+/** Where in the pipeline a record was refused; also the dead-letter folder under `dead-letter/`. */
+export const deadLetterStages = ["collector", "sink", "processing"] as const;
+export type DeadLetterStage = (typeof deadLetterStages)[number];
+
 /** A record that could not be accepted, with why; nothing accepted is ever silently dropped. */
 export const DeadLetter = Type.Object(
   {
     v: Type.Literal(COLLECTED_EVENT_VERSION),
-    stage: Type.Union([Type.Literal("collector"), Type.Literal("sink"), Type.Literal("processing")]),
+    stage: Type.Union(deadLetterStages.map((stage) => Type.Literal(stage))),
     reason: Type.Object({ code: Type.String(), message: Type.String() }, { additionalProperties: true }),
     receivedAt: IsoTimestamp,
     sourceId: Type.Optional(Type.String()),

@@ -14,6 +14,7 @@ export {
 } from "./events/values.js";
 export * from "./privacy/card-numbers.js";
 export * from "./storage/columns.js";
+export * from "./storage/dead-letters.js";
 export * from "./storage/dedup.js";
 export * from "./storage/mapping.js";
 export * from "./storage/sessions.js";

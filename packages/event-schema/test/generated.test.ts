@@ -1,9 +1,11 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { athenaTableDdl } from "../src/generate/athena.js";
+import { DeadLetter, deadLetterStages } from "../src/collected.js";
+import { athenaSettings, athenaTableDdl } from "../src/generate/athena.js";
 import { renderGeneratedFiles } from "../src/generate/index.js";
 import { storageColumns } from "../src/storage/columns.js";
+import { deadLettersLakeTable } from "../src/storage/dead-letters.js";
 import { sessionColumns, sessionsLakeTable } from "../src/storage/sessions.js";
 import { packageRoot, validFixtures } from "./fixtures.js";
 
@@ -63,5 +65,41 @@ describe("generated sessions files", () => {
     expect(() => athenaTableDdl(sessionsLakeTable, { projection: {} })).toThrow(
       /sessions: no partition projection for dt/,
     );
+  });
+});
+
+describe("generated dead_letters files", () => {
+  const ddl = files["generated/athena/dead_letters.sql"] ?? "";
+
+  it("every column reads a key of the contract's DeadLetter (by its mapping, else its name)", () => {
+    const keys = Object.keys(DeadLetter.properties);
+    const storage = deadLettersLakeTable.storage;
+    for (const column of deadLettersLakeTable.columns) {
+      const key = (storage.keys as Record<string, string>)[column.name] ?? column.name;
+      expect(keys).toContain(key);
+      expect(ddl).toContain(`\`${column.name}\``);
+    }
+    // `stage` is the partition (the folder), so it is no file column: Athena forbids a name in both.
+    expect(deadLettersLakeTable.columns.map((c) => c.name)).not.toContain("stage");
+  });
+
+  it("is JSON Lines through the OpenX SerDe, with the camelCase keys mapped", () => {
+    expect(ddl).toContain("ROW FORMAT SERDE 'org.openx.data.jsonserde.JsonSerDe'");
+    expect(ddl).toContain("'mapping.received_at' = 'receivedAt'");
+    expect(ddl).toContain("STORED AS INPUTFORMAT 'org.apache.hadoop.mapred.TextInputFormat'");
+    expect(ddl).not.toContain("PARQUET");
+  });
+
+  it("projects the sink's key layout: the bare stage folder, then dt and hour", () => {
+    expect(ddl).toContain("PARTITIONED BY (`stage` string, `dt` string, `hour` int)");
+    expect(ddl).toContain(`'projection.stage.values' = '${deadLetterStages.join(",")}'`);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: Athena's projection placeholders, literally.
+    expect(ddl).toContain("'storage.location.template' = '{{location}}/${stage}/dt=${dt}/hour=${hour}/'");
+    expect(deadLettersLakeTable.folder).toBe("dead-letter");
+  });
+
+  it("a key mapping for a column the table does not have fails the generator", () => {
+    const broken = { ...deadLettersLakeTable, storage: { format: "json_lines" as const, keys: { nope: "x" } } };
+    expect(() => athenaTableDdl(broken, athenaSettings.dead_letters)).toThrow(/dead_letters: no column nope to map/);
   });
 });

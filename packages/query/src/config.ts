@@ -1,6 +1,8 @@
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import type { AthenaClientConfig } from "@aws-sdk/client-athena";
 import type { S3ClientConfig } from "@aws-sdk/client-s3";
+import { type AthenaPricing, defaultAthenaPricing } from "./engine/athena/cost.js";
 import { ConfigError } from "./errors.js";
 import type { DateRange } from "./sync/plan.js";
 
@@ -129,6 +131,99 @@ export function s3ClientConfig(config: QueryConfig["s3"]): S3ClientConfig {
     ...(config.credentials ? { credentials: config.credentials } : {}),
     // A dead endpoint should fail in seconds, not after the OS's connect timeout.
     requestHandler: { connectionTimeout: 3_000, requestTimeout: 120_000 },
+    maxAttempts: 3,
+  };
+}
+
+/** What the Athena engine needs, validated once. Credentials come from the SDK's default chain. */
+export interface AthenaConfig {
+  readonly region: string;
+  readonly workGroup: string;
+  readonly database: string;
+  /** Unset: the work group's own result location (Athena fails the query if it has none). */
+  readonly outputLocation?: string;
+  readonly pricing: AthenaPricing;
+  /** Unset: no deadline. */
+  readonly timeoutMs?: number;
+}
+
+/** Which engine answers queries; `local` unless SHOP_QUERY_ENGINE says `athena`. */
+export type EngineConfig =
+  | { readonly kind: "local"; readonly local: QueryConfig }
+  | { readonly kind: "athena"; readonly athena: AthenaConfig };
+
+const WORKGROUP = /^[A-Za-z0-9._-]{1,128}$/;
+const ATHENA_DATABASE = /^[a-z0-9_]{1,255}$/;
+const OUTPUT_LOCATION = /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](?:\/\S*)?$/;
+
+/**
+ * Reads ATHENA_WORKGROUP (default `primary`), ATHENA_DATABASE, ATHENA_OUTPUT_LOCATION, AWS_REGION (or
+ * AWS_DEFAULT_REGION), ATHENA_PRICE_PER_TB_USD (default 5), ATHENA_MIN_BILLED_MB (default 10) and
+ * ATHENA_QUERY_TIMEOUT_SECONDS. Reports every problem at once.
+ */
+export function resolveAthenaConfig(env: Env): AthenaConfig {
+  const problems: string[] = [];
+  const value = (name: string) => {
+    const v = env[name]?.trim();
+    return v === "" ? undefined : v;
+  };
+  const positive = (name: string, fallback?: number): number | undefined => {
+    const text = value(name);
+    if (text === undefined) return fallback;
+    const n = Number(text);
+    if (!Number.isFinite(n) || n <= 0) {
+      problems.push(`${name} ${JSON.stringify(text)} must be a positive number`);
+      return fallback;
+    }
+    return n;
+  };
+
+  const region = value("AWS_REGION") ?? value("AWS_DEFAULT_REGION");
+  if (!region) problems.push("set AWS_REGION for Athena");
+  const workGroup = value("ATHENA_WORKGROUP") ?? "primary";
+  if (!WORKGROUP.test(workGroup)) {
+    problems.push(`ATHENA_WORKGROUP ${JSON.stringify(workGroup)} must be 1-128 letters, digits, . _ or -`);
+  }
+  const database = value("ATHENA_DATABASE");
+  if (!database) problems.push("set ATHENA_DATABASE (the Glue database of the lake's tables)");
+  else if (!ATHENA_DATABASE.test(database)) {
+    problems.push(`ATHENA_DATABASE ${JSON.stringify(database)} must be lower-case letters, digits and _`);
+  }
+  const outputLocation = value("ATHENA_OUTPUT_LOCATION");
+  if (outputLocation && !OUTPUT_LOCATION.test(outputLocation)) {
+    problems.push(`ATHENA_OUTPUT_LOCATION ${JSON.stringify(outputLocation)} must look like s3://bucket/path/`);
+  }
+  const usdPerTb = positive("ATHENA_PRICE_PER_TB_USD", defaultAthenaPricing.usdPerTb) as number;
+  const minimumMb = positive("ATHENA_MIN_BILLED_MB", defaultAthenaPricing.minimumMb) as number;
+  const timeoutSeconds = positive("ATHENA_QUERY_TIMEOUT_SECONDS");
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    region: region as string,
+    workGroup,
+    database: database as string,
+    ...(outputLocation ? { outputLocation } : {}),
+    pricing: { usdPerTb, minimumMb },
+    ...(timeoutSeconds === undefined ? {} : { timeoutMs: Math.round(timeoutSeconds * 1000) }),
+  };
+}
+
+/**
+ * SHOP_QUERY_ENGINE=local (the default) or athena. Explicit on purpose: Athena bills every query, so having
+ * ATHENA_* in the environment (e.g. for `ddl`) never switches the analyst's queries over by itself.
+ */
+export function resolveEngineConfig(env: Env, overrides: ConfigOverrides = {}): EngineConfig {
+  const kind = env.SHOP_QUERY_ENGINE?.trim() || "local";
+  if (kind === "athena") return { kind, athena: resolveAthenaConfig(env) };
+  if (kind === "local") return { kind, local: resolveQueryConfig(env, overrides) };
+  throw new ConfigError([`SHOP_QUERY_ENGINE ${JSON.stringify(kind)} must be local or athena`]);
+}
+
+/** Athena client settings: a short connect timeout, as for S3; the default credential chain. */
+export function athenaClientConfig(config: AthenaConfig): AthenaClientConfig {
+  return {
+    region: config.region,
+    requestHandler: { connectionTimeout: 3_000, requestTimeout: 30_000 },
     maxAttempts: 3,
   };
 }

@@ -15,7 +15,11 @@ export type QueryErrorCode =
   | "STORE_ACCESS_DENIED"
   | "STORE_REQUEST_FAILED"
   | "RESULT_SHAPE_INVALID"
-  | "ENGINE_CLOSED";
+  | "ENGINE_CLOSED"
+  | "QUERY_CANCELLED"
+  | "QUERY_TIMEOUT"
+  | "ENGINE_REQUEST_FAILED"
+  | "DDL_CONFLICT";
 
 export class ShopQueryError extends Error {
   readonly code: QueryErrorCode;
@@ -60,6 +64,82 @@ export class SqlFragmentError extends ShopQueryError {
 
 /** The engine rejected or failed to run a statement; the message is the engine's own. */
 export class SqlError extends ShopQueryError {}
+
+/**
+ * Athena ran the statement and it ended `FAILED`, or `CANCELLED` by someone else. `reason` is Athena's
+ * `StateChangeReason` exactly as it sent it (the message adds the query id and state around it).
+ */
+export class AthenaQueryError extends SqlError {
+  readonly queryExecutionId: string;
+  readonly state: "FAILED" | "CANCELLED";
+  readonly reason: string;
+  /** Athena's `AthenaError.ErrorType` (e.g. 1100 for a syntax error), when it sent one. */
+  readonly errorType?: number;
+
+  constructor(details: {
+    queryExecutionId: string;
+    state: "FAILED" | "CANCELLED";
+    reason: string;
+    errorType?: number;
+  }) {
+    super("SQL_FAILED", `Athena query ${details.queryExecutionId} ${details.state}: ${details.reason}`);
+    this.queryExecutionId = details.queryExecutionId;
+    this.state = details.state;
+    this.reason = details.reason;
+    if (details.errorType !== undefined) this.errorType = details.errorType;
+  }
+}
+
+/** The caller aborted (Ctrl-C): the query was stopped (when it had started) and nothing is returned. */
+export class QueryCancelledError extends ShopQueryError {
+  /** Absent when the abort came before the query started. */
+  readonly queryExecutionId?: string;
+
+  constructor(queryExecutionId?: string, options?: { cause?: unknown }) {
+    super(
+      "QUERY_CANCELLED",
+      queryExecutionId === undefined
+        ? "query cancelled before it started"
+        : options?.cause === undefined
+          ? `query ${queryExecutionId} cancelled (stopped on Athena)`
+          : `query ${queryExecutionId} cancelled, but stopping it on Athena failed: ${String((options.cause as Error).message ?? options.cause)}`,
+      options,
+    );
+    if (queryExecutionId !== undefined) this.queryExecutionId = queryExecutionId;
+  }
+}
+
+/** The query ran past the engine's deadline and was stopped. */
+export class QueryTimeoutError extends ShopQueryError {
+  readonly queryExecutionId: string;
+
+  constructor(queryExecutionId: string, timeoutMs: number) {
+    super("QUERY_TIMEOUT", `query ${queryExecutionId} ran longer than ${timeoutMs} ms and was stopped`);
+    this.queryExecutionId = queryExecutionId;
+  }
+}
+
+/** A call to the engine's service failed (throttled, denied, unreachable); the SDK's error is the cause. */
+export class EngineRequestError extends ShopQueryError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("ENGINE_REQUEST_FAILED", message, options);
+  }
+}
+
+/** A deployed table's columns differ from the contract in a way `ADD COLUMNS` cannot fix. */
+export class DdlConflictError extends ShopQueryError {
+  readonly table: string;
+  readonly differences: readonly string[];
+
+  constructor(table: string, differences: readonly string[]) {
+    super(
+      "DDL_CONFLICT",
+      `table ${table} differs from the contract beyond appended columns: ${differences.join("; ")} (apply with recreate to drop and re-create it; the data stays in S3)`,
+    );
+    this.table = table;
+    this.differences = differences;
+  }
+}
 
 /** The object store could not be reached at all (connection refused, DNS, timeout). */
 export class StoreUnreachableError extends ShopQueryError {

@@ -1,4 +1,23 @@
-export { type ConfigOverrides, type QueryConfig, resolveQueryConfig, s3ClientConfig } from "./config.js";
+export {
+  type AthenaConfig,
+  athenaClientConfig,
+  type ConfigOverrides,
+  type EngineConfig,
+  type QueryConfig,
+  resolveAthenaConfig,
+  resolveEngineConfig,
+  resolveQueryConfig,
+  s3ClientConfig,
+} from "./config.js";
+export {
+  type ApplyDdlOptions,
+  applyDdl,
+  type DdlAction,
+  type DdlEngine,
+  type DdlProgress,
+  type DdlStep,
+  planDdl,
+} from "./ddl/apply.js";
 export {
   type AthenaStatement,
   type DdlTarget,
@@ -10,6 +29,36 @@ export {
   renderViewDdl,
   type ViewSource,
 } from "./ddl/index.js";
+export {
+  type AthenaEngine,
+  type AthenaEngineOptions,
+  type AthenaResult,
+  type AthenaSender,
+  createAthenaEngine,
+  type DeployedTable,
+  type ExecuteOptions,
+  isReadOnlyStatement,
+} from "./engine/athena/athena-engine.js";
+export { type AthenaColumn, athenaValue } from "./engine/athena/convert.js";
+export {
+  type AthenaPricing,
+  athenaCostUsd,
+  defaultAthenaPricing,
+  formatBytes,
+  formatCostLine,
+  type QueryStats,
+} from "./engine/athena/cost.js";
+export { executionParameter, executionParameters } from "./engine/athena/parameters.js";
+export { type Clock, defaultPollPolicy, type PollPolicy, pollDelay, systemClock } from "./engine/athena/polling.js";
+export {
+  type AthenaProgress,
+  createTtyProgress,
+  formatProgressLine,
+  type ProgressListener,
+  type ProgressRenderer,
+  type ProgressStream,
+} from "./engine/athena/progress.js";
+export { type CreatedEngine, type CreateEngineOptions, createEngine } from "./engine/create-engine.js";
 export { type DuckDbEngine, openDuckDbEngine, type TableFiles } from "./engine/local/duckdb-engine.js";
 export {
   createLocalEngine,
@@ -25,8 +74,10 @@ export { type RevenueByCurrency, type Summary, summarize, summaryQueries } from 
 export type { DateRange } from "./sync/plan.js";
 export type { TableSyncReport } from "./sync/table-sync.js";
 export {
+  athenaType,
   eventsTable,
   fromContractTable,
+  parquetTables,
   sessionsTable,
   type TableColumn,
   type TableDefinition,

@@ -12,6 +12,10 @@ export type TableName = LakeTableName;
 
 export interface TableDefinition<Name extends string = TableName> {
   readonly name: Name;
+  /** The folder under the lake root (the contract's `folder`, else the name). */
+  readonly folder?: string;
+  /** Parquet, or JSON Lines (dead letters: Athena only, the local engine reads Parquet). @default "parquet" */
+  readonly format?: "parquet" | "json_lines";
   /** Columns stored inside the Parquet files, in file order. */
   readonly columns: readonly TableColumn[];
   /** Hive-style partition columns, in key order (`dt=…/hour=…/`), never inside the files. */
@@ -23,6 +27,8 @@ export const fromContractTable = <Name extends string = TableName>(
   table: LakeTable & { readonly name: Name },
 ): TableDefinition<Name> => ({
   name: table.name,
+  folder: table.folder ?? table.name,
+  format: table.storage?.format ?? "parquet",
   columns: table.columns.map((c) => ({ name: c.name, type: c.type, doc: c.doc })),
   partitions: table.partitions.map((c) => ({ name: c.name, type: c.type, doc: c.doc })),
 });
@@ -32,6 +38,12 @@ export const fromContractTable = <Name extends string = TableName>(
  * Spark jobs write), in the contract's order: a table the contract adds is served here without a change.
  */
 export const tables: readonly TableDefinition[] = lakeTables.map((table) => fromContractTable(table));
+
+/**
+ * The tables the local engine serves: the Parquet ones. Dead letters (JSON Lines) are Athena-only for
+ * now; DuckDB's read_json could serve them locally later.
+ */
+export const parquetTables: readonly TableDefinition[] = tables.filter((t) => (t.format ?? "parquet") === "parquet");
 
 const tableNamed = (name: TableName): TableDefinition => tables.find((t) => t.name === name) as TableDefinition;
 
@@ -49,6 +61,9 @@ export const partitionValuePattern: Readonly<Record<string, RegExp>> = {
   dt: /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])$/,
   hour: /^(?:[01]\d|2[0-3])$/,
 };
+
+/** Athena's DDL spelling of a type (`string`, `int`, …), as the Glue catalog also reports it. */
+export const athenaType = (type: ColumnType): string => columnTypes[type].athena;
 
 /** DuckDB's type that gives the same results as Athena's declared type (the contract's type table). */
 export const duckDbType = (type: ColumnType): string => columnTypes[type].duckdb;

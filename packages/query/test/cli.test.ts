@@ -63,6 +63,7 @@ describe("shop-query (in process)", () => {
       "users",
       "daily_metrics",
       "live_metrics",
+      "dead_letters",
       "unique_events",
       "daily_funnel",
       "daily_revenue",

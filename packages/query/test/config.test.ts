@@ -1,6 +1,12 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { normalizePrefix, resolveQueryConfig, s3ClientConfig } from "../src/config.js";
+import {
+  normalizePrefix,
+  resolveAthenaConfig,
+  resolveEngineConfig,
+  resolveQueryConfig,
+  s3ClientConfig,
+} from "../src/config.js";
 import { ConfigError } from "../src/errors.js";
 
 const stack = {
@@ -101,5 +107,71 @@ describe("normalizePrefix", () => {
 
   it.each(["a/../b", "_hidden", "a/.dot", "dt=2026-11-28", "a b", "a//b"])("rejects %j", (input) => {
     expect(() => normalizePrefix(input)).toThrow(ConfigError);
+  });
+});
+
+describe("resolveEngineConfig / resolveAthenaConfig", () => {
+  const athenaEnv = { SHOP_QUERY_ENGINE: "athena", AWS_REGION: "eu-west-1", ATHENA_DATABASE: "shop_analytics" };
+
+  it("stays local without SHOP_QUERY_ENGINE, even with Athena settings present", () => {
+    const config = resolveEngineConfig({ ...stack, ATHENA_DATABASE: "shop_analytics" });
+    expect(config.kind).toBe("local");
+  });
+
+  it("reads the Athena settings with their defaults", () => {
+    expect(resolveEngineConfig(athenaEnv)).toEqual({
+      kind: "athena",
+      athena: {
+        region: "eu-west-1",
+        workGroup: "primary",
+        database: "shop_analytics",
+        pricing: { usdPerTb: 5, minimumMb: 10 },
+      },
+    });
+    expect(
+      resolveAthenaConfig({
+        ...athenaEnv,
+        ATHENA_WORKGROUP: "analysts",
+        ATHENA_OUTPUT_LOCATION: "s3://query-results/shop/",
+        ATHENA_PRICE_PER_TB_USD: "6.75",
+        ATHENA_MIN_BILLED_MB: "10",
+        ATHENA_QUERY_TIMEOUT_SECONDS: "90",
+      }),
+    ).toEqual({
+      region: "eu-west-1",
+      workGroup: "analysts",
+      database: "shop_analytics",
+      outputLocation: "s3://query-results/shop/",
+      pricing: { usdPerTb: 6.75, minimumMb: 10 },
+      timeoutMs: 90_000,
+    });
+  });
+
+  it("reports every Athena problem at once", () => {
+    let caught: unknown;
+    try {
+      resolveAthenaConfig({
+        ATHENA_WORKGROUP: "bad group",
+        ATHENA_DATABASE: "Shop-Analytics",
+        ATHENA_OUTPUT_LOCATION: "/tmp/results",
+        ATHENA_PRICE_PER_TB_USD: "free",
+        ATHENA_QUERY_TIMEOUT_SECONDS: "-1",
+      });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    expect((caught as ConfigError).problems).toEqual([
+      "set AWS_REGION for Athena",
+      'ATHENA_WORKGROUP "bad group" must be 1-128 letters, digits, . _ or -',
+      'ATHENA_DATABASE "Shop-Analytics" must be lower-case letters, digits and _',
+      'ATHENA_OUTPUT_LOCATION "/tmp/results" must look like s3://bucket/path/',
+      'ATHENA_PRICE_PER_TB_USD "free" must be a positive number',
+      'ATHENA_QUERY_TIMEOUT_SECONDS "-1" must be a positive number',
+    ]);
+  });
+
+  it("refuses an unknown engine", () => {
+    expect(() => resolveEngineConfig({ SHOP_QUERY_ENGINE: "bigquery" })).toThrow(/must be local or athena/);
   });
 });

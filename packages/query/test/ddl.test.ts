@@ -124,6 +124,7 @@ describe("renderAthenaDdl", () => {
       "users",
       "daily_metrics",
       "live_metrics",
+      "dead_letters",
       "unique_events",
       "daily_funnel",
       "daily_revenue",
@@ -133,6 +134,13 @@ describe("renderAthenaDdl", () => {
     for (const table of ["events", "sessions", "fraud_alerts", "users", "daily_metrics", "live_metrics"]) {
       expect(sql(table)).toContain(`LOCATION 's3://shop-lake/prod/${table}/'`);
     }
+    // The sink writes dead letters under dead-letter/<stage>/, not under the table's name.
+    expect(sql("dead_letters")).toContain("LOCATION 's3://shop-lake/prod/dead-letter/'");
+    expect(sql("dead_letters")).toContain(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: Athena's projection placeholder, literally.
+      "'storage.location.template' = 's3://shop-lake/prod/dead-letter/${stage}/",
+    );
+    expect(statements.map((s) => s.kind)).toEqual([...Array(7).fill("table"), ...Array(4).fill("view")]);
     expect(sql("unique_events")).toMatch(
       /^CREATE OR REPLACE VIEW "shop_analytics"."unique_events" AS\nSELECT event_id, /,
     );

@@ -1,3 +1,4 @@
+import { deadLetterStages } from "../collected.js";
 import { columnTypes, type LakeTable } from "../storage/columns.js";
 import type { LakeTableName } from "../storage/tables.js";
 import { GENERATED_NOTICE } from "./header.js";
@@ -7,7 +8,8 @@ const quote = (text: string) => text.replaceAll("'", "''");
 /** How Athena's partition projection enumerates one partition column's values. */
 export type PartitionProjection =
   | { readonly type: "date"; readonly format: string; readonly range: string; readonly intervalDays: number }
-  | { readonly type: "integer"; readonly range: readonly [number, number]; readonly digits?: number };
+  | { readonly type: "integer"; readonly range: readonly [number, number]; readonly digits?: number }
+  | { readonly type: "enum"; readonly values: readonly string[] };
 
 export interface AthenaTableSettings {
   /** A projection for every partition column of the table. */
@@ -31,10 +33,23 @@ export const athenaSettings: Readonly<Record<LakeTableName, AthenaTableSettings>
   users: { projection: { dt: utcDays } },
   daily_metrics: { projection: { dt: utcDays } },
   live_metrics: { projection: { dt: utcDays } },
+  dead_letters: {
+    projection: {
+      stage: { type: "enum", values: deadLetterStages },
+      dt: utcDays,
+      hour: { type: "integer", range: [0, 23], digits: 2 },
+    },
+  },
 };
 
 function projectionProperties(name: string, projection: PartitionProjection): Array<[string, string]> {
   const key = (suffix: string) => `projection.${name}.${suffix}`;
+  if (projection.type === "enum") {
+    return [
+      [key("type"), "enum"],
+      [key("values"), projection.values.join(",")],
+    ];
+  }
   if (projection.type === "date") {
     return [
       [key("type"), "date"],
@@ -52,6 +67,27 @@ function projectionProperties(name: string, projection: PartitionProjection): Ar
 }
 
 /**
+ * Parquet, or JSON Lines read by the OpenX JSON SerDe: unlike the Hive JSON SerDe it maps columns to
+ * differently named keys (`mapping.*`), and a string column holding a JSON object or array reads as that
+ * value's JSON text, which `reason` and `original` need. Both are plain text files to Athena.
+ */
+function storageClause(table: LakeTable): string {
+  const storage = table.storage ?? { format: "parquet" };
+  if (storage.format === "parquet") return "STORED AS PARQUET";
+  const mappings = Object.entries(storage.keys ?? {}).map(([column, key]) => {
+    if (!table.columns.some((c) => c.name === column)) throw new Error(`${table.name}: no column ${column} to map`);
+    return `  'mapping.${column}' = '${quote(key)}'`;
+  });
+  const serdeProperties = mappings.length > 0 ? ["WITH SERDEPROPERTIES (", mappings.join(",\n"), ")"] : [];
+  return [
+    "ROW FORMAT SERDE 'org.openx.data.jsonserde.JsonSerDe'",
+    ...serdeProperties,
+    "STORED AS INPUTFORMAT 'org.apache.hadoop.mapred.TextInputFormat'",
+    "OUTPUTFORMAT 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat'",
+  ].join("\n");
+}
+
+/**
  * Athena (Glue) DDL of one lake table. Partition projection makes every new partition queryable the moment
  * it is written: no MSCK REPAIR, no crawler. `{{database}}` and `{{location}}` are filled in at deploy time;
  * `${dt}`/`${hour}` belong to Athena's projection template.
@@ -66,7 +102,9 @@ export function athenaTableDdl(table: LakeTable, settings: AthenaTableSettings):
     if (projection === undefined) throw new Error(`${table.name}: no partition projection for ${c.name}`);
     return projectionProperties(c.name, projection);
   });
-  const template = `{{location}}/${table.partitions.map((c) => `${c.name}=\${${c.name}}/`).join("")}`;
+  const template = `{{location}}/${table.partitions
+    .map((c) => (c.inKey === "value" ? `\${${c.name}}/` : `${c.name}=\${${c.name}}/`))
+    .join("")}`;
   const properties: Array<[string, string]> = [
     ...Object.entries(settings.properties ?? {}),
     ["projection.enabled", "true"],
@@ -78,7 +116,7 @@ CREATE EXTERNAL TABLE IF NOT EXISTS \`{{database}}\`.\`${table.name}\` (
 ${columns}
 )
 PARTITIONED BY (${partitions})
-STORED AS PARQUET
+${storageClause(table)}
 LOCATION '{{location}}/'
 TBLPROPERTIES (
 ${properties.map(([key, value]) => `  '${key}' = '${quote(value)}'`).join(",\n")}

@@ -55,8 +55,13 @@ export function columnsOf<const Mapping extends StorageMapping>(mapping: Mapping
 /** The storage row's columns, in file order: one flat, typed row per event. */
 export const storageColumns = columnsOf(storageMapping);
 
-/** A Hive-style partition column: in the object key (`dt=…/`), never inside the files. */
-export type PartitionColumnDefinition = Omit<ColumnDefinition, "nullable">;
+/**
+ * A partition column: in the object key, never inside the files. Hive-style (`dt=…/`) unless `inKey` is
+ * `"value"`: then the folder is the bare value (`sink/`), as the sink names dead-letter stages.
+ */
+export type PartitionColumnDefinition = Omit<ColumnDefinition, "nullable"> & {
+  readonly inKey?: "name=value" | "value";
+};
 
 /** Hive-style partition columns: in the object key (dt=YYYY-MM-DD/hour=HH), not inside the files. */
 export const partitionColumns = [
@@ -64,9 +69,21 @@ export const partitionColumns = [
   { name: "hour", type: "int32", doc: "UTC hour, 0-23." },
 ] as const satisfies readonly PartitionColumnDefinition[];
 
-/** A table of the lake: its name (the folder under the lake root), file columns and partition columns. */
+/**
+ * How a table's objects are written. Parquet by default; JSON Lines for dead letters, whose columns are
+ * the JSON keys (`keys` names the JSON key of a column whose name differs, e.g. `received_at` ← `receivedAt`).
+ */
+export type LakeStorage =
+  | { readonly format: "parquet" }
+  | { readonly format: "json_lines"; readonly keys?: Readonly<Record<string, string>> };
+
+/** A table of the lake: its name, file columns and partition columns, and where and how it is stored. */
 export interface LakeTable {
   readonly name: string;
+  /** The folder under the lake root. @default name */
+  readonly folder?: string;
+  /** @default { format: "parquet" } */
+  readonly storage?: LakeStorage;
   /** Columns stored inside the Parquet files, in file order. */
   readonly columns: readonly ColumnDefinition[];
   /** Partition columns, in key order (`dt=…/hour=…/`). */

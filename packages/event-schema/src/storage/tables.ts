@@ -3,6 +3,7 @@ import { dailyMetricsLakeTable } from "../analytics/daily-metrics.js";
 import { liveMetricsLakeTable } from "../analytics/live-metrics.js";
 import { usersLakeTable } from "../analytics/users.js";
 import { eventsLakeTable } from "./columns.js";
+import { deadLettersLakeTable } from "./dead-letters.js";
 import { sessionsLakeTable } from "./sessions.js";
 
 /** Every table of the lake; each gets a generated Spark schema and Athena DDL. */
@@ -13,5 +14,6 @@ export const lakeTables = [
   usersLakeTable,
   dailyMetricsLakeTable,
   liveMetricsLakeTable,
+  deadLettersLakeTable,
 ] as const;
 export type LakeTableName = (typeof lakeTables)[number]["name"];

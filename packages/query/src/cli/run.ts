@@ -24,6 +24,10 @@ const exitCodeFor: Record<QueryErrorCode, number> = {
   STORE_REQUEST_FAILED: exitCodes.store,
   RESULT_SHAPE_INVALID: exitCodes.internal,
   ENGINE_CLOSED: exitCodes.internal,
+  QUERY_CANCELLED: exitCodes.sql,
+  QUERY_TIMEOUT: exitCodes.sql,
+  ENGINE_REQUEST_FAILED: exitCodes.store,
+  DDL_CONFLICT: exitCodes.sql,
 };
 
 export const usage = `Usage: shop-query <command> [options]

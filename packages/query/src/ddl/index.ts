@@ -28,6 +28,8 @@ export function renderSessionsDdl(target: DdlTarget): string {
 
 export interface AthenaStatement {
   readonly name: string;
+  /** A lake table (CREATE EXTERNAL TABLE IF NOT EXISTS) or a view (CREATE OR REPLACE VIEW). */
+  readonly kind: "table" | "view";
   readonly sql: string;
 }
 
@@ -38,10 +40,11 @@ export interface AthenaStatement {
 export function renderAthenaDdl(target: { database: string; root: string }): AthenaStatement[] {
   const root = validateLocation(target.root);
   return [
-    ...tables.map(({ name }) => ({
+    ...tables.map(({ name, folder }) => ({
       name,
-      sql: renderTableDdl(name, { database: target.database, location: `${root}/${name}` }),
+      kind: "table" as const,
+      sql: renderTableDdl(name, { database: target.database, location: `${root}/${folder ?? name}` }),
     })),
-    ...viewSources().map((view) => ({ name: view.name, sql: renderViewDdl(view, target) })),
+    ...viewSources().map((view) => ({ name: view.name, kind: "view" as const, sql: renderViewDdl(view, target) })),
   ];
 }

@@ -4,7 +4,7 @@ import { type DuckDBConnection, DuckDBInstance, type DuckDBValue, StatementType 
 import { viewQuery } from "../../ddl/athena.js";
 import { ShopQueryError, SqlError } from "../../errors.js";
 import { viewSources } from "../../sql-files.js";
-import { type TableName, tables } from "../../tables.js";
+import { type TableName, parquetTables as tables } from "../../tables.js";
 import type { QueryEngine, QueryParam, Row } from "../types.js";
 import { plainRows } from "./convert.js";
 import { describeFilesSql, quoteIdent, quoteString, tableViewSql } from "./table-sql.js";

@@ -5,7 +5,7 @@ import { ConfigError } from "../../errors.js";
 import type { DateRange } from "../../sync/plan.js";
 import { createS3ObjectStore } from "../../sync/s3-object-store.js";
 import { syncTable, type TableSyncReport } from "../../sync/table-sync.js";
-import { type TableName, tables } from "../../tables.js";
+import { type TableName, parquetTables as tables } from "../../tables.js";
 import type { QueryEngine, QueryParam, Row } from "../types.js";
 import { openDuckDbEngine, type TableFiles } from "./duckdb-engine.js";
 
