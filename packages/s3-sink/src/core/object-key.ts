@@ -1,3 +1,4 @@
+import { deadLettersLakeTable } from "@shop/event-schema";
 import { InvalidOffsetError } from "../errors.js";
 import type { TopicPartition } from "./msk-event.js";
 import { type HourPartition, partitionPath } from "./partition.js";
@@ -20,7 +21,8 @@ export interface OffsetRange extends TopicPartition {
 }
 
 export const DATA_ROOT = "events";
-export const DEAD_LETTER_ROOT = "dead-letter/sink";
+/** The contract's dead_letters folder (Athena's table reads it), this stage's partition under it. */
+export const DEAD_LETTER_ROOT = `${deadLettersLakeTable.folder}/sink`;
 export const PARQUET_SUFFIX = ".zstd.parquet";
 export const DEAD_LETTER_SUFFIX = ".jsonl";
 
