@@ -93,7 +93,10 @@ export class QuestionUnknownError extends ShopQueryError {
   readonly question: string;
 
   constructor(question: string, known: readonly string[]) {
-    super("QUESTION_UNKNOWN", `no question named ${JSON.stringify(question)} (shop-query list shows ${known.length}: ${known.join(", ")})`);
+    super(
+      "QUESTION_UNKNOWN",
+      `no question named ${JSON.stringify(question)} (shop-query list shows ${known.length}: ${known.join(", ")})`,
+    );
     this.question = question;
   }
 }

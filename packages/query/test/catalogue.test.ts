@@ -215,7 +215,9 @@ describe("products, revenue and visitors", () => {
       { product_id: "sku-2", views: 3, orders: 1, units: 1, orders_per_view: 0.3333 },
       { product_id: "sku-3", views: 2, orders: 1, units: 1, orders_per_view: 0.5 },
     ]);
-    expect(await run("top_products", { ...all, limit: "1" })).toEqual([expect.objectContaining({ product_id: "sku-1" })]);
+    expect(await run("top_products", { ...all, limit: "1" })).toEqual([
+      expect.objectContaining({ product_id: "sku-1" }),
+    ]);
   });
 
   it("revenue_by_campaign attributes orders to their session, the refund to its order, the retried order once", async () => {
@@ -239,7 +241,15 @@ describe("products, revenue and visitors", () => {
         net_revenue: 60,
       },
       // O2 was sent without a currency.
-      { campaign: "(none)", channel: "direct", currency: null, orders: 1, gross_revenue: 50, refunds: 0, net_revenue: 50 },
+      {
+        campaign: "(none)",
+        channel: "direct",
+        currency: null,
+        orders: 1,
+        gross_revenue: 50,
+        refunds: 0,
+        net_revenue: 50,
+      },
     ]);
     expect(await run("revenue_by_campaign", { ...all, currency: "eur" })).toEqual([
       expect.objectContaining({ campaign: "black-friday", currency: "EUR", net_revenue: 100 }),
@@ -458,9 +468,7 @@ describe("data quality", () => {
 
 describe("views", () => {
   it("session_people maps every session to its person, devices stitched by the users table", async () => {
-    const rows = await fixture.engine.query(
-      "SELECT session_id, person_key FROM session_people ORDER BY session_id",
-    );
+    const rows = await fixture.engine.query("SELECT session_id, person_key FROM session_people ORDER BY session_id");
     expect(rows).toEqual([
       { session_id: "S1", person_key: "u1" },
       { session_id: "S2", person_key: "anon-c" },

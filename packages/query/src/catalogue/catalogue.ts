@@ -72,7 +72,11 @@ export function loadCatalogue(): readonly Question[] {
 
 export function findQuestion(name: string, questions: readonly Question[] = loadCatalogue()): Question {
   const question = questions.find((q) => q.name === name);
-  if (!question) throw new QuestionUnknownError(name, questions.map((q) => q.name));
+  if (!question)
+    throw new QuestionUnknownError(
+      name,
+      questions.map((q) => q.name),
+    );
   return question;
 }
 

@@ -52,7 +52,8 @@ export function isRealDay(text: string): boolean {
 export function parseParamType(text: string, where: string): ParamType {
   if (text === "date" || text === "string" || text === "integer") return { kind: text };
   const match = /^enum\((.*)\)$/.exec(text);
-  if (!match) throw new CatalogueError(`${where}: unknown type ${JSON.stringify(text)} (date, string, integer or enum(...))`);
+  if (!match)
+    throw new CatalogueError(`${where}: unknown type ${JSON.stringify(text)} (date, string, integer or enum(...))`);
   const values: string[] = [];
   for (const item of (match[1] ?? "").split(",").map((v) => v.trim())) {
     if (item.startsWith("contract:")) {
@@ -65,7 +66,8 @@ export function parseParamType(text: string, where: string): ParamType {
       }
       values.push(...fromContract);
     } else if (ENUM_VALUE.test(item)) values.push(item);
-    else throw new CatalogueError(`${where}: enum value ${JSON.stringify(item)} must be [a-z0-9_]+ or contract:<column>`);
+    else
+      throw new CatalogueError(`${where}: enum value ${JSON.stringify(item)} must be [a-z0-9_]+ or contract:<column>`);
   }
   if (values.length === 0) throw new CatalogueError(`${where}: enum() needs at least one value`);
   if (new Set(values).size !== values.length) throw new CatalogueError(`${where}: enum values repeat`);

@@ -113,7 +113,7 @@ function collected(
       timestamp: at,
       ...event,
       context: { ...context, ...((event.context as object | undefined) ?? {}) },
-    } as CollectedEvent["event"],
+    } as unknown as CollectedEvent["event"],
   };
 }
 
@@ -147,15 +147,36 @@ const o1 = track(
   },
   { user: "u1", session: "sdk-1" },
 );
-const e09 = track("e09", "2026-11-23T11:01:00.000Z", anonC, "Product Viewed", { product_id: "sku-1" }, { session: "sdk-2" });
+const e09 = track(
+  "e09",
+  "2026-11-23T11:01:00.000Z",
+  anonC,
+  "Product Viewed",
+  { product_id: "sku-1" },
+  { session: "sdk-2" },
+);
 
 const firstBatch: CollectedEvent[] = [
   // S1
   page("e01", "2026-11-23T10:00:00.000Z", anonA, "/", { session: "sdk-1", campaign: blackFriday }),
   track("e02", "2026-11-23T10:01:00.000Z", anonA, "Product Viewed", { product_id: "sku-1" }, { session: "sdk-1" }),
   track("e03", "2026-11-23T10:02:00.000Z", anonA, "Product Viewed", { product_id: "sku-2" }, { session: "sdk-1" }),
-  track("e04", "2026-11-23T10:03:00.000Z", anonA, "Product Added", { product_id: "sku-1", quantity: 2 }, { session: "sdk-1" }),
-  track("e05", "2026-11-23T10:05:00.000Z", anonA, "Checkout Started", { checkout_id: "C1", value: 100 }, { session: "sdk-1" }),
+  track(
+    "e04",
+    "2026-11-23T10:03:00.000Z",
+    anonA,
+    "Product Added",
+    { product_id: "sku-1", quantity: 2 },
+    { session: "sdk-1" },
+  ),
+  track(
+    "e05",
+    "2026-11-23T10:05:00.000Z",
+    anonA,
+    "Checkout Started",
+    { checkout_id: "C1", value: 100 },
+    { session: "sdk-1" },
+  ),
   o1,
   // S2
   page("e08", "2026-11-23T11:00:00.000Z", anonC, "/p/sku-1", { session: "sdk-2" }),
@@ -174,9 +195,30 @@ const firstBatch: CollectedEvent[] = [
   track("e29", "2026-11-23T18:01:00.000Z", anonA, "Product Viewed", { product_id: "sku-2" }, { session: "sdk-8" }),
   // S4
   page("e12", "2026-11-24T09:00:00.000Z", anonB, "/p/sku-2", { user: "u1", session: "sdk-4", campaign: blackFriday }),
-  track("e13", "2026-11-24T09:01:00.000Z", anonB, "Product Viewed", { product_id: "sku-2" }, { user: "u1", session: "sdk-4" }),
-  track("e14", "2026-11-24T09:02:00.000Z", anonB, "Product Added", { product_id: "sku-2" }, { user: "u1", session: "sdk-4" }),
-  track("e15", "2026-11-24T09:04:00.000Z", anonB, "Checkout Started", { checkout_id: "C4" }, { user: "u1", session: "sdk-4" }),
+  track(
+    "e13",
+    "2026-11-24T09:01:00.000Z",
+    anonB,
+    "Product Viewed",
+    { product_id: "sku-2" },
+    { user: "u1", session: "sdk-4" },
+  ),
+  track(
+    "e14",
+    "2026-11-24T09:02:00.000Z",
+    anonB,
+    "Product Added",
+    { product_id: "sku-2" },
+    { user: "u1", session: "sdk-4" },
+  ),
+  track(
+    "e15",
+    "2026-11-24T09:04:00.000Z",
+    anonB,
+    "Checkout Started",
+    { checkout_id: "C4" },
+    { user: "u1", session: "sdk-4" },
+  ),
   // S5
   page("e16", "2026-11-24T15:00:00.000Z", anonC, "/", { session: "sdk-5" }),
   track("e17", "2026-11-24T15:01:00.000Z", anonC, "Product Viewed", { product_id: "sku-1" }, { session: "sdk-5" }),
@@ -216,9 +258,30 @@ const secondBatch: CollectedEvent[] = [
   ),
   // S6
   page("e21", "2026-11-30T12:00:00.000Z", anonA, "/", { user: "u1", session: "sdk-6", campaign: cyberMonday }),
-  track("e22", "2026-11-30T12:01:00.000Z", anonA, "Product Viewed", { product_id: "sku-3" }, { user: "u1", session: "sdk-6" }),
-  track("e23", "2026-11-30T12:02:00.000Z", anonA, "Product Added", { product_id: "sku-3" }, { user: "u1", session: "sdk-6" }),
-  track("e24", "2026-11-30T12:03:00.000Z", anonA, "Checkout Started", { checkout_id: "C6" }, { user: "u1", session: "sdk-6" }),
+  track(
+    "e22",
+    "2026-11-30T12:01:00.000Z",
+    anonA,
+    "Product Viewed",
+    { product_id: "sku-3" },
+    { user: "u1", session: "sdk-6" },
+  ),
+  track(
+    "e23",
+    "2026-11-30T12:02:00.000Z",
+    anonA,
+    "Product Added",
+    { product_id: "sku-3" },
+    { user: "u1", session: "sdk-6" },
+  ),
+  track(
+    "e24",
+    "2026-11-30T12:03:00.000Z",
+    anonA,
+    "Checkout Started",
+    { checkout_id: "C6" },
+    { user: "u1", session: "sdk-6" },
+  ),
   track(
     "p2",
     "2026-11-30T12:04:00.000Z",
@@ -613,7 +676,9 @@ async function writeTable(dir: string, name: string, rows: readonly Row[]): Prom
   const definition = name === "dead_letters" ? deadLettersTable : table(name);
   const byPartition = new Map<string, Row[]>();
   for (const row of rows) {
-    const key = definition.partitions.map((p) => `${p.name}=${String(row[p.name]).padStart(p.name === "hour" ? 2 : 0, "0")}`).join("/");
+    const key = definition.partitions
+      .map((p) => `${p.name}=${String(row[p.name]).padStart(p.name === "hour" ? 2 : 0, "0")}`)
+      .join("/");
     byPartition.set(key, [...(byPartition.get(key) ?? []), row]);
   }
   const paths: string[] = [];

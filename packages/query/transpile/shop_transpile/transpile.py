@@ -24,7 +24,14 @@ from sqlglot import exp
 from sqlglot.errors import ErrorLevel, ParseError, UnsupportedError
 
 # Named parameters (:name) and contract fragments ({{a.b}}), outside string literals and comments.
-_PLACEHOLDER = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|--[^\n]*|/\*.*?\*/|(?<![:\w]):([a-z][a-z0-9_]*)|\{\{([a-z0-9_.]+)\}\}", re.S)
+_PLACEHOLDER = re.compile(
+    r"'(?:[^']|'')*'"  # string literal
+    r'|"(?:[^"]|"")*"'  # quoted identifier
+    r"|--[^\n]*|/\*.*?\*/"  # comments
+    r"|(?<![:\w]):([a-z][a-z0-9_]*)"  # :param (not a :: cast)
+    r"|\{\{([a-z0-9_.]+)\}\}",  # {{fragment}}
+    re.S,
+)
 _TOKEN = re.compile(r"\b__shop_(p|f)(\d+)__\b")
 
 # Trino functions DuckDB does not have under the same name (shared FIELD-NOTES, "Athena, Trino, DuckDB").
@@ -78,7 +85,7 @@ def protect(sql: str) -> Protected:
         return token
 
     if _TOKEN.search(sql):
-        raise TranspileError("the source uses an identifier of the form __shop_pN__/__shop_fN__, reserved here")
+        raise TranspileError("the source uses an identifier __shop_pN__ or __shop_fN__, reserved here")
     return Protected(_PLACEHOLDER.sub(replace, sql), tokens)
 
 
@@ -117,8 +124,8 @@ def check_division(tree: exp.Expression) -> None:
     for div in tree.find_all(exp.Div):
         if not (_is_fractional(div.left) or _is_fractional(div.right)):
             raise TranspileError(
-                f"integer division is ambiguous (Trino truncates, DuckDB does not): {div.sql(dialect='athena')}"
-                " -- CAST an operand AS DOUBLE (or divide by a decimal literal such as 60.0)"
+                "integer division is ambiguous (Trino truncates, DuckDB does not): "
+                f"{div.sql(dialect='athena')} -- CAST an operand AS DOUBLE (or divide by a decimal: 60.0)"
             )
 
 

@@ -4,7 +4,7 @@ import { type DuckDBConnection, DuckDBInstance, type DuckDBValue, StatementType 
 import { viewQuery } from "../../ddl/athena.js";
 import { ShopQueryError, SqlError } from "../../errors.js";
 import { localViewSources } from "../../sql-files.js";
-import { type TableDefinition, tables as contractTables } from "../../tables.js";
+import { tables as contractTables, type TableDefinition } from "../../tables.js";
 import type { QueryEngine, QueryParam, Row } from "../types.js";
 import { plainRows } from "./convert.js";
 import { describeFilesSql, quoteIdent, quoteString, tableViewSql } from "./table-sql.js";
