@@ -128,6 +128,8 @@ describe("renderAthenaDdl", () => {
       "daily_funnel",
       "daily_revenue",
       "events_by_type",
+      "live_metrics_latest",
+      "session_people",
     ]);
     const sql = (name: string) => statements.find((s) => s.name === name)?.sql;
     for (const table of ["events", "sessions", "fraud_alerts", "users", "daily_metrics", "live_metrics"]) {
