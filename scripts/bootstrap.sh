@@ -85,7 +85,7 @@ python_deps() {
   need java "Java 17 for Kafka and Spark"
   install_uv
   local project
-  for project in packages/processing-jobs packages/airflow-dags scripts/stack/python; do
+  for project in packages/processing-jobs packages/airflow-dags packages/query/transpile scripts/stack/python; do
     [ -f "$ROOT/$project/pyproject.toml" ] || continue
     log "uv sync $project (locked)"
     (cd "$ROOT/$project" && run_uv sync --locked --quiet)

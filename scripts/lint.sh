@@ -5,7 +5,7 @@ source "$(dirname "$0")/lib.sh"
 require_pinned_node
 cd "$ROOT"
 node_modules/.bin/biome check .
-for project in packages/processing-jobs packages/airflow-dags scripts/stack/python; do
+for project in packages/processing-jobs packages/airflow-dags packages/query/transpile scripts/stack/python; do
   [ -f "$project/pyproject.toml" ] || continue
   (cd "$project" && run_uv run --locked --quiet ruff check . && run_uv run --locked --quiet ruff format --check .)
 done

@@ -46,7 +46,7 @@ for config in packages/*/vitest.browser.config.ts; do
   step "vitest $name (Chromium)" bash -c "cd '$dir' && '$ROOT/node_modules/.bin/vitest' run --config vitest.browser.config.ts --reporter=default --reporter=json --outputFile='$results/ts-$name-browser.json'"
 done
 
-for project in scripts/stack/python packages/processing-jobs packages/airflow-dags; do
+for project in scripts/stack/python packages/processing-jobs packages/airflow-dags packages/query/transpile; do
   [ -f "$project/pyproject.toml" ] || continue
   name="$(basename "$project")"
   step "pytest $project" bash -c "cd '$project' && '$UV' run --locked pytest -q --junitxml='$results/py-$name.xml'"

@@ -19,7 +19,10 @@ export type QueryErrorCode =
   | "QUERY_CANCELLED"
   | "QUERY_TIMEOUT"
   | "ENGINE_REQUEST_FAILED"
-  | "DDL_CONFLICT";
+  | "DDL_CONFLICT"
+  | "CATALOGUE_INVALID"
+  | "QUESTION_UNKNOWN"
+  | "PARAM_INVALID";
 
 export class ShopQueryError extends Error {
   readonly code: QueryErrorCode;
@@ -155,6 +158,37 @@ export class StoreError extends ShopQueryError {}
 export class ResultShapeError extends ShopQueryError {
   constructor(message: string) {
     super("RESULT_SHAPE_INVALID", message);
+  }
+}
+
+/** A question file of the catalogue that cannot be used: bad header, undeclared or unused parameter. */
+export class CatalogueError extends ShopQueryError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("CATALOGUE_INVALID", message, options);
+  }
+}
+
+/** No question of the catalogue has this name. */
+export class QuestionUnknownError extends ShopQueryError {
+  readonly question: string;
+
+  constructor(question: string, known: readonly string[]) {
+    super(
+      "QUESTION_UNKNOWN",
+      `no question named ${JSON.stringify(question)} (shop-query list shows ${known.length}: ${known.join(", ")})`,
+    );
+    this.question = question;
+  }
+}
+
+/** A parameter value that does not fit the question's declared type, or a parameter it does not have. */
+export class ParamError extends ShopQueryError {
+  /** The parameter's name as the question declares it (or as given, when unknown). */
+  readonly param: string;
+
+  constructor(param: string, message: string) {
+    super("PARAM_INVALID", message);
+    this.param = param;
   }
 }
 

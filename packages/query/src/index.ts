@@ -1,4 +1,24 @@
 export {
+  type BoundQuestion,
+  bindQuestion,
+  findQuestion,
+  loadCatalogue,
+  type Question,
+  questionFrom,
+  type RunOptions,
+  runQuestion,
+} from "./catalogue/catalogue.js";
+export { parseQuestionHeader, type QuestionHeader } from "./catalogue/header.js";
+export {
+  type ParamDefault,
+  type ParamSpec,
+  type ParamType,
+  type ParamValue,
+  parseParamValue,
+  resolveParamValues,
+} from "./catalogue/params.js";
+export { type PositionalSql, toPositional } from "./catalogue/placeholders.js";
+export {
   type AthenaConfig,
   athenaClientConfig,
   type ConfigOverrides,
@@ -67,9 +87,9 @@ export {
   type RefreshReport,
 } from "./engine/local/local-engine.js";
 export { tableViewSql } from "./engine/local/table-sql.js";
-export type { QueryEngine, QueryParam, Row } from "./engine/types.js";
+export type { QueryEngine, QueryParam, Row, SqlDialect } from "./engine/types.js";
 export * from "./errors.js";
-export { viewSources } from "./sql-files.js";
+export { localViewSources, viewSources } from "./sql-files.js";
 export { type RevenueByCurrency, type Summary, summarize, summaryQueries } from "./summary.js";
 export type { DateRange } from "./sync/plan.js";
 export type { TableSyncReport } from "./sync/table-sync.js";

@@ -6,7 +6,10 @@ import { SqlFragmentError } from "./errors.js";
 import type { TableName } from "./tables.js";
 
 // This file sits directly under src/ (and dist/), so the package root is one level up in both.
-const viewsDir = fileURLToPath(new URL("../sql/views/", import.meta.url));
+export const sqlDir = fileURLToPath(new URL("../sql/", import.meta.url));
+const viewsDir = `${sqlDir}views/`;
+/** The translation step's output (transpile/): the DuckDB form of every view and question. */
+export const duckDbDir = `${sqlDir}duckdb/`;
 const require = createRequire(import.meta.url);
 
 const ddlTemplates = new Map<TableName, string>();
@@ -41,7 +44,9 @@ const PLACEHOLDER = /\{\{([a-z0-9_.]+)\}\}/g;
 export function expandFragments(name: string, sql: string, known = sqlFragments()): string {
   const expanded = sql.replace(PLACEHOLDER, (_, key: string) => {
     const fragment = known[key];
-    if (fragment === undefined) throw new SqlFragmentError(`view ${name}: the contract has no SQL fragment {{${key}}}`);
+    if (fragment === undefined || key === "$comment") {
+      throw new SqlFragmentError(`view ${name}: the contract has no SQL fragment {{${key}}}`);
+    }
     return fragment;
   });
   const leftover = /\{\{[^}]*\}\}/.exec(expanded);
@@ -73,18 +78,31 @@ export function inDependencyOrder(views: readonly ViewSource[]): ViewSource[] {
   return ordered;
 }
 
-let views: readonly ViewSource[] | undefined;
+/** `<dir>/*.sql` as name and text, by name. */
+export function sqlFilesIn(dir: string): { name: string; text: string }[] {
+  return readdirSync(dir)
+    .filter((file) => file.endsWith(".sql"))
+    .sort()
+    .map((file) => ({ name: file.slice(0, -".sql".length), text: readFileSync(`${dir}${file}`, "utf8") }));
+}
 
-/** sql/views/*.sql with the contract's fragments filled in, each after the views it reads. */
+const loadViews = (dir: string): readonly ViewSource[] =>
+  inDependencyOrder(sqlFilesIn(dir).map(({ name, text }) => ({ name, sql: expandFragments(name, text) })));
+
+let views: readonly ViewSource[] | undefined;
+let localViews: readonly ViewSource[] | undefined;
+
+/** sql/views/*.sql (Athena's dialect) with the contract's fragments filled in, each after the views it reads. */
 export function viewSources(): readonly ViewSource[] {
-  views ??= inDependencyOrder(
-    readdirSync(viewsDir)
-      .filter((file) => file.endsWith(".sql"))
-      .sort()
-      .map((file) => {
-        const name = file.slice(0, -".sql".length);
-        return { name, sql: expandFragments(name, readFileSync(`${viewsDir}${file}`, "utf8")) };
-      }),
-  );
+  views ??= loadViews(viewsDir);
   return views;
+}
+
+/**
+ * The same views in DuckDB's dialect, as the translation step generated them (sql/duckdb/views/, checked
+ * for staleness by test/transpile.test.ts): the local engine runs these, never a hand-written copy.
+ */
+export function localViewSources(): readonly ViewSource[] {
+  localViews ??= loadViews(`${duckDbDir}views/`);
+  return localViews;
 }

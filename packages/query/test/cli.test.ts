@@ -68,6 +68,8 @@ describe("shop-query (in process)", () => {
       "daily_funnel",
       "daily_revenue",
       "events_by_type",
+      "live_metrics_latest",
+      "session_people",
     ]);
     expect(statements[0]?.sql).toContain("LOCATION 's3://shop-lake/prod/events/'");
   });

@@ -9,7 +9,7 @@ import {
   viewQuery,
 } from "../src/ddl/index.js";
 import { DdlInputError, DdlTemplateError } from "../src/errors.js";
-import { ddlTemplate } from "../src/sql-files.js";
+import { ddlTemplate, viewSources } from "../src/sql-files.js";
 import { sessionsTable } from "../src/tables.js";
 
 const target = { database: "shop_analytics", location: "s3://shop-lake/prod/events" };
@@ -129,6 +129,8 @@ describe("renderAthenaDdl", () => {
       "daily_funnel",
       "daily_revenue",
       "events_by_type",
+      "live_metrics_latest",
+      "session_people",
     ]);
     const sql = (name: string) => statements.find((s) => s.name === name)?.sql;
     for (const table of ["events", "sessions", "fraud_alerts", "users", "daily_metrics", "live_metrics"]) {
@@ -140,7 +142,10 @@ describe("renderAthenaDdl", () => {
       // biome-ignore lint/suspicious/noTemplateCurlyInString: Athena's projection placeholder, literally.
       "'storage.location.template' = 's3://shop-lake/prod/dead-letter/${stage}/",
     );
-    expect(statements.map((s) => s.kind)).toEqual([...Array(7).fill("table"), ...Array(4).fill("view")]);
+    expect(statements.map((s) => s.kind)).toEqual([
+      ...Array(7).fill("table"),
+      ...Array(viewSources().length).fill("view"),
+    ]);
     expect(sql("unique_events")).toMatch(
       /^CREATE OR REPLACE VIEW "shop_analytics"."unique_events" AS\nSELECT event_id, /,
     );

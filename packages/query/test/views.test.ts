@@ -131,6 +131,8 @@ describe("views of sql/views", () => {
       "daily_funnel",
       "daily_revenue",
       "events_by_type",
+      "live_metrics_latest",
+      "session_people",
     ]);
   });
 

@@ -37,6 +37,30 @@ export function formatTable(rows: readonly Row[], options: { rightAlign?: readon
   return `${out.join("\n")}\n`;
 }
 
+export type OutputFormat = "table" | "csv" | "json";
+export const outputFormats: readonly OutputFormat[] = ["table", "csv", "json"];
+
+/** One CSV field (RFC 4180): quoted when it holds a comma, a quote or a line break; NULL is empty. */
+function csvField(value: unknown): string {
+  const text = value === null || value === undefined ? "" : cell(value);
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/** RFC 4180 CSV: a header line, then one line per row, CRLF line ends. No rows: no output at all. */
+export function formatCsv(rows: readonly Row[]): string {
+  if (rows.length === 0) return "";
+  const columns = Object.keys(rows[0] ?? {});
+  return [columns, ...rows.map((row) => columns.map((c) => row[c]))]
+    .map((values) => `${values.map(csvField).join(",")}\r\n`)
+    .join("");
+}
+
+export function formatRows(rows: readonly Row[], format: OutputFormat): string {
+  if (format === "json") return `${toJson(rows)}\n`;
+  if (format === "csv") return formatCsv(rows);
+  return formatTable(rows);
+}
+
 const money = (n: number) => n.toFixed(2);
 
 export function formatSummary(summary: Summary): string {

@@ -1,12 +1,15 @@
 import { readFileSync } from "node:fs";
 import { parseArgs, parseEnv } from "node:util";
-import { S3Client } from "@aws-sdk/client-s3";
-import { normalizePrefix, type QueryConfig, resolveQueryConfig, s3ClientConfig } from "../config.js";
+import { bindQuestion, findQuestion, loadCatalogue, type Question } from "../catalogue/catalogue.js";
+import { defaultLabel, type ParamValue, resolveParamValues, typeLabel } from "../catalogue/params.js";
+import { normalizePrefix, type QueryConfig, resolveQueryConfig } from "../config.js";
 import { renderAthenaDdl } from "../ddl/index.js";
-import { createLocalEngine, type LocalEngine } from "../engine/local/local-engine.js";
-import { ConfigError, isShopQueryError, type QueryErrorCode } from "../errors.js";
+import type { QueryParam, Row } from "../engine/types.js";
+import { ConfigError, isShopQueryError, ParamError, type QueryErrorCode } from "../errors.js";
 import { summarize } from "../summary.js";
-import { formatSummary, formatTable, toJson } from "./format.js";
+import { drawChart, pickChartColumns } from "./chart.js";
+import { type CliEngine, openCliEngine } from "./engine.js";
+import { formatRows, formatSummary, type OutputFormat, outputFormats, toJson } from "./format.js";
 
 export const exitCodes = { ok: 0, internal: 1, usage: 2, store: 3, sql: 4 } as const;
 
@@ -28,17 +31,26 @@ const exitCodeFor: Record<QueryErrorCode, number> = {
   QUERY_TIMEOUT: exitCodes.sql,
   ENGINE_REQUEST_FAILED: exitCodes.store,
   DDL_CONFLICT: exitCodes.sql,
+  CATALOGUE_INVALID: exitCodes.internal,
+  QUESTION_UNKNOWN: exitCodes.usage,
+  PARAM_INVALID: exitCodes.usage,
 };
 
 export const usage = `Usage: shop-query <command> [options]
 
 Commands:
-  summary                  events by type, sessions, orders and revenue (local engine)
-  sql "<SELECT ...>"       run one SELECT on the local engine (tables events, sessions; views
-                           daily_funnel, daily_revenue, events_by_type)
+  list                     the question catalogue: names, descriptions, parameters
+  run NAME [--param k=v]…  run a question of the catalogue
+  sql "<SELECT ...>"       run one SELECT (tables events, sessions, users, fraud_alerts, daily_metrics,
+                           live_metrics; views unique_events, session_people, daily_funnel, …)
+  summary                  events by type, sessions, orders and revenue
   ddl --database NAME      print the Athena DDL: tables with partition projection, then views
 
 Options:
+  --param NAME=VALUE       run: a parameter of the question (repeat for more; see list)
+  --format table|csv|json  output format [default table]; --json is --format json
+  --chart                  run, sql: draw a bar chart (or a line chart over dates) of one dimension
+                           and one measure; --dimension COL and --measure COL pick them
   --bucket NAME            S3 bucket [env S3_BUCKET]
   --prefix PREFIX          key prefix above events/ and sessions/ [env SHOP_QUERY_PREFIX, default none]
   --cache-dir DIR          local Parquet cache [env SHOP_QUERY_CACHE_DIR, default <tmp>/shop-query-cache]
@@ -46,40 +58,24 @@ Options:
   --to YYYY-MM-DD          sync only dt partitions up to this day
   --env-file FILE          read KEY=VALUE defaults (e.g. stack.env); the environment wins
   --location s3://B/P      ddl: lake root holding events/ and sessions/ [default s3://<bucket>/<prefix>]
-  --json                   print JSON instead of tables
   -h, --help               show this help
 
 S3 access: S3_ENDPOINT_URL (or S3_HOST + S3_PORT) for an S3-compatible server, AWS_REGION,
 AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY.
-Exit codes: 0 ok, 2 usage or configuration, 3 object store, 4 SQL, 1 anything else.
+Exit codes: 0 ok, 2 usage, configuration or parameter, 3 object store, 4 SQL, 1 anything else.
 `;
 
 export interface CliIo {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
-  /** Seam for tests of argument handling; the default syncs from S3 as configured. */
-  readonly openEngine?: (config: QueryConfig) => Promise<LocalEngine & { dispose?: () => void }>;
+  /** Seam for tests: the engine for a configuration. @default openCliEngine (the local engine, synced from S3) */
+  readonly openEngine?: (config: QueryConfig) => Promise<CliEngine>;
+  /** What `today` means in parameter defaults. @default the current time */
+  readonly now?: () => Date;
 }
 
 class UsageError extends ConfigError {}
-
-async function openS3Engine(config: QueryConfig): Promise<LocalEngine & { dispose: () => void }> {
-  const s3 = new S3Client(s3ClientConfig(config.s3));
-  try {
-    const engine = await createLocalEngine({
-      s3,
-      bucket: config.bucket,
-      prefix: config.prefix,
-      cacheDir: config.cacheDir,
-      dates: config.dates,
-    });
-    return Object.assign(engine, { dispose: () => s3.destroy() });
-  } catch (error) {
-    s3.destroy();
-    throw error;
-  }
-}
 
 function parse(argv: readonly string[]) {
   try {
@@ -96,7 +92,12 @@ function parse(argv: readonly string[]) {
         "env-file": { type: "string" },
         database: { type: "string" },
         location: { type: "string" },
+        param: { type: "string", multiple: true },
+        format: { type: "string" },
         json: { type: "boolean", default: false },
+        chart: { type: "boolean", default: false },
+        dimension: { type: "string" },
+        measure: { type: "string" },
         help: { type: "boolean", short: "h", default: false },
       },
     });
@@ -104,6 +105,8 @@ function parse(argv: readonly string[]) {
     throw new UsageError([error instanceof Error ? error.message : String(error)]);
   }
 }
+
+type Values = ReturnType<typeof parse>["values"];
 
 function loadEnv(io: CliIo, envFile: string | undefined): Readonly<Record<string, string | undefined>> {
   if (!envFile) return io.env;
@@ -116,6 +119,94 @@ function loadEnv(io: CliIo, envFile: string | undefined): Readonly<Record<string
   return { ...parseEnv(text), ...io.env };
 }
 
+function outputFormat(values: Values): OutputFormat {
+  if (values.format !== undefined && values.json && values.format !== "json") {
+    throw new UsageError([`--json and --format ${values.format} disagree`]);
+  }
+  const format = values.format ?? (values.json ? "json" : "table");
+  if (!(outputFormats as readonly string[]).includes(format)) {
+    throw new UsageError([`--format ${JSON.stringify(format)}: use one of ${outputFormats.join(", ")}`]);
+  }
+  return format as OutputFormat;
+}
+
+/** `--param k=v` (repeatable) as a map; a repeated name or a missing `=` is a parameter error. */
+function paramArgs(params: readonly string[] | undefined): Record<string, string> {
+  const given: Record<string, string> = {};
+  for (const arg of params ?? []) {
+    const eq = arg.indexOf("=");
+    if (eq <= 0) throw new ParamError(arg, `--param ${JSON.stringify(arg)}: expected NAME=VALUE`);
+    const name = arg.slice(0, eq);
+    if (name in given) throw new ParamError(name, `--param ${name} given twice`);
+    given[name] = arg.slice(eq + 1);
+  }
+  return given;
+}
+
+function listQuestions(questions: readonly Question[], format: OutputFormat): string {
+  const entries = questions.map((q) => ({
+    name: q.name,
+    description: q.description,
+    params: q.params.map((p) => ({
+      name: p.name,
+      type: typeLabel(p.type),
+      default: defaultLabel(p),
+      description: p.description,
+    })),
+  }));
+  if (format === "json") return `${toJson(entries)}\n`;
+  if (format === "csv") {
+    return formatRows(
+      entries.map((e) => ({
+        name: e.name,
+        description: e.description,
+        params: e.params.map((p) => `${p.name}: ${p.type} = ${p.default}`).join("; "),
+      })),
+      "csv",
+    );
+  }
+  return entries
+    .map((e) => {
+      const params = e.params.map((p) => `    --param ${p.name}=<${p.type}>  ${p.description} [default ${p.default}]`);
+      return [`${e.name}`, `    ${e.description}`, ...params].join("\n");
+    })
+    .join("\n\n")
+    .concat("\n");
+}
+
+function render(rows: readonly Row[], format: OutputFormat, values: Values): string {
+  if (!values.chart) return formatRows(rows, format);
+  const pick = pickChartColumns(rows, {
+    ...(values.dimension !== undefined ? { dimension: values.dimension } : {}),
+    ...(values.measure !== undefined ? { measure: values.measure } : {}),
+  });
+  if (!pick.ok) throw new UsageError([`--chart: ${pick.problem}`]);
+  return drawChart(rows, pick.columns);
+}
+
+function configFrom(env: Readonly<Record<string, string | undefined>>, values: Values): QueryConfig {
+  return resolveQueryConfig(env, {
+    ...(values.bucket !== undefined ? { bucket: values.bucket } : {}),
+    ...(values.prefix !== undefined ? { prefix: values.prefix } : {}),
+    ...(values["cache-dir"] !== undefined ? { cacheDir: values["cache-dir"] } : {}),
+    ...(values.from !== undefined ? { from: values.from } : {}),
+    ...(values.to !== undefined ? { to: values.to } : {}),
+  });
+}
+
+async function withEngine<T>(io: CliIo, config: QueryConfig, task: (engine: CliEngine) => Promise<T>): Promise<T> {
+  const engine = await (io.openEngine ?? openCliEngine)(config);
+  try {
+    if (engine.notice) io.stderr(`${engine.notice}\n`);
+    return await task(engine);
+  } finally {
+    await engine.close();
+    engine.dispose?.();
+  }
+}
+
+const COMMANDS = ["list", "run", "sql", "summary", "ddl"] as const;
+
 async function run(argv: readonly string[], io: CliIo): Promise<void> {
   const { values, positionals } = parse(argv);
   const [command, ...rest] = positionals;
@@ -124,6 +215,19 @@ async function run(argv: readonly string[], io: CliIo): Promise<void> {
     return;
   }
   if (command === undefined) throw new UsageError(["no command given"]);
+  if (!(COMMANDS as readonly string[]).includes(command)) {
+    throw new UsageError([`unknown command ${JSON.stringify(command)} (commands: ${COMMANDS.join(", ")})`]);
+  }
+  const format = outputFormat(values);
+  if (values.chart && command !== "run" && command !== "sql") throw new UsageError(["--chart goes with run or sql"]);
+  if (values.param !== undefined && command !== "run") throw new UsageError(["--param goes with run"]);
+
+  if (command === "list") {
+    if (rest.length > 0) throw new UsageError([`list takes no arguments, got ${rest.join(" ")}`]);
+    io.stdout(listQuestions(loadCatalogue(), format));
+    return;
+  }
+
   const env = loadEnv(io, values["env-file"]);
 
   if (command === "ddl") {
@@ -135,43 +239,44 @@ async function run(argv: readonly string[], io: CliIo): Promise<void> {
       (bucket ? `s3://${bucket}/${normalizePrefix(values.prefix ?? env.SHOP_QUERY_PREFIX ?? "")}` : undefined);
     if (!root) throw new UsageError(["ddl needs --location s3://bucket/prefix (or --bucket / S3_BUCKET)"]);
     const statements = renderAthenaDdl({ database: values.database, root });
-    io.stdout(values.json ? `${toJson(statements)}\n` : statements.map((s) => s.sql).join("\n"));
+    io.stdout(format === "json" ? `${toJson(statements)}\n` : statements.map((s) => s.sql).join("\n"));
     return;
   }
 
-  if (command !== "summary" && command !== "sql") throw new UsageError([`unknown command ${JSON.stringify(command)}`]);
+  if (command === "run") {
+    if (rest.length !== 1)
+      throw new UsageError([`run takes one question name (see shop-query list), got ${rest.length}`]);
+    // Everything about the question and its parameters is checked before the engine syncs anything.
+    const question = findQuestion(rest[0] ?? "");
+    const paramValues: Record<string, ParamValue> = resolveParamValues(
+      question.name,
+      question.params,
+      paramArgs(values.param),
+      io.now?.() ?? new Date(),
+    );
+    await withEngine(io, configFrom(env, values), async (engine) => {
+      const bound = bindQuestion(question, paramValues, engine.sqlDialect ?? "athena");
+      const rows = await engine.query(bound.sql, bound.params as QueryParam[]);
+      io.stdout(render(rows, format, values));
+    });
+    return;
+  }
+
   if (command === "sql" && rest.length !== 1) {
     throw new UsageError([`sql takes exactly one argument, the query in quotes (got ${rest.length})`]);
   }
-  if (command === "summary" && rest.length > 0) throw new UsageError([`summary takes no arguments`]);
+  if (command === "summary" && rest.length > 0) throw new UsageError(["summary takes no arguments"]);
+  if (command === "summary" && format === "csv") throw new UsageError(["summary prints a table or JSON, not CSV"]);
 
-  const config = resolveQueryConfig(env, {
-    ...(values.bucket !== undefined ? { bucket: values.bucket } : {}),
-    ...(values.prefix !== undefined ? { prefix: values.prefix } : {}),
-    ...(values["cache-dir"] !== undefined ? { cacheDir: values["cache-dir"] } : {}),
-    ...(values.from !== undefined ? { from: values.from } : {}),
-    ...(values.to !== undefined ? { to: values.to } : {}),
-  });
-  const engine = await (io.openEngine ?? openS3Engine)(config);
-  try {
-    const synced = engine.lastRefresh.tables
-      .map(
-        (t) =>
-          `${t.table} ${t.objects} file(s) (${t.downloaded} downloaded, ${t.unchanged} cached, ${t.removed} removed)`,
-      )
-      .join(", ");
-    io.stderr(`synced s3://${config.bucket}/${config.prefix}: ${synced} in ${engine.lastRefresh.durationMs} ms\n`);
+  await withEngine(io, configFrom(env, values), async (engine) => {
     if (command === "summary") {
       const summary = await summarize(engine);
-      io.stdout(values.json ? `${toJson(summary)}\n` : formatSummary(summary));
+      io.stdout(format === "json" ? `${toJson(summary)}\n` : formatSummary(summary));
     } else {
       const rows = await engine.query(rest[0] ?? "");
-      io.stdout(values.json ? `${toJson(rows)}\n` : formatTable(rows));
+      io.stdout(render(rows, format, values));
     }
-  } finally {
-    await engine.close();
-    engine.dispose?.();
-  }
+  });
 }
 
 /** Runs the CLI and returns its exit code; errors are printed as one clear message, never a stack. */
@@ -182,6 +287,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   } catch (error) {
     if (error instanceof UsageError) {
       io.stderr(`shop-query: ${error.problems.join("; ")}\nRun shop-query --help for usage.\n`);
+      return exitCodes.usage;
+    }
+    if (error instanceof ParamError) {
+      io.stderr(`shop-query: ${error.message}\nRun shop-query list for each question's parameters.\n`);
       return exitCodes.usage;
     }
     if (isShopQueryError(error)) {

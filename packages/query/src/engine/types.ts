@@ -14,7 +14,15 @@ export type Row = Record<string, unknown>;
  * Implemented by the local DuckDB engine. The Athena adapter (StartQueryExecution → GetQueryResults)
  * implements it later, converting Athena's text results by the column metadata.
  */
+/** The SQL an engine runs: Athena's (Athena itself, and Trino, which is its engine) or DuckDB's. */
+export type SqlDialect = "athena" | "duckdb";
+
 export interface QueryEngine {
+  /**
+   * Which form of a catalogue question to run here. @default "athena" (an engine that does not say runs
+   * Athena's SQL, as Athena and Trino do)
+   */
+  readonly sqlDialect?: SqlDialect;
   /** Runs exactly one read-only statement. Rejects with a {@link SqlError} on bad SQL. */
   query<T extends Row = Row>(sql: string, params?: readonly QueryParam[]): Promise<T[]>;
   close(): Promise<void>;

@@ -3,8 +3,8 @@ import { join, resolve, sep } from "node:path";
 import { type DuckDBConnection, DuckDBInstance, type DuckDBValue, StatementType } from "@duckdb/node-api";
 import { viewQuery } from "../../ddl/athena.js";
 import { ShopQueryError, SqlError } from "../../errors.js";
-import { viewSources } from "../../sql-files.js";
-import { type TableName, parquetTables as tables } from "../../tables.js";
+import { localViewSources } from "../../sql-files.js";
+import { parquetTables as contractTables, type TableDefinition } from "../../tables.js";
 import type { QueryEngine, QueryParam, Row } from "../types.js";
 import { plainRows } from "./convert.js";
 import { describeFilesSql, quoteIdent, quoteString, tableViewSql } from "./table-sql.js";
@@ -12,10 +12,15 @@ import { describeFilesSql, quoteIdent, quoteString, tableViewSql } from "./table
 export interface DuckDbEngineOptions {
   /** The only directory the engine may read; table files must be inside it. DuckDB's scratch goes here too. */
   readonly dataDir: string;
+  /**
+   * The tables to serve. @default every Parquet lake table of the contract. A test may add one the contract does
+   * not declare yet (its view is created the same way).
+   */
+  readonly tables?: readonly TableDefinition<string>[];
 }
 
 /** Each table's Parquet files; a table left out has none (its view is empty, with its columns). */
-export type TableFiles = Readonly<Partial<Record<TableName, readonly string[]>>>;
+export type TableFiles = Readonly<Partial<Record<string, readonly string[]>>>;
 
 export interface DuckDbEngine extends QueryEngine {
   /** Points the tables at these Parquet files (absolute paths inside dataDir), atomically. */
@@ -37,6 +42,7 @@ const engineMessage = (error: unknown) =>
  */
 export async function openDuckDbEngine(options: DuckDbEngineOptions): Promise<DuckDbEngine> {
   const dataDir = resolve(options.dataDir);
+  const tables = options.tables ?? contractTables;
   const scratch = join(dataDir, ".duckdb");
   mkdirSync(join(scratch, "tmp"), { recursive: true });
   // A missing local directory as the extension repository: even an INSTALL that got past the statement
@@ -57,23 +63,27 @@ export async function openDuckDbEngine(options: DuckDbEngineOptions): Promise<Du
     await connection.run(`SET allowed_directories = [${quoteString(`${dataDir}${sep}`)}]`);
     await connection.run("SET enable_external_access = false");
     await connection.run("SET lock_configuration = true");
-    await createViews(connection, tableViewStatements(emptyFiles(), new Map()));
+    await createViews(connection, tableViewStatements(tables, emptyFiles(), new Map()));
   } catch (error) {
     connection?.closeSync();
     instance.closeSync();
     throw error;
   }
-  return new SealedDuckDbEngine(instance, connection, dataDir);
+  return new SealedDuckDbEngine(instance, connection, dataDir, tables);
 }
 
 const emptyFiles = (): TableFiles => ({});
 
-function tableViewStatements(files: TableFiles, present: ReadonlyMap<TableName, ReadonlySet<string>>): string[] {
+function tableViewStatements(
+  tables: readonly TableDefinition<string>[],
+  files: TableFiles,
+  present: ReadonlyMap<string, ReadonlySet<string>>,
+): string[] {
   return tables.map((table) => tableViewSql(table, files[table.name] ?? [], present.get(table.name) ?? new Set()));
 }
 
 async function createViews(connection: DuckDBConnection, tableStatements: readonly string[]): Promise<void> {
-  const views = viewSources().map((v) => `CREATE OR REPLACE VIEW ${quoteIdent(v.name)} AS\n${viewQuery(v)}`);
+  const views = localViewSources().map((v) => `CREATE OR REPLACE VIEW ${quoteIdent(v.name)} AS\n${viewQuery(v)}`);
   await connection.run("BEGIN TRANSACTION");
   try {
     for (const statement of [...tableStatements, ...views]) await connection.run(statement);
@@ -93,7 +103,11 @@ class SealedDuckDbEngine implements DuckDbEngine {
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
     private readonly dataDir: string,
+    private readonly tables: readonly TableDefinition<string>[],
   ) {}
+
+  /** Local SQL is DuckDB's: the catalogue binds a question's generated DuckDB form here. */
+  readonly sqlDialect = "duckdb";
 
   #serial<T>(task: () => Promise<T>): Promise<T> {
     const run = this.#tail.then(() => {
@@ -111,14 +125,14 @@ class SealedDuckDbEngine implements DuckDbEngine {
       }
     }
     return this.#serial(async () => {
-      const present = new Map<TableName, ReadonlySet<string>>();
-      for (const table of tables) {
+      const present = new Map<string, ReadonlySet<string>>();
+      for (const table of this.tables) {
         const tableFiles = files[table.name] ?? [];
         if (tableFiles.length === 0) continue;
         const reader = await this.connection.runAndReadAll(describeFilesSql(tableFiles));
         present.set(table.name, new Set(reader.getRowObjectsJS().map((r) => String(r.column_name))));
       }
-      await createViews(this.connection, tableViewStatements(files, present));
+      await createViews(this.connection, tableViewStatements(this.tables, files, present));
     });
   }
 

@@ -77,6 +77,7 @@ export async function createLocalEngine(options: LocalEngineOptions): Promise<Lo
     });
 
   const engine: LocalEngine = {
+    sqlDialect: "duckdb",
     refresh,
     get lastRefresh() {
       return lastRefresh;
