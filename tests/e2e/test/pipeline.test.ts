@@ -69,7 +69,7 @@ describe("walking skeleton", () => {
     await tracker.close();
     await app.close();
     await publisher.close();
-    expect(tracker.stats()).toEqual({ queued: 0, sent: 3, dropped: 0 });
+    expect(tracker.stats()).toEqual({ queued: 0, sent: 3, dropped: 0, rejected: 0 });
 
     // 3. The sink's local runner drains the topic into Parquet under this run's prefix.
     await drainToLake(env, rawTopic, `e2e-${runId}`, prefix);
