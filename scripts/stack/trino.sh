@@ -123,6 +123,8 @@ EOF
 -XX:ReservedCodeCacheSize=256M
 -Djdk.attach.allowAttachSelf=true
 -XX:+EnableDynamicAgentLoading
+# Athena runs in UTC; the JVM zone is the default of several time zone settings below.
+-Duser.timezone=UTC
 EOF
   cat >"$ETC/config.properties" <<EOF
 coordinator=true
@@ -151,6 +153,8 @@ s3.region=$S3_REGION
 s3.path-style-access=true
 s3.aws-access-key=$AWS_ACCESS_KEY_ID
 s3.aws-secret-key=$AWS_SECRET_ACCESS_KEY
+# Parquet timestamps that are not flagged adjusted-to-UTC are read as UTC, as Athena and the local engine do.
+hive.parquet.time-zone=UTC
 # Athena's projection properties (projection.*, storage.location.template) are honoured.
 hive.partition-projection-enabled=true
 # External tables (external_location) and their drops, as Athena's DDL creates them.
@@ -188,9 +192,12 @@ start() {
   install
   render_config
   log "trino: starting $TRINO_VERSION on $TRINO_URL with $java_home (log in ${LOG_FILE#"$ROOT"/})"
-  # `launcher run` execs the JVM in the foreground, so the recorded PID is the server's own.
+  # `launcher run` execs the JVM in the foreground, so the recorded PID is the server's own. The launcher
+  # keeps a PID file of its own and refuses to start while it names a live process (a recycled PID, after a
+  # kill): ours was checked above, so its file is only in the way.
+  rm -f "$T_DIR/launcher.pid"
   start_daemon "$PIDFILE" "$LOG_FILE" "$TRINO_HOME/bin/launcher" run --etc-dir "$ETC" --data-dir "$DATA_DIR" \
-    --jvm-dir "$java_home"
+    --pid-file "$T_DIR/launcher.pid" --jvm-dir "$java_home"
   pid="$(cat "$PIDFILE")"
   wait_ready "$pid"
   log "trino: ready (pid $pid, up in $((SECONDS - started))s)"

@@ -210,7 +210,8 @@ export function athenaStatementToTrino(sql: string, options: TrinoDdlOptions = {
 
 /**
  * Everything to create the lake's database on Trino from renderAthenaDdl()'s statements: the schema (Athena
- * assumes its Glue database exists), then each statement adapted, in the same order.
+ * assumes its Glue database exists), then each statement adapted, in the same order. Run them, as on Athena,
+ * with the database as the session's schema: the views name their tables unqualified.
  */
 export function renderTrinoDdl(
   statements: readonly { readonly name: string; readonly sql: string }[],

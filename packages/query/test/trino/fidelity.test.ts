@@ -38,6 +38,7 @@ let dir: string;
 let local: LocalEngine;
 let trino: TrinoEngine;
 let admin: TrinoEngine;
+let stack: Awaited<ReturnType<typeof openTestTrino>>;
 const schema = uniqueSchema("fidelity");
 const verbatimSchema = uniqueSchema("fidelity_verbatim");
 const timings: Record<string, number> = {};
@@ -84,7 +85,7 @@ const explain = (results: readonly FidelityResult[]) =>
   results.filter((r) => !r.equal).map((r) => `${r.name}:\n  ${r.differences.join("\n  ")}`);
 
 beforeAll(async () => {
-  const stack = await openTestTrino();
+  stack = await openTestTrino();
   lake = await openTestLake();
   dir = mkdtempSync(join(tmpdir(), "shop-query-trino-"));
   const files = await timed("write + upload the fixture lake", async () => {
@@ -103,9 +104,10 @@ beforeAll(async () => {
       // Athena's 2024-01-01,NOW would make every unfiltered scan list ~1,000 days × 24 hours (see README).
       projectionRanges: { dt: `${DAYS.first},${DAYS.last}` },
     });
-    for (const statement of statements) await admin.execute(statement.sql);
+    // As on Athena, with the database as the context: the views name their tables unqualified.
+    trino = stack.engine(schema);
+    for (const statement of statements) await trino.execute(statement.sql);
   });
-  trino = stack.engine(schema);
 });
 
 afterAll(async () => {
@@ -221,7 +223,7 @@ describe("the generated DDL as Athena gets it", () => {
       renderAthenaDdl({ database: verbatimSchema, root: lakeRoot() }).filter((s) => s.name === "events"),
       { database: verbatimSchema },
     );
-    for (const statement of statements) await admin.execute(statement.sql);
+    for (const statement of statements) await stack.engine(verbatimSchema).execute(statement.sql);
     const [ddl] = await admin.query<{ "Create Table": string }>(`SHOW CREATE TABLE hive."${verbatimSchema}".events`);
     expect(ddl?.["Create Table"]).toContain("partition_projection_range = ARRAY['2024-01-01','NOW']");
     const sql = "SELECT dt, hour, count(*) AS n FROM events WHERE dt = ? GROUP BY dt, hour";
