@@ -104,17 +104,25 @@ export async function runStatement(run: StatementRequest): Promise<StatementOutc
     if (page.columns && columns.length === 0) columns = page.columns;
     if (page.error) throw sqlErrorFrom(page.error, page.id);
     if (page.data && page.data.length > 0) run.onRows(columns, page.data);
-    if (!page.nextUri)
-      return { queryId: page.id, columns, ...(page.updateType ? { updateType: page.updateType } : {}) };
+    const next = page.nextUri;
+    if (!next) return { queryId: page.id, columns, ...(page.updateType ? { updateType: page.updateType } : {}) };
+    const overdue = () =>
+      new SqlError("SQL_FAILED", `the query ran longer than ${run.timeoutMs} ms and was cancelled (query ${page.id})`, {
+        cause: { engine: "trino", queryId: page.id },
+      });
+    // Cancelled on the server too (DELETE on nextUri), so an abandoned query does not go on using the cluster.
+    const cancel = () => run.fetch(next, { method: "DELETE", headers: run.headers }).catch(() => undefined);
     if (Date.now() >= deadline) {
-      // Cancel on the server too; the answer does not matter.
-      await run.fetch(page.nextUri, { method: "DELETE", headers: run.headers }).catch(() => undefined);
-      throw new SqlError(
-        "SQL_FAILED",
-        `the query ran longer than ${run.timeoutMs} ms and was cancelled (query ${page.id})`,
-      );
+      await cancel();
+      throw overdue();
     }
-    // GETs on nextUri carry the same headers (user): Trino checks the user on every page.
-    page = await request(run, page.nextUri, { method: "GET", headers: run.headers }, deadline);
+    try {
+      // GETs on nextUri carry the same headers (user): Trino checks the user on every page.
+      page = await request(run, next, { method: "GET", headers: run.headers }, deadline);
+    } catch (error) {
+      if (Date.now() < deadline) throw error;
+      await cancel();
+      throw overdue();
+    }
   }
 }
