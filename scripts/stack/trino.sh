@@ -7,7 +7,8 @@
 #   install  download io.trino:trino-server:$TRINO_VERSION from Maven Central once (checked against its .sha1)
 #            and unpack it into .tools/trino/
 #   start    install, write the config, start, wait until /v1/info says it is no longer starting
-#   stop     stop the server this script started (SIGKILL after STACK_STOP_TIMEOUT s)
+#   stop     stop the server this script started (SIGKILL after STACK_STOP_TIMEOUT s); `stop --quiet` says
+#            nothing when it does not run (down.sh)
 #   status   exit 0 when running and answering
 #   purge    stop, then delete its config, metastore and logs
 # Java: Trino 476 needs Java 24+. TRINO_JAVA_HOME wins; else JAVA_HOME if it is 24+; else the newest 24+ JDK
@@ -223,6 +224,11 @@ purge() {
   rm -rf "$T_DIR"
 }
 
+case "${1:-}:${2:-}" in
+  stop:--quiet) STOP_QUIET=1 ;;
+  *:) ;;
+  *) die "usage: $0 install|start|stop [--quiet]|status|purge" ;;
+esac
 case "${1:-}" in
   start | stop | purge) lock_service trino ;;
 esac
@@ -232,5 +238,5 @@ case "${1:-}" in
   stop) stop_pid "$PIDFILE" "$MARKER" trino ;;
   status) status ;;
   purge) purge ;;
-  *) die "usage: $0 install|start|stop|status|purge" ;;
+  *) die "usage: $0 install|start|stop [--quiet]|status|purge" ;;
 esac
