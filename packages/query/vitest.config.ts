@@ -7,7 +7,7 @@ export default defineConfig({
         test: {
           name: "unit",
           include: ["test/**/*.test.ts"],
-          exclude: ["test/**/*.integration.test.ts"],
+          exclude: ["test/**/*.integration.test.ts", "test/trino/**"],
         },
       },
       {
@@ -15,6 +15,7 @@ export default defineConfig({
         test: {
           name: "integration",
           include: ["test/**/*.integration.test.ts"],
+          exclude: ["test/trino/**"],
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },

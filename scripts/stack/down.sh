@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Stops the processes the stack started (SIGTERM, then SIGKILL after STACK_STOP_TIMEOUT s) and
-# waits until they are gone: the streams (stream.sh, those that run), then Kafka and S3.
+# waits until they are gone: the streams (stream.sh, those that run), Trino (if it runs), then Kafka and S3.
 # Usage: scripts/stack/down.sh [--purge]   --purge also deletes Kafka's data and both logs (the
 # stream's checkpoint stays; its next start sees the new broker and begins a fresh one)
 set -euo pipefail
@@ -19,6 +19,13 @@ esac
 for stream in fraud live-metrics sessions; do
   bash "$HERE/stream.sh" "$stream" stop --quiet || die "could not stop the $stream stream"
 done
+
+# Trino reads S3: before it. Quiet when it does not run (it is optional).
+if [ "$action" = purge ]; then
+  bash "$HERE/trino.sh" purge || die "could not stop Trino"
+else
+  bash "$HERE/trino.sh" stop --quiet || die "could not stop Trino"
+fi
 
 # Both at once: the broker's controlled shutdown takes a few seconds, moto's none.
 bash "$HERE/s3.sh" "$action" &

@@ -50,6 +50,13 @@ export {
   type ViewSource,
 } from "./ddl/index.js";
 export {
+  athenaStatementToTrino,
+  athenaTableToTrino,
+  parseAthenaTableDdl,
+  renderTrinoDdl,
+  type TrinoDdlOptions,
+} from "./ddl/trino.js";
+export {
   type AthenaEngine,
   type AthenaEngineOptions,
   type AthenaResult,
@@ -87,8 +94,24 @@ export {
   type RefreshReport,
 } from "./engine/local/local-engine.js";
 export { tableViewSql } from "./engine/local/table-sql.js";
+export {
+  createTrinoEngine,
+  resolveTrinoConfig,
+  type TrinoConfig,
+  type TrinoEngine,
+  type TrinoEngineOptions,
+} from "./engine/trino/index.js";
 export type { QueryEngine, QueryParam, Row, SqlDialect } from "./engine/types.js";
 export * from "./errors.js";
+export { viewCases } from "./fidelity/cases.js";
+export {
+  type CompareOptions,
+  compareEngines,
+  compareRows,
+  type FidelityCase,
+  type FidelityResult,
+  hasTopLevelOrderBy,
+} from "./fidelity/compare.js";
 export { localViewSources, viewSources } from "./sql-files.js";
 export { type RevenueByCurrency, type Summary, summarize, summaryQueries } from "./summary.js";
 export type { DateRange } from "./sync/plan.js";
