@@ -10,7 +10,10 @@ export function syntheticRows(table: TableDefinition<string>, count: number, day
     if (i === count - 1 && column !== table.columns[0]) return null;
     switch (column.type) {
       case "string":
-        return `${column.name} ${i} it's`;
+        // A column holding JSON text (the contract names them *_json) gets JSON a question can parse.
+        return column.name.endsWith("_json")
+          ? JSON.stringify([{ code: `rule_${i}`, text: `${column.name} ${i} it's`, weight: i + 0.5 }])
+          : `${column.name} ${i} it's`;
       case "int32":
         return i % 2 === 0 ? 2_147_483_000 + i : -i;
       case "double":

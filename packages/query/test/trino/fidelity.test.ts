@@ -10,7 +10,7 @@ import type { TrinoEngine } from "../../src/engine/trino/trino-engine.js";
 import { questionCases, viewCases } from "../../src/fidelity/cases.js";
 import { compareEngines, compareRows, type FidelityCase, type FidelityResult } from "../../src/fidelity/compare.js";
 import { viewSources } from "../../src/sql-files.js";
-import { tables } from "../../src/tables.js";
+import { parquetTables } from "../../src/tables.js";
 import {
   type LakeFile,
   session,
@@ -62,7 +62,7 @@ async function writeFixtureLake(src: string): Promise<LakeFile[]> {
     await writeSessionPartition(src, "2026-11-29", [session("s3", "2026-11-29T00:00:00.000Z")]),
   ];
   // The tables no fixture covers yet get rows made from their declared columns: their DDL is tested too.
-  for (const table of tables.filter((t) => t.name !== "events" && t.name !== "sessions")) {
+  for (const table of parquetTables.filter((t) => t.name !== "events" && t.name !== "sessions")) {
     files.push(
       await writeLakeFile(src, `${table.name}/dt=2026-11-28/part-00000.parquet`, (path) =>
         writeParquet(path, table.columns, syntheticRows(table, 3, "2026-11-28")),
@@ -99,7 +99,10 @@ beforeAll(async () => {
   );
   admin = stack.engine();
   await timed("trino: create schema, tables, views", async () => {
-    const statements = renderTrinoDdl(renderAthenaDdl({ database: schema, root: lakeRoot() }), {
+    // dead_letters (JSON lines, the OpenX SerDe) is not adapted to Trino yet: its DDL is checked against
+    // Athena's API only (test/apply-ddl.test.ts); every Parquet table and every view runs here.
+    const athenaDdl = renderAthenaDdl({ database: schema, root: lakeRoot() }).filter((s) => s.name !== "dead_letters");
+    const statements = renderTrinoDdl(athenaDdl, {
       database: schema,
       // Athena's 2024-01-01,NOW would make every unfiltered scan list ~1,000 days × 24 hours (see README).
       projectionRanges: { dt: `${DAYS.first},${DAYS.last}` },
@@ -137,7 +140,7 @@ describe("tables: the same Parquet files read the same on Trino and DuckDB", () 
     });
   });
 
-  it.each(tables.map((t) => t.name))("%s: every row and column round-trips", async (name) => {
+  it.each(parquetTables.map((t) => t.name))("%s: every row and column round-trips", async (name) => {
     const [result] = await compareEngines([{ name, sql: `SELECT * FROM ${name}` }], { expected: local, actual: trino });
     expect(result?.expected.length, `${name} has rows in the fixture lake`).toBeGreaterThan(0);
     expect(explain(result ? [result] : [])).toEqual([]);
