@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DuckDbEngine, openDuckDbEngine } from "../src/engine/local/duckdb-engine.js";
 import { SqlError } from "../src/errors.js";
 
-// The dead_letters view reads JSON lines as Athena's OpenX JSON SerDe does (engine 3 runs Trino's
-// openxjson reader): each expected value below is what that reader gives for the line, worked out from
+// The dead_letters view reads JSON lines as Athena's OpenX JSON SerDe does (by Trino's openxjson reader:
+// Athena engine 3 is Trino): each expected value below is what that reader gives for the line, worked out from
 // its rules (strings as themselves, objects and arrays as compact JSON in key order with `</` and control
 // characters escaped, numbers as BigDecimal prints them, keys matched case-insensitively, the last
 // duplicate winning, what does not read as the type NULL), not from what DuckDB happens to return.

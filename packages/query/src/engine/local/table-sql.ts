@@ -62,8 +62,8 @@ function keyValueSql(key: string): string {
 }
 
 /**
- * A JSON value as the OpenX SerDe gives it to a string column (Trino's openxjson reader, which Athena
- * engine 3 runs): a string as itself, unquoted; an object or array as compact JSON in the file's key
+ * A JSON value as the OpenX SerDe gives it to a string column (by Trino's openxjson reader: Athena engine
+ * 3 is Trino): a string as itself, unquoted; an object or array as compact JSON in the file's key
  * order; a number canonical (`1E+21`, as Java's BigDecimal prints it); JSON null as NULL. DuckDB's
  * compact JSON differs from the SerDe's in two spellings, put right here: control characters are
  * escaped with lowercase hex (`\u001f`), and `</` is escaped (`<\/`). Backslash pairs are parked as NUL
