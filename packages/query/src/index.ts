@@ -120,9 +120,10 @@ export {
   athenaType,
   eventsTable,
   fromContractTable,
-  parquetTables,
+  type PartitionColumn,
   sessionsTable,
   type TableColumn,
   type TableDefinition,
+  type TableStorage,
   tables,
 } from "./tables.js";

@@ -10,16 +10,29 @@ export interface TableColumn {
 /** The lake's tables, as the contract names them. */
 export type TableName = LakeTableName;
 
+/** A partition column: in the object key, never inside the files. */
+export interface PartitionColumn extends TableColumn {
+  /** `name=value` (Hive-style), or the bare value as a folder (the dead letters' stage). @default "name=value" */
+  readonly inKey?: "name=value" | "value";
+  /** Every value the column may take, when the contract enumerates them: objects under another are skipped. */
+  readonly values?: readonly string[];
+}
+
+/** How a table's objects are written: Parquet, or JSON Lines whose keys may differ from the column names. */
+export type TableStorage =
+  | { readonly format: "parquet" }
+  | { readonly format: "json_lines"; readonly keys?: Readonly<Record<string, string>> };
+
 export interface TableDefinition<Name extends string = TableName> {
   readonly name: Name;
   /** The folder under the lake root (the contract's `folder`, else the name). */
   readonly folder?: string;
-  /** Parquet, or JSON Lines (dead letters: Athena only, the local engine reads Parquet). @default "parquet" */
-  readonly format?: "parquet" | "json_lines";
-  /** Columns stored inside the Parquet files, in file order. */
+  /** @default { format: "parquet" } */
+  readonly storage?: TableStorage;
+  /** Columns stored inside the files, in file order. */
   readonly columns: readonly TableColumn[];
-  /** Hive-style partition columns, in key order (`dt=…/hour=…/`), never inside the files. */
-  readonly partitions: readonly TableColumn[];
+  /** Partition columns, in key order (`dt=…/hour=…/`), never inside the files. */
+  readonly partitions: readonly PartitionColumn[];
 }
 
 /** A lake table of the contract as the query layer reads it (a test may pass a table of its own). */
@@ -28,22 +41,37 @@ export const fromContractTable = <Name extends string = TableName>(
 ): TableDefinition<Name> => ({
   name: table.name,
   folder: table.folder ?? table.name,
-  format: table.storage?.format ?? "parquet",
+  storage: table.storage ?? { format: "parquet" },
   columns: table.columns.map((c) => ({ name: c.name, type: c.type, doc: c.doc })),
-  partitions: table.partitions.map((c) => ({ name: c.name, type: c.type, doc: c.doc })),
+  partitions: table.partitions.map((c) => ({
+    name: c.name,
+    type: c.type,
+    doc: c.doc,
+    ...(c.inKey ? { inKey: c.inKey } : {}),
+    ...(c.values ? { values: c.values } : {}),
+  })),
 });
+
+/** The table's folder under the lake root. */
+export const tableFolder = (table: TableDefinition<string>): string => table.folder ?? table.name;
+
+/** The table's storage format. */
+export const tableFormat = (table: TableDefinition<string>): TableStorage["format"] =>
+  table.storage?.format ?? "parquet";
+
+/**
+ * The JSON key a column is read from: the contract's `storage.keys` entry, else the column's name. Only
+ * JSON Lines tables have keys.
+ */
+export const jsonKey = (table: TableDefinition<string>, column: string): string =>
+  (table.storage?.format === "json_lines" ? table.storage.keys?.[column] : undefined) ?? column;
 
 /**
  * Every table of the contract's lake (the events the S3 sink writes, the sessions and fraud alerts the
- * Spark jobs write), in the contract's order: a table the contract adds is served here without a change.
+ * Spark jobs write, the dead letters as JSON Lines), in the contract's order: a table the contract adds
+ * is served here without a change.
  */
 export const tables: readonly TableDefinition[] = lakeTables.map((table) => fromContractTable(table));
-
-/**
- * The tables the local engine serves: the Parquet ones. Dead letters (JSON Lines) are Athena-only for
- * now; DuckDB's read_json could serve them locally later.
- */
-export const parquetTables: readonly TableDefinition[] = tables.filter((t) => (t.format ?? "parquet") === "parquet");
 
 const tableNamed = (name: TableName): TableDefinition => tables.find((t) => t.name === name) as TableDefinition;
 

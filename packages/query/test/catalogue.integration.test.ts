@@ -1,29 +1,30 @@
 import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { join, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type CatalogueFixture, openCatalogueFixture } from "./support/catalogue-fixture.js";
+import { type CatalogueFixture, openCatalogueFixture, sinkBatches } from "./support/catalogue-fixture.js";
 import { runCliCaptured } from "./support/cli.js";
+import { runSink } from "./support/sink.js";
 import { openTestLake, stackEnv, type TestLake } from "./support/stack.js";
 
-// The catalogue end to end: the fixture's lake (the sink's objects and the Spark tables) uploaded to the
-// real S3 server, then `shop-query run` syncs it into the local engine like an analyst's laptop would.
+// The catalogue end to end: the real S3 sink writes the fixture's events (Parquet) and dead letters (JSON
+// lines) to the real S3 server through its own S3 store, the Spark tables are uploaded beside them, then
+// `shop-query run` syncs it all into the local engine like an analyst's laptop would.
 let lake: TestLake;
 let fixture: CatalogueFixture;
 let env: Record<string, string | undefined>;
+let sinkKeys: string[];
 
-const parquetFiles = (dir: string): string[] =>
+const sparkFiles = (dir: string): string[] =>
   readdirSync(dir, { recursive: true, encoding: "utf8" })
-    .filter((path) => path.endsWith(".parquet") && !path.startsWith("."))
+    .filter((path) => path.endsWith(".parquet") && !path.startsWith(".") && !path.startsWith("events/"))
     .map((path) => join(dir, path));
 
 beforeAll(async () => {
   lake = await openTestLake();
   fixture = await openCatalogueFixture();
-  for (const path of parquetFiles(fixture.dir)) {
-    const key = relative(fixture.dir, path);
-    if (key.startsWith("dead_letters/")) continue; // not a contract table yet: the local engine does not sync it
-    await lake.put(key, readFileSync(path));
-  }
+  const written = await runSink(sinkBatches, { s3: lake.s3, bucket: lake.config.bucket, prefix: lake.prefix });
+  sinkKeys = [...written.keys()].sort();
+  for (const path of sparkFiles(fixture.dir)) await lake.put(relative(fixture.dir, path), readFileSync(path));
   env = { ...stackEnv(), SHOP_QUERY_PREFIX: lake.prefix, SHOP_QUERY_CACHE_DIR: join(fixture.dir, "cli-cache") };
 });
 
@@ -70,6 +71,33 @@ describe("shop-query run against the real S3 server", () => {
         refunds: 0,
         net_revenue: 50,
       },
+    ]);
+  });
+
+  it("runs dq_dead_letters over the JSON lines the sink wrote, as Athena's dead_letters table reads them", async () => {
+    // The sink's own keys, under the lake prefix: what Athena's projection template would find.
+    expect(sinkKeys.filter((key) => key.includes("/dead-letter/"))).toEqual([
+      expect.stringMatching(
+        /^test-[0-9a-f-]+\/dead-letter\/sink\/dt=2026-11-23\/hour=10\/events\.raw\+0\+\d{20}\+\d{20}\.jsonl$/,
+      ),
+      expect.stringMatching(
+        /^test-[0-9a-f-]+\/dead-letter\/sink\/dt=2026-11-23\/hour=16\/events\.raw\+0\+\d{20}\+\d{20}\.jsonl$/,
+      ),
+      expect.stringMatching(
+        /^test-[0-9a-f-]+\/dead-letter\/sink\/dt=2026-11-24\/hour=09\/events\.raw\+0\+\d{20}\+\d{20}\.jsonl$/,
+      ),
+    ]);
+    // Objects Athena's projection never reads: an unknown stage, a stage=… folder, another suffix.
+    await lake.put("dead-letter/replayed/dt=2026-11-23/hour=10/x.jsonl", '{"v":1,"reason":{"code":"ghost"}}\n');
+    await lake.put("dead-letter/stage=sink/dt=2026-11-23/hour=10/x.jsonl", '{"v":1,"reason":{"code":"ghost"}}\n');
+    await lake.put("dead-letter/sink/dt=2026-11-23/hour=10/x.json.tmp", '{"v":1,"reason":{"code":"ghost"}}\n');
+    const result = await runCliCaptured(["run", "dq_dead_letters", ...all, "--format", "json"], env);
+    expect(result.stderr).toMatch(/dead_letters 3 file\(s\)/);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual([
+      { day: "2026-11-23", stage: "sink", reason_code: "not_json", dead_letters: 2 },
+      { day: "2026-11-23", stage: "sink", reason_code: "empty_value", dead_letters: 1 },
+      { day: "2026-11-24", stage: "sink", reason_code: "not_collected_event", dead_letters: 1 },
     ]);
   });
 

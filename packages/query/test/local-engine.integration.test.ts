@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLocalEngine, type LocalEngine } from "../src/engine/local/local-engine.js";
 import { StoreError } from "../src/errors.js";
 import { summarize } from "../src/summary.js";
-import { parquetTables } from "../src/tables.js";
+import { tables } from "../src/tables.js";
 import {
   type LakeFile,
   session,
@@ -171,7 +171,7 @@ describe("refresh", () => {
     const report = await engine.refresh();
     const filesInLake: Record<string, number> = { events: 8, sessions: 2 };
     expect(report.tables.map((t) => [t.table, t.downloaded, t.unchanged, t.removed])).toEqual(
-      parquetTables.map(({ name }) => [name, 0, filesInLake[name] ?? 0, 0]),
+      tables.map(({ name }) => [name, 0, filesInLake[name] ?? 0, 0]),
     );
   });
 

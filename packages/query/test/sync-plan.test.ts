@@ -1,8 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { emptyManifest, isTableDataKey, planSync, selectPartitions } from "../src/sync/plan.js";
-import { eventsTable, sessionsTable } from "../src/tables.js";
+import { emptyManifest, isTableDataKey, listedLevels, planSync, selectPrefixes } from "../src/sync/plan.js";
+import { eventsTable, type PartitionColumn, sessionsTable, type TableDefinition, tables } from "../src/tables.js";
 
-describe("selectPartitions", () => {
+const deadLetters = tables.find((t) => t.name === "dead_letters") as TableDefinition;
+const [stage, dt] = deadLetters.partitions as [PartitionColumn, PartitionColumn];
+
+describe("selectPrefixes", () => {
+  const dtPartition = eventsTable.partitions[0] as PartitionColumn;
+  const selectPartitions = (root: string, prefixes: readonly string[], range?: { from?: string; to?: string }) =>
+    selectPrefixes(root, prefixes, dtPartition, range);
   const root = "p/events/";
   const prefixes = [
     "p/events/dt=2026-11-27/",
@@ -33,7 +39,46 @@ describe("selectPartitions", () => {
   });
 });
 
+describe("selectPrefixes on the dead letters' levels", () => {
+  it("lists stage folders (bare values the contract enumerates), then dt down to the range", () => {
+    expect(listedLevels(deadLetters).map((p) => p.name)).toEqual(["stage", "dt"]);
+    expect(listedLevels(eventsTable).map((p) => p.name)).toEqual(["dt"]);
+    const stages = [
+      "p/dead-letter/sink/",
+      "p/dead-letter/collector/",
+      "p/dead-letter/replayed/",
+      "p/dead-letter/stage=sink/",
+      "p/dead-letter/_tmp/",
+    ];
+    expect(selectPrefixes("p/dead-letter/", stages, stage)).toEqual([
+      "p/dead-letter/collector/",
+      "p/dead-letter/sink/",
+    ]);
+    const days = [
+      "p/dead-letter/sink/dt=2026-11-23/",
+      "p/dead-letter/sink/dt=2026-11-24/",
+      "p/dead-letter/sink/2026-11-24/",
+    ];
+    expect(selectPrefixes("p/dead-letter/sink/", days, dt, { from: "2026-11-24" })).toEqual([
+      "p/dead-letter/sink/dt=2026-11-24/",
+    ]);
+  });
+});
+
 describe("isTableDataKey", () => {
+  it.each([
+    ["p/dead-letter/sink/dt=2026-11-23/hour=10/events.raw+0+1+2.jsonl", true],
+    ["p/dead-letter/processing/dt=2026-11-23/hour=00/a.jsonl", true],
+    ["p/dead-letter/replayed/dt=2026-11-23/hour=10/a.jsonl", false],
+    ["p/dead-letter/stage=sink/dt=2026-11-23/hour=10/a.jsonl", false],
+    ["p/dead-letter/sink/dt=2026-11-23/hour=24/a.jsonl", false],
+    ["p/dead-letter/sink/dt=2026-11-23/hour=10/a.parquet", false],
+    ["p/dead-letter/sink/dt=2026-11-23/hour=10/.a.jsonl", false],
+    ["p/dead-letter/sink/dt=2026-11-23/a.jsonl", false],
+  ])("dead_letters: %s → %s", (key, expected) => {
+    expect(isTableDataKey("p/dead-letter/", deadLetters, key)).toBe(expected);
+  });
+
   it.each([
     ["p/events/dt=2026-11-28/hour=10/a.parquet", true],
     ["p/events/dt=2026-11-28/hour=00/events+0+000042.zstd.parquet", true],

@@ -1,5 +1,5 @@
-import { deadLetterStages } from "../collected.js";
 import { columnTypes, type LakeTable } from "../storage/columns.js";
+import { deadLettersLakeTable } from "../storage/dead-letters.js";
 import type { LakeTableName } from "../storage/tables.js";
 import { GENERATED_NOTICE } from "./header.js";
 
@@ -35,7 +35,7 @@ export const athenaSettings: Readonly<Record<LakeTableName, AthenaTableSettings>
   live_metrics: { projection: { dt: utcDays } },
   dead_letters: {
     projection: {
-      stage: { type: "enum", values: deadLetterStages },
+      stage: { type: "enum", values: deadLettersLakeTable.partitions[0].values },
       dt: utcDays,
       hour: { type: "integer", range: [0, 23], digits: 2 },
     },

@@ -57,10 +57,12 @@ export const storageColumns = columnsOf(storageMapping);
 
 /**
  * A partition column: in the object key, never inside the files. Hive-style (`dt=…/`) unless `inKey` is
- * `"value"`: then the folder is the bare value (`sink/`), as the sink names dead-letter stages.
+ * `"value"`: then the folder is the bare value (`sink/`), as the sink names dead-letter stages. `values`,
+ * when set, is every value the column may take (Athena's projection enumerates them; readers skip others).
  */
 export type PartitionColumnDefinition = Omit<ColumnDefinition, "nullable"> & {
   readonly inKey?: "name=value" | "value";
+  readonly values?: readonly string[];
 };
 
 /** Hive-style partition columns: in the object key (dt=YYYY-MM-DD/hour=HH), not inside the files. */

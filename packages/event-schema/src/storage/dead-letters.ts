@@ -1,3 +1,4 @@
+import { deadLetterStages } from "../collected.js";
 import { column, type LakeTable, type PartitionColumnDefinition, type RowOf } from "./columns.js";
 
 /**
@@ -25,6 +26,7 @@ export const deadLetterPartitionColumns = [
     type: "string",
     doc: "Where the record was refused: collector | sink | processing.",
     inKey: "value",
+    values: deadLetterStages,
   },
   { name: "dt", type: "string", doc: "UTC date of received_at, YYYY-MM-DD." },
   { name: "hour", type: "int32", doc: "UTC hour of received_at, 0-23." },

@@ -1,13 +1,21 @@
 import { existsSync } from "node:fs";
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve, sep } from "node:path";
-import type { TableDefinition } from "../tables.js";
+import { type TableDefinition, tableFolder } from "../tables.js";
 import type { ObjectStore } from "./object-store.js";
-import { type DateRange, emptyManifest, isTableDataKey, type Manifest, planSync, selectPartitions } from "./plan.js";
+import {
+  type DateRange,
+  emptyManifest,
+  isTableDataKey,
+  listedLevels,
+  type Manifest,
+  planSync,
+  selectPrefixes,
+} from "./plan.js";
 
 export interface TableSyncOptions {
   readonly store: ObjectStore;
-  readonly table: TableDefinition;
+  readonly table: TableDefinition<string>;
   /** Key prefix of the lake: `""` or ending in `/`. */
   readonly prefix: string;
   /** Cache root for this store; objects land at `<dir>/<key>`, so the Hive layout survives on disk. */
@@ -29,7 +37,7 @@ export interface TableSyncReport {
 
 export interface TableSyncResult {
   readonly report: TableSyncReport;
-  /** Absolute paths of the table's cached Parquet files, sorted. */
+  /** Absolute paths of the table's cached data files, sorted. */
   readonly files: string[];
 }
 
@@ -70,15 +78,17 @@ async function writeAtomically(path: string, write: (tmp: string) => Promise<unk
 }
 
 /**
- * Mirrors one table's Parquet objects into the cache: lists the dt= partitions with a delimiter, lists the
- * selected ones, downloads what is new or changed (by ETag and size), deletes what disappeared, and
- * records the versions in a manifest beside the files.
+ * Mirrors one table's data objects (Parquet, or JSON Lines) into the cache: lists the partition levels
+ * down to dt with a delimiter (`dead-letter/` → `sink/` → `dt=…/`), keeping only the values Athena's
+ * projection enumerates and the days in the range, lists the selected partitions, downloads what is new or
+ * changed (by ETag and size), deletes what disappeared, and records the versions in a manifest beside
+ * the files.
  */
 export async function syncTable(options: TableSyncOptions): Promise<TableSyncResult> {
   const { store, table, prefix, range } = options;
   const concurrency = options.concurrency ?? 4;
   const dir = resolve(options.dir);
-  const root = `${prefix}${table.name}/`;
+  const root = `${prefix}${tableFolder(table)}/`;
   const localPath = (key: string) => {
     const path = resolve(dir, key);
     // Keys passed isTableDataKey and the prefix was validated; this guards the invariant anyway.
@@ -87,7 +97,13 @@ export async function syncTable(options: TableSyncOptions): Promise<TableSyncRes
   };
   const manifestPath = join(dir, root, "_manifest.json");
 
-  const partitions = selectPartitions(root, await store.listPrefixes(root), range);
+  let partitions = [root];
+  for (const level of listedLevels(table)) {
+    const below = await mapLimit(partitions, concurrency, async (parent) =>
+      selectPrefixes(parent, await store.listPrefixes(parent), level, range),
+    );
+    partitions = below.flat();
+  }
   const listed = (await mapLimit(partitions, concurrency, (p) => store.listObjects(p))).flat();
   const remote = listed.filter((o) => isTableDataKey(root, table, o.key));
 

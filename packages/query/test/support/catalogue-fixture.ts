@@ -1,8 +1,8 @@
 /**
  * The catalogue's fixture: a small shop with known answers. Events go through the real S3 sink (Parquet
- * by its writer, dead letters by its decoder), with duplicate deliveries, a refund and late events; the
- * tables the Spark jobs write (sessions, users, fraud_alerts, live_metrics) and the dead_letters table
- * are written as Parquet in their contract schemas. test/catalogue.test.ts asserts every question's
+ * by its writer, dead letters as JSON lines by its decoder, both served as the sink wrote them), with
+ * duplicate deliveries, a refund and late events; the tables the Spark jobs write (sessions, users,
+ * fraud_alerts, live_metrics) are written as Parquet in their contract schemas. test/catalogue.test.ts asserts every question's
  * exact output over it; the numbers there are worked out from the story below.
  *
  * People and sessions (UTC, 2026; 11-23 and 11-30 are Mondays):
@@ -302,6 +302,12 @@ const refused: SinkInput[] = [
   { raw: null, at: "2026-11-23T10:31:00.000Z" },
   { raw: "not json either", at: "2026-11-23T16:00:00.000Z" },
   { raw: '{"v":1}', at: "2026-11-24T09:30:00.000Z" },
+];
+
+/** The Kafka batches the sink gets: two invocations, each with events and records it refuses. */
+export const sinkBatches: readonly (readonly SinkInput[])[] = [
+  [...firstBatch.map((c) => ({ collected: c })), ...refused.slice(0, 2)],
+  [...secondBatch.map((c) => ({ collected: c })), ...refused.slice(2)],
 ];
 
 // ── tables the Spark jobs write ────────────────────────────────────────────────────────────────────
@@ -627,32 +633,6 @@ function place(dir: string, key: string, body: Uint8Array | string): string {
   return path;
 }
 
-/**
- * A dead letter of the sink's JSON lines as a row of the contract's dead_letters table, the way Athena's
- * OpenX SerDe reads it: `reason` and `original` as JSON text, the partitions from the object's key.
- */
-function deadLetterRow(line: string, key: string): Row {
-  const dl = JSON.parse(line) as {
-    v: number;
-    reason: unknown;
-    receivedAt: string;
-    sourceId?: string;
-    original: unknown;
-  };
-  const partition = /^dead-letter\/([^/]+)\/dt=(\d{4}-\d{2}-\d{2})\/hour=(\d{2})\//.exec(key);
-  if (!partition) throw new Error(`dead-letter key ${key} has no stage/dt/hour partition`);
-  return {
-    v: dl.v,
-    reason: JSON.stringify(dl.reason),
-    received_at: dl.receivedAt,
-    source_id: dl.sourceId ?? null,
-    original: typeof dl.original === "string" ? dl.original : JSON.stringify(dl.original),
-    stage: partition[1],
-    dt: partition[2],
-    hour: Number(partition[3]),
-  };
-}
-
 async function writeTable(dir: string, name: string, rows: readonly Row[]): Promise<string[]> {
   const definition = table(name);
   const byPartition = new Map<string, Row[]>();
@@ -675,20 +655,13 @@ async function writeTable(dir: string, name: string, rows: readonly Row[]): Prom
 /** Runs the sink, writes every table under a fresh directory and opens a DuckDB engine over it. */
 export async function openCatalogueFixture(): Promise<CatalogueFixture> {
   const dir = mkdtempSync(join(tmpdir(), "shop-query-catalogue-"));
-  const objects = await runSink([
-    [...firstBatch.map((c) => ({ collected: c })), ...refused.slice(0, 2)],
-    [...secondBatch.map((c) => ({ collected: c })), ...refused.slice(2)],
-  ]);
+  const objects = await runSink(sinkBatches);
   const eventFiles: string[] = [];
-  const deadLetters: Row[] = [];
+  const deadLetterFiles: string[] = [];
   for (const [key, body] of objects) {
-    if (key.startsWith("events/")) eventFiles.push(place(dir, key, body));
-    else if (key.startsWith("dead-letter/")) {
-      place(dir, key, body);
-      for (const line of Buffer.from(body).toString("utf8").split("\n").filter(Boolean)) {
-        deadLetters.push(deadLetterRow(line, key));
-      }
-    } else throw new Error(`the sink wrote an unexpected object ${key}`);
+    if (key.startsWith(`${table("events").folder}/`)) eventFiles.push(place(dir, key, body));
+    else if (key.startsWith(`${table("dead_letters").folder}/`)) deadLetterFiles.push(place(dir, key, body));
+    else throw new Error(`the sink wrote an unexpected object ${key}`);
   }
   const files = {
     events: eventFiles,
@@ -696,11 +669,10 @@ export async function openCatalogueFixture(): Promise<CatalogueFixture> {
     users: await writeTable(dir, "users", userRows),
     fraud_alerts: await writeTable(dir, "fraud_alerts", fraudAlertRows),
     live_metrics: await writeTable(dir, "live_metrics", liveMetricRows),
-    dead_letters: await writeTable(dir, "dead_letters", deadLetters),
+    // The sink's JSON lines themselves, read by the dead_letters view as Athena's OpenX SerDe reads them.
+    dead_letters: deadLetterFiles,
   };
-  // Every table, dead_letters included: the fixture holds it as Parquet (the local engine does not read
-  // the sink's JSON lines yet, so by default it serves only the Parquet tables).
-  const engine = await openDuckDbEngine({ dataDir: dir, tables: contractTables });
+  const engine = await openDuckDbEngine({ dataDir: dir });
   await engine.bindTables(files);
   return { dir, engine, sinkKeys: [...objects.keys()].sort() };
 }

@@ -6,6 +6,7 @@
  * already depends on this package (its tests read with the local engine), and turbo refuses the cycle.
  */
 import { fileURLToPath } from "node:url";
+import type { S3Client } from "@aws-sdk/client-s3";
 import type { CollectedEvent } from "@shop/event-schema";
 
 interface MskRecord {
@@ -19,9 +20,14 @@ interface MskRecord {
   headers: [];
 }
 
+/** Where the sink PUTs its objects (the sink's ObjectStore). */
+export interface SinkStore {
+  put(key: string, body: Uint8Array, contentType: string): Promise<void>;
+}
+
 interface SinkModule {
   createHandler(dependencies: {
-    store: { put(key: string, body: Uint8Array, contentType: string): Promise<void> };
+    store: SinkStore;
     config: unknown;
     logger?: { info(): void; warn(): void; error(): void };
   }): (event: {
@@ -31,6 +37,7 @@ interface SinkModule {
     records: Record<string, MskRecord[]>;
   }) => Promise<{ batchItemFailures: unknown[] }>;
   resolveSinkConfig(env: Record<string, string>): unknown;
+  S3ObjectStore: new (client: S3Client, bucket: string) => SinkStore;
 }
 
 const sinkEntry = fileURLToPath(new URL("../../../s3-sink/src/index.ts", import.meta.url));
@@ -40,20 +47,35 @@ export type SinkInput = { readonly collected: CollectedEvent } | { readonly raw:
 
 const TOPIC = "events.raw";
 
+/** Where the sink writes: into memory (the default), or a real bucket through the sink's own S3 store. */
+export interface SinkTarget {
+  readonly s3: S3Client;
+  readonly bucket: string;
+  /** The sink's SINK_PREFIX. */
+  readonly prefix: string;
+}
+
 /**
  * Runs the sink over `batches` (each one Lambda invocation of one topic-partition, offsets continuing
- * across batches) and returns every object it wrote, by key.
+ * across batches) and returns every object it wrote, by key (with the target's prefix, if any).
  */
-export async function runSink(batches: readonly (readonly SinkInput[])[]): Promise<Map<string, Uint8Array>> {
+export async function runSink(
+  batches: readonly (readonly SinkInput[])[],
+  target?: SinkTarget,
+): Promise<Map<string, Uint8Array>> {
   const sink = (await import(sinkEntry)) as SinkModule;
   const objects = new Map<string, Uint8Array>();
+  const s3Store = target ? new sink.S3ObjectStore(target.s3, target.bucket) : undefined;
   const handler = sink.createHandler({
     store: {
-      async put(key, body) {
+      async put(key, body, contentType) {
+        await s3Store?.put(key, body, contentType);
         objects.set(key, body);
       },
     },
-    config: sink.resolveSinkConfig({ SINK_BUCKET: "catalogue-fixture" }),
+    config: sink.resolveSinkConfig(
+      target ? { SINK_BUCKET: target.bucket, SINK_PREFIX: target.prefix } : { SINK_BUCKET: "catalogue-fixture" },
+    ),
     logger: { info() {}, warn() {}, error() {} },
   });
   let offset = 0;

@@ -10,7 +10,7 @@ import type { TrinoEngine } from "../../src/engine/trino/trino-engine.js";
 import { questionCases, viewCases } from "../../src/fidelity/cases.js";
 import { compareEngines, compareRows, type FidelityCase, type FidelityResult } from "../../src/fidelity/compare.js";
 import { viewSources } from "../../src/sql-files.js";
-import { parquetTables } from "../../src/tables.js";
+import { tableFormat, tables } from "../../src/tables.js";
 import {
   type LakeFile,
   session,
@@ -22,6 +22,9 @@ import { syntheticRows } from "../support/lake-rows.js";
 import { contractEventRows, lakeFixture, writeParquet } from "../support/parquet.js";
 import { openTestLake, type TestLake } from "../support/stack.js";
 import { openTestTrino, uniqueSchema } from "../support/trino.js";
+
+/** The tables Trino reads here: dead_letters (JSON lines, the OpenX SerDe) is not adapted to Trino yet. */
+const parquetTables = tables.filter((t) => tableFormat(t) === "parquet");
 
 // The same Parquet files in the stack's S3 server, read by Trino in place and by the local engine (DuckDB)
 // through its synced copy: every view and every named query must give the same rows on both.

@@ -4,7 +4,7 @@ import { type DuckDBConnection, DuckDBInstance, type DuckDBValue, StatementType 
 import { viewQuery } from "../../ddl/athena.js";
 import { ShopQueryError, SqlError } from "../../errors.js";
 import { localViewSources } from "../../sql-files.js";
-import { parquetTables as contractTables, type TableDefinition } from "../../tables.js";
+import { tables as contractTables, type TableDefinition, tableFormat } from "../../tables.js";
 import type { QueryEngine, QueryParam, Row } from "../types.js";
 import { plainRows } from "./convert.js";
 import { describeFilesSql, quoteIdent, quoteString, tableViewSql } from "./table-sql.js";
@@ -13,17 +13,17 @@ export interface DuckDbEngineOptions {
   /** The only directory the engine may read; table files must be inside it. DuckDB's scratch goes here too. */
   readonly dataDir: string;
   /**
-   * The tables to serve. @default every Parquet lake table of the contract. A test may add one the contract does
+   * The tables to serve. @default every lake table of the contract. A test may add one the contract does
    * not declare yet (its view is created the same way).
    */
   readonly tables?: readonly TableDefinition<string>[];
 }
 
-/** Each table's Parquet files; a table left out has none (its view is empty, with its columns). */
+/** Each table's data files (Parquet, or JSON Lines); a table left out has none (its view is empty, with its columns). */
 export type TableFiles = Readonly<Partial<Record<string, readonly string[]>>>;
 
 export interface DuckDbEngine extends QueryEngine {
-  /** Points the tables at these Parquet files (absolute paths inside dataDir), atomically. */
+  /** Points the tables at these data files (absolute paths inside dataDir), atomically. */
   bindTables(files: TableFiles): Promise<void>;
 }
 
@@ -35,9 +35,9 @@ const engineMessage = (error: unknown) =>
   (error instanceof Error ? error.message : String(error)).replace(/^Failed to extract statements: /, "");
 
 /**
- * An in-process DuckDB that exposes `events`, `sessions` and the views of sql/views over local Parquet
- * files. It is sealed at open: extensions are neither auto-installed nor auto-loaded (this machine, like
- * CI, cannot download them, and parquet is built in), the only readable directory is dataDir, and the
+ * An in-process DuckDB that exposes the lake's tables and the views of sql/views over local Parquet and
+ * JSON Lines files. It is sealed at open: extensions are neither auto-installed nor auto-loaded (this
+ * machine, like CI, cannot download them, and parquet and json are built in), the only readable directory is dataDir, and the
  * configuration is locked so a query cannot undo any of that.
  */
 export async function openDuckDbEngine(options: DuckDbEngineOptions): Promise<DuckDbEngine> {
@@ -128,7 +128,8 @@ class SealedDuckDbEngine implements DuckDbEngine {
       const present = new Map<string, ReadonlySet<string>>();
       for (const table of this.tables) {
         const tableFiles = files[table.name] ?? [];
-        if (tableFiles.length === 0) continue;
+        // JSON Lines views look keys up per line; only Parquet needs the files' schemas up front.
+        if (tableFiles.length === 0 || tableFormat(table) !== "parquet") continue;
         const reader = await this.connection.runAndReadAll(describeFilesSql(tableFiles));
         present.set(table.name, new Set(reader.getRowObjectsJS().map((r) => String(r.column_name))));
       }

@@ -5,7 +5,7 @@ import { ConfigError } from "../../errors.js";
 import type { DateRange } from "../../sync/plan.js";
 import { createS3ObjectStore } from "../../sync/s3-object-store.js";
 import { syncTable, type TableSyncReport } from "../../sync/table-sync.js";
-import { type TableName, parquetTables as tables } from "../../tables.js";
+import { type TableName, tables } from "../../tables.js";
 import type { QueryEngine, QueryParam, Row } from "../types.js";
 import { openDuckDbEngine, type TableFiles } from "./duckdb-engine.js";
 
@@ -15,7 +15,7 @@ export interface LocalEngineOptions {
   readonly bucket: string;
   /** Key prefix above `events/` and `sessions/`. @default "" */
   readonly prefix?: string;
-  /** Where Parquet objects are cached (by key, checked by ETag) and DuckDB keeps its scratch files. */
+  /** Where data objects are cached (by key, checked by ETag) and DuckDB keeps its scratch files. */
   readonly cacheDir: string;
   /** Only sync dt partitions in this range. @default all */
   readonly dates?: DateRange;
@@ -35,8 +35,9 @@ export interface LocalEngine extends QueryEngine {
 
 /**
  * The development stand-in for Athena: the same tables and views over the same S3 layout, run by an
- * embedded DuckDB on a local copy of the Parquet objects (DuckDB's own S3 support, httpfs, is an
- * extension downloaded at run time, which these machines cannot do). Syncs once before returning.
+ * embedded DuckDB on a local copy of the Parquet and JSON Lines objects (DuckDB's own S3 support,
+ * httpfs, is an extension downloaded at run time, which these machines cannot do). Syncs once before
+ * returning.
  */
 export async function createLocalEngine(options: LocalEngineOptions): Promise<LocalEngine> {
   const problem = bucketProblem(options.bucket);
