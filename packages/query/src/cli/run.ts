@@ -333,7 +333,8 @@ async function run(argv: readonly string[], io: CliIo): Promise<void> {
   const format = outputFormat(values);
   if (values.chart && command !== "run" && command !== "sql") throw new UsageError(["--chart goes with run or sql"]);
   if (values.param !== undefined && command !== "run") throw new UsageError(["--param goes with run"]);
-  if ((values.apply || values.recreate) && command !== "ddl") throw new UsageError(["--apply and --recreate go with ddl"]);
+  if ((values.apply || values.recreate) && command !== "ddl")
+    throw new UsageError(["--apply and --recreate go with ddl"]);
 
   if (command === "list") {
     if (rest.length > 0) throw new UsageError([`list takes no arguments, got ${rest.join(" ")}`]);
