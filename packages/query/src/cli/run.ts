@@ -2,16 +2,22 @@ import { readFileSync } from "node:fs";
 import { parseArgs, parseEnv } from "node:util";
 import { bindQuestion, findQuestion, loadCatalogue, type Question } from "../catalogue/catalogue.js";
 import { defaultLabel, type ParamValue, resolveParamValues, typeLabel } from "../catalogue/params.js";
-import { normalizePrefix, type QueryConfig, resolveQueryConfig } from "../config.js";
+import { type EngineConfig, normalizePrefix, resolveEngineConfig } from "../config.js";
+import { applyDdl } from "../ddl/apply.js";
 import { renderAthenaDdl } from "../ddl/index.js";
+import { createTtyProgress, type ProgressRenderer } from "../engine/athena/progress.js";
+import type { CreateEngineOptions } from "../engine/create-engine.js";
 import type { QueryParam, Row } from "../engine/types.js";
-import { ConfigError, isShopQueryError, ParamError, type QueryErrorCode } from "../errors.js";
+import { ConfigError, DdlConflictError, isShopQueryError, ParamError, type QueryErrorCode } from "../errors.js";
 import { summarize } from "../summary.js";
 import { drawChart, pickChartColumns } from "./chart.js";
+import { cliCostLine } from "./cost.js";
+import { ddlStepLine, ddlSummaryLine } from "./ddl-report.js";
 import { type CliEngine, openCliEngine } from "./engine.js";
 import { formatRows, formatSummary, type OutputFormat, outputFormats, toJson } from "./format.js";
 
-export const exitCodes = { ok: 0, internal: 1, usage: 2, store: 3, sql: 4 } as const;
+/** 130 for Ctrl-C is the shell's own code for a process ended by SIGINT (128 + 2), so scripts read it alike. */
+export const exitCodes = { ok: 0, internal: 1, usage: 2, store: 3, sql: 4, interrupted: 130 } as const;
 
 const exitCodeFor: Record<QueryErrorCode, number> = {
   CONFIG_INVALID: exitCodes.usage,
@@ -27,7 +33,7 @@ const exitCodeFor: Record<QueryErrorCode, number> = {
   STORE_REQUEST_FAILED: exitCodes.store,
   RESULT_SHAPE_INVALID: exitCodes.internal,
   ENGINE_CLOSED: exitCodes.internal,
-  QUERY_CANCELLED: exitCodes.sql,
+  QUERY_CANCELLED: exitCodes.interrupted,
   QUERY_TIMEOUT: exitCodes.sql,
   ENGINE_REQUEST_FAILED: exitCodes.store,
   DDL_CONFLICT: exitCodes.sql,
@@ -45,6 +51,7 @@ Commands:
                            live_metrics; views unique_events, session_people, daily_funnel, …)
   summary                  events by type, sessions, orders and revenue
   ddl --database NAME      print the Athena DDL: tables with partition projection, then views
+  ddl --apply              create or update every table and view on Athena (SHOP_QUERY_ENGINE=athena)
 
 Options:
   --param NAME=VALUE       run: a parameter of the question (repeat for more; see list)
@@ -57,20 +64,36 @@ Options:
   --from YYYY-MM-DD        sync only dt partitions from this day on
   --to YYYY-MM-DD          sync only dt partitions up to this day
   --env-file FILE          read KEY=VALUE defaults (e.g. stack.env); the environment wins
+  --database NAME          ddl: the Glue database [env ATHENA_DATABASE]
   --location s3://B/P      ddl: lake root holding events/ and sessions/ [default s3://<bucket>/<prefix>]
+  --apply                  ddl: run the statements on Athena, each table created, extended or left alone
+  --recreate               ddl --apply: drop and re-create a table that conflicts with the contract
   -h, --help               show this help
 
-S3 access: S3_ENDPOINT_URL (or S3_HOST + S3_PORT) for an S3-compatible server, AWS_REGION,
+Engine: SHOP_QUERY_ENGINE=local (default: DuckDB over a synced copy of the lake) or athena.
+Local: S3_ENDPOINT_URL (or S3_HOST + S3_PORT) for an S3-compatible server, AWS_REGION,
 AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY.
-Exit codes: 0 ok, 2 usage, configuration or parameter, 3 object store, 4 SQL, 1 anything else.
+Athena: ATHENA_DATABASE, AWS_REGION, ATHENA_WORKGROUP [primary], ATHENA_OUTPUT_LOCATION,
+ATHENA_PRICE_PER_TB_USD [5], ATHENA_MIN_BILLED_MB [10], ATHENA_QUERY_TIMEOUT_SECONDS; credentials
+from the AWS SDK's default chain. Progress on stderr when it is a terminal, then the cost line;
+Ctrl-C stops the query on Athena (a second Ctrl-C quits without waiting).
+Exit codes: 0 ok, 2 usage, configuration or parameter, 3 object store or Athena unreachable,
+4 SQL (Athena's failure reason, a DDL conflict), 130 cancelled by Ctrl-C, 1 anything else.
 `;
 
 export interface CliIo {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
-  /** Seam for tests: the engine for a configuration. @default openCliEngine (the local engine, synced from S3) */
-  readonly openEngine?: (config: QueryConfig) => Promise<CliEngine>;
+  /** Whether stderr is a terminal: the Athena progress line is drawn only there. @default false */
+  readonly stderrIsTTY?: boolean;
+  /**
+   * Subscribes to the user's Ctrl-C for as long as an Athena query may run; returns the unsubscribe. The
+   * handler is called at most once, so a second Ctrl-C keeps its default (quit at once). @default none
+   */
+  readonly onInterrupt?: (handler: () => void) => () => void;
+  /** Seam for tests: the engine for a configuration. @default openCliEngine (createEngine) */
+  readonly openEngine?: (config: EngineConfig, options: CreateEngineOptions) => Promise<CliEngine>;
   /** What `today` means in parameter defaults. @default the current time */
   readonly now?: () => Date;
 }
@@ -92,6 +115,8 @@ function parse(argv: readonly string[]) {
         "env-file": { type: "string" },
         database: { type: "string" },
         location: { type: "string" },
+        apply: { type: "boolean", default: false },
+        recreate: { type: "boolean", default: false },
         param: { type: "string", multiple: true },
         format: { type: "string" },
         json: { type: "boolean", default: false },
@@ -184,28 +209,115 @@ function render(rows: readonly Row[], format: OutputFormat, values: Values): str
   return drawChart(rows, pick.columns);
 }
 
-function configFrom(env: Readonly<Record<string, string | undefined>>, values: Values): QueryConfig {
-  return resolveQueryConfig(env, {
+const LOCAL_ONLY = ["bucket", "prefix", "cache-dir", "from", "to"] as const;
+
+function configFrom(env: Readonly<Record<string, string | undefined>>, values: Values): EngineConfig {
+  const config = resolveEngineConfig(env, {
     ...(values.bucket !== undefined ? { bucket: values.bucket } : {}),
     ...(values.prefix !== undefined ? { prefix: values.prefix } : {}),
     ...(values["cache-dir"] !== undefined ? { cacheDir: values["cache-dir"] } : {}),
     ...(values.from !== undefined ? { from: values.from } : {}),
     ...(values.to !== undefined ? { to: values.to } : {}),
   });
+  // Ignoring them would be worse than refusing: `--from` would look like it bounds what Athena scans (and bills).
+  const given = LOCAL_ONLY.filter((name) => values[name] !== undefined).map((name) => `--${name}`);
+  if (config.kind === "athena" && given.length > 0) {
+    throw new UsageError([
+      `${given.join(", ")}: for the local engine's sync only; Athena reads the lake in place (bound a question's days with --param from=… --param to=…)`,
+    ]);
+  }
+  return config;
 }
 
-async function withEngine<T>(io: CliIo, config: QueryConfig, task: (engine: CliEngine) => Promise<T>): Promise<T> {
-  const engine = await (io.openEngine ?? openCliEngine)(config);
+/**
+ * Opens the engine, runs the command, prints Athena's cost line after the results, and closes. On Athena a
+ * progress line (terminal only) shows each query's state, and Ctrl-C aborts the engine's signal, which stops
+ * the running query with StopQueryExecution. The progress line is cleared before anything else is printed.
+ */
+async function withEngine<T>(
+  io: CliIo,
+  config: EngineConfig,
+  task: (engine: CliEngine, progress: ProgressRenderer) => Promise<T>,
+): Promise<T> {
+  const progress = createTtyProgress({ isTTY: io.stderrIsTTY === true, write: io.stderr });
+  const controller = new AbortController();
+  // Only Athena's queries can be stopped; with the local engine Ctrl-C keeps its default and quits at once.
+  const unsubscribe =
+    config.kind === "athena"
+      ? io.onInterrupt?.(() => {
+          progress.done();
+          io.stderr("shop-query: stopping the query on Athena (Ctrl-C again quits without waiting)\n");
+          controller.abort();
+        })
+      : undefined;
   try {
-    if (engine.notice) io.stderr(`${engine.notice}\n`);
-    return await task(engine);
+    const engine = await (io.openEngine ?? openCliEngine)(config, {
+      signal: controller.signal,
+      onProgress: progress.onProgress,
+    });
+    try {
+      if (engine.notice) io.stderr(`${engine.notice}\n`);
+      const result = await task(
+        {
+          ...engine,
+          async query<R extends Row = Row>(sql: string, params?: readonly QueryParam[]) {
+            try {
+              return await engine.query<R>(sql, params);
+            } finally {
+              progress.done();
+            }
+          },
+        },
+        progress,
+      );
+      const cost = engine.athena && cliCostLine(engine.athena.stats, engine.athena.pricing);
+      if (cost) io.stderr(`${cost}\n`);
+      return result;
+    } finally {
+      await engine.close();
+    }
   } finally {
-    await engine.close();
-    engine.dispose?.();
+    progress.done();
+    unsubscribe?.();
   }
 }
 
 const COMMANDS = ["list", "run", "sql", "summary", "ddl"] as const;
+
+/** `ddl --apply`: the plan's steps printed as each is done; a conflict is refused before anything runs. */
+async function applyOnAthena(
+  io: CliIo,
+  env: Readonly<Record<string, string | undefined>>,
+  values: Values,
+  database: string,
+  statements: ReturnType<typeof renderAthenaDdl>,
+  format: OutputFormat,
+): Promise<void> {
+  if ((env.SHOP_QUERY_ENGINE?.trim() || "local") !== "athena") {
+    throw new UsageError([
+      "ddl --apply deploys to Athena: set SHOP_QUERY_ENGINE=athena with AWS_REGION (and ATHENA_DATABASE or --database); the local engine needs no DDL",
+    ]);
+  }
+  const config = resolveEngineConfig({ ...env, ATHENA_DATABASE: database });
+  await withEngine(io, config, async (engine, progress) => {
+    if (!engine.athena) throw new Error("SHOP_QUERY_ENGINE=athena opened an engine without Athena's extras");
+    const steps = await applyDdl(
+      engine.athena.ddl,
+      statements,
+      (p) => {
+        if (p.phase !== "done") return;
+        progress.done();
+        if (format !== "json") io.stdout(`${ddlStepLine(p)}\n`);
+      },
+      { recreate: values.recreate },
+    );
+    io.stdout(
+      format === "json"
+        ? `${toJson(steps.map((s) => ({ name: s.name, action: s.action, ...(s.added ? { added: s.added } : {}), sql: s.sql })))}\n`
+        : `${ddlSummaryLine(steps, database)}\n`,
+    );
+  });
+}
 
 async function run(argv: readonly string[], io: CliIo): Promise<void> {
   const { values, positionals } = parse(argv);
@@ -221,6 +333,8 @@ async function run(argv: readonly string[], io: CliIo): Promise<void> {
   const format = outputFormat(values);
   if (values.chart && command !== "run" && command !== "sql") throw new UsageError(["--chart goes with run or sql"]);
   if (values.param !== undefined && command !== "run") throw new UsageError(["--param goes with run"]);
+  if ((values.apply || values.recreate) && command !== "ddl")
+    throw new UsageError(["--apply and --recreate go with ddl"]);
 
   if (command === "list") {
     if (rest.length > 0) throw new UsageError([`list takes no arguments, got ${rest.join(" ")}`]);
@@ -232,14 +346,20 @@ async function run(argv: readonly string[], io: CliIo): Promise<void> {
 
   if (command === "ddl") {
     if (rest.length > 0) throw new UsageError([`ddl takes no arguments, got ${rest.join(" ")}`]);
-    if (!values.database) throw new UsageError(["ddl needs --database NAME"]);
+    if (values.recreate && !values.apply) throw new UsageError(["--recreate goes with ddl --apply"]);
+    const database = values.database ?? (env.ATHENA_DATABASE?.trim() || undefined);
+    if (!database) throw new UsageError(["ddl needs --database NAME (or ATHENA_DATABASE)"]);
     const bucket = values.bucket ?? env.S3_BUCKET;
     const root =
       values.location ??
       (bucket ? `s3://${bucket}/${normalizePrefix(values.prefix ?? env.SHOP_QUERY_PREFIX ?? "")}` : undefined);
     if (!root) throw new UsageError(["ddl needs --location s3://bucket/prefix (or --bucket / S3_BUCKET)"]);
-    const statements = renderAthenaDdl({ database: values.database, root });
-    io.stdout(format === "json" ? `${toJson(statements)}\n` : statements.map((s) => s.sql).join("\n"));
+    const statements = renderAthenaDdl({ database, root });
+    if (!values.apply) {
+      io.stdout(format === "json" ? `${toJson(statements)}\n` : statements.map((s) => s.sql).join("\n"));
+      return;
+    }
+    await applyOnAthena(io, env, values, database, statements, format);
     return;
   }
 
@@ -292,6 +412,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     if (error instanceof ParamError) {
       io.stderr(`shop-query: ${error.message}\nRun shop-query list for each question's parameters.\n`);
       return exitCodes.usage;
+    }
+    if (error instanceof DdlConflictError) {
+      io.stderr(
+        `shop-query: table ${error.table} differs from the contract beyond appended columns: ${error.differences.join("; ")}. ` +
+          "Nothing was run. ddl --apply --recreate drops and re-creates it (an external table: the data stays in S3).\n",
+      );
+      return exitCodes.sql;
     }
     if (isShopQueryError(error)) {
       io.stderr(`shop-query: ${error.message}\n`);

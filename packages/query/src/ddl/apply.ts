@@ -21,6 +21,8 @@ export interface DdlStep {
   readonly action: DdlAction;
   /** The statements to run, in order (none when unchanged). */
   readonly sql: readonly string[];
+  /** add_columns only: the names of the columns appended, for a report. */
+  readonly added?: readonly string[];
 }
 
 export interface DdlProgress {
@@ -76,6 +78,7 @@ function tableStep(
   return {
     name,
     action: "add_columns",
+    added: added.map((c) => c.name),
     sql: [`ALTER TABLE \`${database}\`.\`${name}\` ADD COLUMNS (\n${columns.join(",\n")}\n)`],
   };
 }
