@@ -38,6 +38,10 @@ for dir in packages/*/ examples/*/ tests/*/; do
   step "vitest $name" bash -c "cd '$dir' && '$ROOT/node_modules/.bin/vitest' run --reporter=default --reporter=json --outputFile='$results/ts-$name.json'"
 done
 
+# Athena's engine: the query package's views and questions on real Trino 476 (the tarball is fetched once
+# into .tools/trino; about 1.5 minutes with the download), compared with the local engine.
+step "vitest query (Trino)" bash scripts/test-trino.sh --reporter=default --reporter=json --outputFile="$results/ts-query-trino.json"
+
 # Real-browser suites (headless Debian Chromium, installed by bootstrap), after the unit suites.
 for config in packages/*/vitest.browser.config.ts; do
   [ -f "$config" ] || continue
