@@ -52,6 +52,7 @@ export {
 export {
   athenaStatementToTrino,
   athenaTableToTrino,
+  athenaTableToTrinoStatements,
   parseAthenaTableDdl,
   renderTrinoDdl,
   type TrinoDdlOptions,

@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { renderAthenaDdl, renderEventsDdl } from "../src/ddl/index.js";
-import { athenaStatementToTrino, athenaTableToTrino, parseAthenaTableDdl, renderTrinoDdl } from "../src/ddl/trino.js";
+import {
+  athenaStatementToTrino,
+  athenaTableToTrino,
+  athenaTableToTrinoStatements,
+  parseAthenaTableDdl,
+  renderTrinoDdl,
+} from "../src/ddl/trino.js";
 import { DdlTemplateError } from "../src/errors.js";
 import { eventsTable, tableFormat, tables } from "../src/tables.js";
 
@@ -54,10 +60,30 @@ describe("athenaTableToTrino", () => {
     expect(narrowed.replace("ARRAY['2026-11-27', '2026-11-30']", "ARRAY['2024-01-01', 'NOW']")).toBe(trino);
   });
 
-  it("adapts every Parquet table of the contract, and refuses the JSON lines one it cannot adapt yet", () => {
+  it("adapts the OpenX JSON table: OPENX_JSON, columns named by their JSON keys, and a view with the contract's names", () => {
+    const athena = renderAthenaDdl({ database: "db", root }).find((s) => s.name === "dead_letters")?.sql ?? "";
+    expect(parseAthenaTableDdl(athena)).toMatchObject({ format: "OPENX_JSON", location: `${root}/dead-letter/` });
+    const [stored, view, ...more] = athenaTableToTrinoStatements(athena);
+    expect(more).toEqual([]);
+    expect(stored?.name).toBe("dead_letters_openx");
+    expect(stored?.sql).toContain(`CREATE TABLE IF NOT EXISTS "hive"."db"."dead_letters_openx" (`);
+    expect(stored?.sql).toContain(`"receivedAt" timestamp(3)`);
+    expect(stored?.sql).toContain(`"sourceId" varchar`);
+    expect(stored?.sql).toContain("format = 'OPENX_JSON'");
+    expect(stored?.sql).toContain(
+      `"stage" varchar WITH (partition_projection_type = 'ENUM', partition_projection_values = ARRAY['collector', 'sink', 'processing'])`,
+    );
+    expect(view).toEqual({
+      name: "dead_letters",
+      sql: 'CREATE OR REPLACE VIEW "hive"."db"."dead_letters" AS\nSELECT "v", "reason", "receivedat" AS "received_at", "sourceid" AS "source_id", "original", "stage", "dt", "hour"\nFROM "hive"."db"."dead_letters_openx"',
+    });
+    expect(() => athenaTableToTrino(athena)).toThrow(/use athenaTableToTrinoStatements/);
     expect(() =>
-      athenaTableToTrino(renderAthenaDdl({ database: "db", root }).find((s) => s.name === "dead_letters")?.sql ?? ""),
-    ).toThrow(/dead_letters: expected STORED AS PARQUET/);
+      athenaTableToTrino(athena.replace("'mapping.source_id' = 'sourceId'", "'ignore.malformed.json' = 'true'")),
+    ).toThrow(/no Trino equivalent for the SerDe property/);
+  });
+
+  it("adapts every Parquet table of the contract", () => {
     for (const table of tables.filter((t) => tableFormat(t) === "parquet")) {
       const ddl = athenaTableToTrino(
         renderAthenaDdl({ database: "db", root }).find((s) => s.name === table.name)?.sql ?? "",
@@ -77,20 +103,25 @@ describe("athenaTableToTrino", () => {
     expect(() =>
       athenaTableToTrino(events.replace("'projection.hour.digits' = '2'", "'projection.hour.digits' = 'two'")),
     ).toThrow(DdlTemplateError);
-    expect(() => athenaTableToTrino(events.replace("STORED AS PARQUET", "STORED AS ORC"))).toThrow(/STORED AS PARQUET/);
+    expect(() => athenaTableToTrino(events.replace("STORED AS PARQUET", "STORED AS ORC"))).toThrow(
+      /expected STORED AS PARQUET or the OpenX JSON SerDe/,
+    );
     expect(() => athenaTableToTrino("CREATE TABLE x (a int)")).toThrow(DdlTemplateError);
   });
 });
 
 describe("renderTrinoDdl", () => {
   it("creates the schema, then every table and view of renderAthenaDdl() in the same order", () => {
-    const athena = renderAthenaDdl({ database: "shop_analytics", root }).filter((s) => s.name !== "dead_letters");
+    const athena = renderAthenaDdl({ database: "shop_analytics", root });
     const trino = renderTrinoDdl(athena, { database: "shop_analytics" });
     expect(trino[0]).toEqual({ name: "shop_analytics", sql: 'CREATE SCHEMA IF NOT EXISTS "hive"."shop_analytics"' });
-    expect(trino.slice(1).map((s) => s.name)).toEqual(athena.map((s) => s.name));
+    // dead_letters is two statements: its OpenX table, then the view with the contract's column names.
+    expect(trino.slice(1).map((s) => s.name)).toEqual(
+      athena.flatMap((s) => (s.name === "dead_letters" ? ["dead_letters_openx", "dead_letters"] : [s.name])),
+    );
     const view = trino.find((s) => s.name === "daily_funnel");
     expect(view?.sql).toMatch(/^CREATE OR REPLACE VIEW "shop_analytics"\."daily_funnel" AS\n/);
     expect(view?.sql).not.toMatch(/;\s*$/);
-    expect(() => athenaStatementToTrino("DROP TABLE x")).toThrow(DdlTemplateError);
+    expect(() => athenaStatementToTrino({ name: "x", sql: "DROP TABLE x" })).toThrow(DdlTemplateError);
   });
 });

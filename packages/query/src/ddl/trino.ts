@@ -22,7 +22,13 @@ import { validateDatabase } from "./athena.js";
  *   Athena keys in the metastore;
  * - TBLPROPERTIES `parquet.compression` is dropped: it only sets the codec of Athena's own writes, and
  *   Trino's Hive connector takes that from its catalog (`hive.compression-codec`);
- * - `CREATE OR REPLACE VIEW` statements run as they are, without the trailing semicolon.
+ * - `CREATE OR REPLACE VIEW` statements run as they are, without the trailing semicolon;
+ * - the OpenX JSON SerDe (`ROW FORMAT SERDE 'org.openx.data.jsonserde.JsonSerDe'`, text input) →
+ *   `format = 'OPENX_JSON'`, Trino's reader of the same SerDe. Trino's CREATE TABLE cannot set SerDe
+ *   properties, so a table whose `mapping.<column>` properties read a column from another JSON key
+ *   (dead_letters: `received_at` from `receivedAt`) becomes two statements: the table `<name>_openx` with
+ *   those columns named by their JSON keys (the SerDe matches keys without regard to case), and the view
+ *   `<name>` that names them as the contract does.
  */
 export interface TrinoDdlOptions {
   /** The Trino catalog of the Hive connector. @default "hive" */
@@ -81,8 +87,50 @@ interface ParsedTable {
   readonly name: string;
   readonly columns: readonly ParsedColumn[];
   readonly partitions: readonly ParsedColumn[];
+  /** PARQUET, or OPENX_JSON for the OpenX JSON SerDe over text files. */
+  readonly format: "PARQUET" | "OPENX_JSON";
+  /** OpenX `mapping.<column>` SerDe properties: the JSON key a column is read from. */
+  readonly keys: ReadonlyMap<string, string>;
   readonly location: string;
   readonly properties: ReadonlyMap<string, string>;
+}
+
+const OPENX_SERDE = "ROW FORMAT SERDE 'org.openx.data.jsonserde.JsonSerDe'";
+const TEXT_INPUT = "STORED AS INPUTFORMAT 'org.apache.hadoop.mapred.TextInputFormat'";
+const TEXT_OUTPUT = "OUTPUTFORMAT 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat'";
+
+/** The storage clauses after PARTITIONED BY: the format, the OpenX key mappings, and the lines after them. */
+function parseStorage(
+  name: string,
+  lines: readonly string[],
+): { format: ParsedTable["format"]; keys: Map<string, string>; rest: readonly string[] } {
+  if (lines[0] === "STORED AS PARQUET") return { format: "PARQUET", keys: new Map(), rest: lines.slice(1) };
+  if (lines[0] !== OPENX_SERDE) {
+    throw new DdlTemplateError(
+      `${name}: expected STORED AS PARQUET or the OpenX JSON SerDe, got ${JSON.stringify(lines[0])}`,
+    );
+  }
+  const keys = new Map<string, string>();
+  let next = 1;
+  if (lines[1] === "WITH SERDEPROPERTIES (") {
+    const close = lines.indexOf(")", 2);
+    if (close < 0) throw new DdlTemplateError(`${name}: SERDEPROPERTIES has no closing line`);
+    for (const line of lines.slice(2, close)) {
+      const match = PROPERTY.exec(line);
+      const key = match && unquote(match[1] as string);
+      const column = key && /^mapping\.([a-z_][a-z0-9_]*)$/.exec(key)?.[1];
+      if (!match || !column)
+        throw new DdlTemplateError(`${name}: no Trino equivalent for the SerDe property ${line.trim()}`);
+      keys.set(column, unquote(match[2] as string));
+    }
+    next = close + 1;
+  }
+  if (lines[next] !== TEXT_INPUT || lines[next + 1] !== TEXT_OUTPUT) {
+    throw new DdlTemplateError(
+      `${name}: the OpenX JSON SerDe over anything but text files: ${JSON.stringify(lines[next])}`,
+    );
+  }
+  return { format: "OPENX_JSON", keys, rest: lines.slice(next + 2) };
 }
 
 /** Reads the generated `CREATE EXTERNAL TABLE` (with its placeholders filled in). */
@@ -99,24 +147,32 @@ export function parseAthenaTableDdl(sql: string): ParsedTable {
   const partitions = partitionLine
     ? (partitionLine[1] as string).split(",").map((part) => parseColumn(part, name))
     : [];
-  const tail = partitionLine ? rest.slice(1) : rest;
-  if (tail[0] !== "STORED AS PARQUET")
-    throw new DdlTemplateError(`${name}: expected STORED AS PARQUET, got ${JSON.stringify(tail[0])}`);
-  const location = new RegExp(`^LOCATION (${STRING});?$`).exec(tail[1] ?? "");
-  if (!location) throw new DdlTemplateError(`${name}: expected LOCATION '…', got ${JSON.stringify(tail[1])}`);
+  const storage = parseStorage(name, partitionLine ? rest.slice(1) : rest);
+  const tail = storage.rest;
+  const location = new RegExp(`^LOCATION (${STRING});?$`).exec(tail[0] ?? "");
+  if (!location) throw new DdlTemplateError(`${name}: expected LOCATION '…', got ${JSON.stringify(tail[0])}`);
   const properties = new Map<string, string>();
-  if (tail[2] !== undefined) {
-    if (tail[2] !== "TBLPROPERTIES (") throw new DdlTemplateError(`${name}: unexpected ${JSON.stringify(tail[2])}`);
+  if (tail[1] !== undefined) {
+    if (tail[1] !== "TBLPROPERTIES (") throw new DdlTemplateError(`${name}: unexpected ${JSON.stringify(tail[1])}`);
     const close = tail.indexOf(");");
     if (close < 0) throw new DdlTemplateError(`${name}: TBLPROPERTIES has no closing line`);
-    for (const line of tail.slice(3, close)) {
+    for (const line of tail.slice(2, close)) {
       const match = PROPERTY.exec(line);
       if (!match) throw new DdlTemplateError(`${name}: cannot read the table property ${JSON.stringify(line.trim())}`);
       properties.set(unquote(match[1] as string), unquote(match[2] as string));
     }
     if (tail.length > close + 1) throw new DdlTemplateError(`${name}: unexpected text after TBLPROPERTIES`);
   }
-  return { database, name, columns, partitions, location: unquote(location[1] as string), properties };
+  return {
+    database,
+    name,
+    columns,
+    partitions,
+    format: storage.format,
+    keys: storage.keys,
+    location: unquote(location[1] as string),
+    properties,
+  };
 }
 
 // projection.<column>.<key> → the Trino column property, and how its value is written.
@@ -146,11 +202,52 @@ const COLUMN_PROJECTION: Readonly<Record<string, { property: string; value: (v: 
 
 const INTEGER_VALUE = /^\d+$/;
 
-/** Trino `CREATE TABLE` for one generated Athena `CREATE EXTERNAL TABLE`. */
-export function athenaTableToTrino(sql: string, options: TrinoDdlOptions = {}): string {
+/**
+ * Trino's statements for one generated Athena `CREATE EXTERNAL TABLE`: its `CREATE TABLE`, or for a JSON
+ * table that reads columns from other keys, the table under `<name>_openx` and the view `<name>`.
+ */
+export function athenaTableToTrinoStatements(
+  sql: string,
+  options: TrinoDdlOptions = {},
+): { name: string; sql: string }[] {
   const catalog = validateDatabase(options.catalog ?? "hive");
   const table = parseAthenaTableDdl(sql);
-  const tableProperties: string[] = [`external_location = ${sqlString(table.location)}`, "format = 'PARQUET'"];
+  if (table.keys.size === 0) return [{ name: table.name, sql: createTable(catalog, table, table.name, options) }];
+  const stored = `${table.name}_openx`;
+  const asStored = { ...table, columns: table.columns.map((c) => ({ ...c, name: table.keys.get(c.name) ?? c.name })) };
+  const select = [...table.columns, ...table.partitions]
+    .map((c) => {
+      const key = table.keys.get(c.name);
+      // Trino names every column in lower case; the SerDe still matches the JSON key in any case.
+      return key === undefined ? ident(c.name) : `${ident(key.toLowerCase())} AS ${ident(c.name)}`;
+    })
+    .join(", ");
+  const qualified = (name: string) => `${ident(catalog)}.${ident(table.database)}.${ident(name)}`;
+  return [
+    { name: stored, sql: createTable(catalog, asStored, stored, options) },
+    {
+      name: table.name,
+      sql: `CREATE OR REPLACE VIEW ${qualified(table.name)} AS\nSELECT ${select}\nFROM ${qualified(stored)}`,
+    },
+  ];
+}
+
+/** Trino `CREATE TABLE` for one generated Athena `CREATE EXTERNAL TABLE` that maps no column to another key. */
+export function athenaTableToTrino(sql: string, options: TrinoDdlOptions = {}): string {
+  const statements = athenaTableToTrinoStatements(sql, options);
+  if (statements.length !== 1) {
+    throw new DdlTemplateError(
+      `${statements[1]?.name}: reads columns from other JSON keys: use athenaTableToTrinoStatements`,
+    );
+  }
+  return (statements[0] as { sql: string }).sql;
+}
+
+function createTable(catalog: string, table: ParsedTable, name: string, options: TrinoDdlOptions): string {
+  const tableProperties: string[] = [
+    `external_location = ${sqlString(table.location)}`,
+    `format = ${sqlString(table.format)}`,
+  ];
   if (table.partitions.length > 0) {
     tableProperties.push(`partitioned_by = ARRAY[${table.partitions.map((p) => sqlString(p.name)).join(", ")}]`);
   }
@@ -192,7 +289,7 @@ export function athenaTableToTrino(sql: string, options: TrinoDdlOptions = {}): 
       properties ? ` WITH (${properties.join(", ")})` : "",
     ].join("");
   };
-  return `CREATE TABLE IF NOT EXISTS ${ident(catalog)}.${ident(table.database)}.${ident(table.name)} (
+  return `CREATE TABLE IF NOT EXISTS ${ident(catalog)}.${ident(table.database)}.${ident(name)} (
 ${[...table.columns, ...table.partitions].map(columnLine).join(",\n")}
 )
 WITH (
@@ -200,11 +297,14 @@ WITH (
 )`;
 }
 
-/** One statement of renderAthenaDdl() as Trino runs it: tables adapted, views as they are. */
-export function athenaStatementToTrino(sql: string, options: TrinoDdlOptions = {}): string {
-  const body = sql.replace(/^(\s*--[^\n]*\n)+/, "").trim();
-  if (body.startsWith("CREATE EXTERNAL TABLE")) return athenaTableToTrino(sql, options);
-  if (body.startsWith("CREATE OR REPLACE VIEW")) return body.replace(/;\s*$/, "");
+/** One statement of renderAthenaDdl() as Trino runs it: tables adapted (one or two statements), views as they are. */
+export function athenaStatementToTrino(
+  statement: { readonly name: string; readonly sql: string },
+  options: TrinoDdlOptions = {},
+): { name: string; sql: string }[] {
+  const body = statement.sql.replace(/^(\s*--[^\n]*\n)+/, "").trim();
+  if (body.startsWith("CREATE EXTERNAL TABLE")) return athenaTableToTrinoStatements(statement.sql, options);
+  if (body.startsWith("CREATE OR REPLACE VIEW")) return [{ name: statement.name, sql: body.replace(/;\s*$/, "") }];
   throw new DdlTemplateError(`no Trino adaptation for ${JSON.stringify(body.slice(0, 40))}`);
 }
 
@@ -221,6 +321,6 @@ export function renderTrinoDdl(
   const database = validateDatabase(target.database);
   return [
     { name: database, sql: `CREATE SCHEMA IF NOT EXISTS ${ident(catalog)}.${ident(database)}` },
-    ...statements.map(({ name, sql }) => ({ name, sql: athenaStatementToTrino(sql, target) })),
+    ...statements.flatMap((statement) => athenaStatementToTrino(statement, target)),
   ];
 }

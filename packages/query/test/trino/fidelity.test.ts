@@ -20,11 +20,18 @@ import {
 } from "../support/dataset.js";
 import { syntheticRows } from "../support/lake-rows.js";
 import { contractEventRows, lakeFixture, writeParquet } from "../support/parquet.js";
+import { runSink, type SinkInput } from "../support/sink.js";
 import { openTestLake, type TestLake } from "../support/stack.js";
 import { openTestTrino, uniqueSchema } from "../support/trino.js";
 
-/** The tables Trino reads here: dead_letters (JSON lines, the OpenX SerDe) is not adapted to Trino yet. */
 const parquetTables = tables.filter((t) => tableFormat(t) === "parquet");
+
+/** Records the real sink refuses: its dead letters (JSON lines) are the dead_letters table's rows. */
+const refused: SinkInput[] = [
+  { raw: "{oops", at: "2026-11-28T10:30:00.000Z" },
+  { raw: null, at: "2026-11-28T10:31:00.000Z" },
+  { raw: '{"v":1}', at: "2026-11-29T09:30:00.000Z" },
+];
 
 // The same Parquet files in the stack's S3 server, read by Trino in place and by the local engine (DuckDB)
 // through its synced copy: every view and every named query must give the same rows on both.
@@ -94,6 +101,11 @@ beforeAll(async () => {
   const files = await timed("write + upload the fixture lake", async () => {
     const written = await writeFixtureLake(join(dir, "src"));
     for (const file of written) await lake.put(file.key, readFileSync(file.path));
+    for (const [key, body] of await runSink([refused])) {
+      if (!key.startsWith("dead-letter/")) throw new Error(`the sink wrote ${key} for refused records`);
+      await lake.put(key, body);
+      written.push({ key, path: "" });
+    }
     return written;
   });
   expect(files.length).toBeGreaterThan(5);
@@ -102,9 +114,7 @@ beforeAll(async () => {
   );
   admin = stack.engine();
   await timed("trino: create schema, tables, views", async () => {
-    // dead_letters (JSON lines, the OpenX SerDe) is not adapted to Trino yet: its DDL is checked against
-    // Athena's API only (test/apply-ddl.test.ts); every Parquet table and every view runs here.
-    const athenaDdl = renderAthenaDdl({ database: schema, root: lakeRoot() }).filter((s) => s.name !== "dead_letters");
+    const athenaDdl = renderAthenaDdl({ database: schema, root: lakeRoot() });
     const statements = renderTrinoDdl(athenaDdl, {
       database: schema,
       // Athena's 2024-01-01,NOW would make every unfiltered scan list ~1,000 days × 24 hours (see README).
@@ -143,7 +153,7 @@ describe("tables: the same Parquet files read the same on Trino and DuckDB", () 
     });
   });
 
-  it.each(parquetTables.map((t) => t.name))("%s: every row and column round-trips", async (name) => {
+  it.each(tables.map((t) => t.name))("%s: every row and column round-trips", async (name) => {
     const [result] = await compareEngines([{ name, sql: `SELECT * FROM ${name}` }], { expected: local, actual: trino });
     expect(result?.expected.length, `${name} has rows in the fixture lake`).toBeGreaterThan(0);
     expect(explain(result ? [result] : [])).toEqual([]);
@@ -186,9 +196,8 @@ describe("views and named queries give the same results", () => {
   });
 
   it("runs every named question of the catalogue: its Athena form on Trino, its translated form on DuckDB", async () => {
-    // "Today" just after the fixture's last day, so the questions' default date ranges cover it. The
-    // local engine does not serve dead_letters (JSON lines) yet: dq_dead_letters is compared once it does.
-    const cases = questionCases(new Date(`${DAYS.last}T23:00:00.000Z`), ["dq_dead_letters"]);
+    // "Today" just after the fixture's last day, so the questions' default date ranges cover it.
+    const cases = questionCases(new Date(`${DAYS.last}T23:00:00.000Z`));
     expect(cases.length).toBeGreaterThan(10);
     const results = await timed("catalogue on both engines", () =>
       compareEngines(cases, { expected: local, actual: trino }),
