@@ -182,6 +182,10 @@ export function loadConfig(env: Env = process.env): CollectorConfig {
   if (config.maxEventBytes > config.maxBatchBytes) {
     problems.push("COLLECTOR_MAX_EVENT_BYTES must not exceed COLLECTOR_MAX_BATCH_BYTES");
   }
+  if (config.workers > 1 && config.port === 0) {
+    // Each worker binds its own socket (SO_REUSEPORT): port 0 would give each a different random port.
+    problems.push("COLLECTOR_PORT=0 (any free port) cannot be shared by COLLECTOR_WORKERS > 1: give a port");
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }

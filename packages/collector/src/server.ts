@@ -126,7 +126,16 @@ async function serve(config: CollectorConfig) {
     });
     app.log.info({ admin: { host: config.adminHost, port: portOf(admin) } }, "admin port: /metrics served here only");
   }
-  await app.listen({ host: config.host, port: config.port });
+  // A worker binds its own socket on the shared port (SO_REUSEPORT; the kernel spreads connections)
+  // instead of node:cluster's default, where the primary accepts and hands each connection to a worker
+  // over IPC: one handed to a worker that was just killed is lost in transit, and its client waits
+  // with no answer and no error (measured: 1 run in 3 of the cluster test hung that way). A killed
+  // worker's own socket closes with it, so new connections only reach the living ones.
+  await app.listen(
+    clustered
+      ? ({ host: config.host, port: config.port, reusePort: true, exclusive: true } as { host: string; port: number })
+      : { host: config.host, port: config.port },
+  );
 }
 
 main().catch((error: unknown) => {

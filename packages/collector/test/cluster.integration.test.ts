@@ -44,6 +44,23 @@ const batchOf = (prefix: string) =>
     anonymousId: `a-${prefix}`,
   }));
 
+const listening = (output: string) =>
+  new Set(
+    output
+      .split("\n")
+      .filter((l) => l.includes('"worker":') && l.includes("Server listening"))
+      .map((l) => (JSON.parse(l) as { pid: number }).pid),
+  ).size;
+
+const isAlive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 const sample = (text: string, line: string) =>
   Number(new RegExp(`^${line} (\\S+)$`, "m").exec(text)?.[1] ?? Number.NaN);
 
@@ -69,6 +86,12 @@ beforeAll(async () => {
     COLLECTOR_WORKERS: "2",
     COLLECTOR_LOG_REQUESTS: "true",
   });
+  // /ready answers from the first worker that listens; each binds its own socket, so wait for both.
+  const deadline = Date.now() + 30_000;
+  while (listening(collector.output()) < 2) {
+    if (Date.now() > deadline) throw new Error(`the workers did not both listen:\n${collector.output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }, 60_000);
 
 afterAll(async () => {
@@ -116,6 +139,22 @@ describe("one process per core (COLLECTOR_WORKERS)", () => {
     expect(before.size).toBe(2);
     const [victim] = before;
     process.kill(victim as number, "SIGKILL");
+    // Requests racing the kill: each is answered or fails at once (a reset), none is left waiting.
+    const racing = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        Promise.race([
+          post(new Agent(), batchOf(`${run}-racing`)).then(String, (error: Error) => error.message),
+          new Promise<string>((resolve) => setTimeout(resolve, 5_000, "no answer in 5 s")),
+        ]),
+      ),
+    );
+    expect(
+      racing.filter((outcome) => outcome !== "200" && !/ECONNRESET|ECONNREFUSED|socket hang up/.test(outcome)),
+    ).toEqual([]);
+    // Each worker has its own socket on the port (SO_REUSEPORT), which closes when the worker is gone: a
+    // connection racing the kill may be reset (the SDK retries a send that got no answer), none can hang
+    // in a hand-over to a dead worker. Once it is gone, every request must be served while it is replaced.
+    while (isAlive(victim as number)) await new Promise((resolve) => setTimeout(resolve, 10));
     const deadline = Date.now() + 20_000;
     while (workerPids(collector.output()).size < 3) {
       expect((await post(new Agent(), batchOf(`${run}-during`))) === 200).toBe(true);

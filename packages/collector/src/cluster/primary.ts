@@ -13,8 +13,8 @@ const RESTART_DELAY_MS = 1000;
 
 /**
  * The primary of a multi-process collector: it serves no requests itself. It forks one worker per
- * configured core (node:cluster shares the listening socket; on Linux the primary accepts connections
- * and hands them to workers in turn, so keep-alive clients spread evenly), restarts a worker that dies,
+ * configured core (each worker binds its own socket on the port with SO_REUSEPORT and the kernel spreads
+ * the connections; see server.ts for why not node:cluster's hand-over), restarts a worker that dies,
  * forwards SIGTERM/SIGINT (graceful shutdown of every worker, then exit) and SIGHUP (write key reload),
  * and aggregates the workers' metrics for /metrics and the admin port.
  */
