@@ -19,6 +19,13 @@ describe("HTTP settings from the environment", () => {
     expect(config.sourceOrigins.size).toBe(0);
   });
 
+  it("refuses port 0 (any free port) with several workers, which each bind the port themselves", () => {
+    expect(problemsOf({ COLLECTOR_PORT: "0", COLLECTOR_WORKERS: "2" })).toEqual([
+      "COLLECTOR_PORT=0 (any free port) cannot be shared by COLLECTOR_WORKERS > 1: give a port",
+    ]);
+    expect(problemsOf({ COLLECTOR_PORT: "0", COLLECTOR_WORKERS: "1" })).toEqual([]);
+  });
+
   it("reads every setting", () => {
     const config = devConfig({
       COLLECTOR_WRITE_KEYS: "k1=web,k2=app",
