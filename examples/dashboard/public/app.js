@@ -49,6 +49,8 @@ function drawChart(series) {
       {
         width: Math.max(300, target.clientWidth),
         height: 220,
+        // The headline and the minute keys are UTC: the chart must not switch to the laptop's zone.
+        tzDate: (ts) => uPlot.tzDate(new Date(ts * 1e3), "Etc/UTC"),
         series: [
           {},
           { label: "events/s", stroke: COLORS.blue, width: 2, scale: "eps" },
@@ -109,7 +111,7 @@ function render(view) {
     ...view.alerts.map((a) =>
       el(
         "li",
-        { dataset: { alertId: a.alertId } },
+        { title: `alert ${a.alertId}` },
         el("span", { className: "score" }, `${a.score.toFixed(1)}`),
         ` ${a.eventName}${a.orderId ? ` · order ${a.orderId}` : ""}${a.amount != null ? ` · ${dec.format(a.amount)} ${a.currency ?? ""}` : ""} · ${new Date(a.alertTs).toISOString().slice(11, 19)} UTC`,
         el("ul", {}, ...a.reasons.map((r) => el("li", { title: r.code }, r.text))),
