@@ -182,12 +182,19 @@ export function loadConfig(env: Env = process.env): CollectorConfig {
   if (config.maxEventBytes > config.maxBatchBytes) {
     problems.push("COLLECTOR_MAX_EVENT_BYTES must not exceed COLLECTOR_MAX_BATCH_BYTES");
   }
-  if (config.workers > 1 && config.port === 0) {
-    // Each worker binds its own socket (SO_REUSEPORT): port 0 would give each a different random port.
-    problems.push("COLLECTOR_PORT=0 (any free port) cannot be shared by COLLECTOR_WORKERS > 1: give a port");
-  }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/**
+ * Problems of the settings for running several processes (server.ts checks them before forking; an app
+ * built in process, as the tests build it, never forks).
+ */
+export function multiProcessProblems(config: CollectorConfig): string[] {
+  // Each worker binds its own socket (SO_REUSEPORT): port 0 would give each a different random port.
+  return config.workers > 1 && config.port === 0
+    ? ["COLLECTOR_PORT=0 (any free port) cannot be shared by COLLECTOR_WORKERS > 1: give a port"]
+    : [];
 }
 
 /** Settings that work but that an operator should hear about at start. */

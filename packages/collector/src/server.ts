@@ -5,7 +5,7 @@ import { pino } from "pino";
 import { buildApp, metricsFor } from "./app.js";
 import { runPrimary } from "./cluster/primary.js";
 import { clusterMetricsSource } from "./cluster/worker-metrics.js";
-import { type CollectorConfig, ConfigError, loadConfig, startupWarnings } from "./config.js";
+import { type CollectorConfig, ConfigError, loadConfig, multiProcessProblems, startupWarnings } from "./config.js";
 import type { CountryDatabase } from "./enrich/geo-country.js";
 import { collectorLoggerOptions } from "./http/logging.js";
 import { type ReloadResult, watchWriteKeyFile } from "./keys/key-file-reloader.js";
@@ -75,6 +75,11 @@ async function main() {
     throw error;
   }
   if (config.workers > 1 && cluster.isPrimary) {
+    const problems = multiProcessProblems(config);
+    if (problems.length > 0) {
+      console.error(new ConfigError(problems).message);
+      process.exit(78); // EX_CONFIG
+    }
     const log = pino(collectorLoggerOptions(config.logLevel));
     for (const warning of startupWarnings(config)) log.warn(warning);
     await runPrimary(config, log);

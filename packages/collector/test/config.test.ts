@@ -1,5 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { multiProcessProblems } from "../src/config.js";
 import { devConfig, problemsOf } from "./setup-app.js";
 
 describe("HTTP settings from the environment", () => {
@@ -19,11 +20,12 @@ describe("HTTP settings from the environment", () => {
     expect(config.sourceOrigins.size).toBe(0);
   });
 
-  it("refuses port 0 (any free port) with several workers, which each bind the port themselves", () => {
-    expect(problemsOf({ COLLECTOR_PORT: "0", COLLECTOR_WORKERS: "2" })).toEqual([
+  it("refuses port 0 (any free port) for several processes, which each bind the port themselves", () => {
+    expect(multiProcessProblems(devConfig({ COLLECTOR_PORT: "0", COLLECTOR_WORKERS: "2" }))).toEqual([
       "COLLECTOR_PORT=0 (any free port) cannot be shared by COLLECTOR_WORKERS > 1: give a port",
     ]);
-    expect(problemsOf({ COLLECTOR_PORT: "0", COLLECTOR_WORKERS: "1" })).toEqual([]);
+    expect(multiProcessProblems(devConfig({ COLLECTOR_PORT: "0", COLLECTOR_WORKERS: "1" }))).toEqual([]);
+    expect(multiProcessProblems(devConfig({ COLLECTOR_PORT: "18080", COLLECTOR_WORKERS: "2" }))).toEqual([]);
   });
 
   it("reads every setting", () => {
