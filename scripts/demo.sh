@@ -120,7 +120,7 @@ run() {
 
   log "6/6 summary from the local query engine (Parquet read back from S3)"
   node packages/query/dist/cli.js summary
-  log "demo finished in $((SECONDS - started))s. Explore: node packages/query/dist/cli.js sql \"SELECT ...\"; alerts: $KAFKA_TOPIC_FRAUD and s3://$S3_BUCKET/fraud_alerts; stop everything: make down"
+  log "demo finished in $((SECONDS - started))s. Explore: node packages/query/dist/cli.js list (the analysts' questions), then run funnel_sessions, or sql \"SELECT ...\"; alerts: $KAFKA_TOPIC_FRAUD and s3://$S3_BUCKET/fraud_alerts; stop everything: make down"
 }
 
 case "${1:-run}" in
