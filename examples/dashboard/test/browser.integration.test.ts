@@ -1,25 +1,15 @@
-import { existsSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type Browser, chromium } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+// The repo's one way to launch Debian's Chromium (flags for this machine's closed network).
+import { launchChromium } from "../../../packages/tracker-sdk/test/browser/support/chromium.js";
 import { contractChecked, type LiveFixture, startLiveFixture } from "./support/live.js";
 import { fraudAlert, liveMetrics } from "./support/records.js";
 import { requireKafka } from "./support/stack.js";
 
-const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-// Same flags as packages/tracker-sdk's browser suite: no calls to Google's hosts on a closed network.
-const chromiumArgs = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 /** A record must reach the page within this: the consumer's 0.5 s fetch wait, 0.2 s coalescing, rendering. */
 const FRESHNESS_MS = 5_000;
 // Into the test's temp dir by default, so a test run leaves the checkout clean; DASHBOARD_SCREENSHOT=docs
@@ -34,19 +24,12 @@ describe("the page in Chromium while records flow", () => {
   let browser: Browser;
   beforeAll(async () => {
     await requireKafka();
-    if (!existsSync(chromiumPath))
-      throw new Error(`no Chromium at ${chromiumPath}: apt-get install chromium or set CHROMIUM_PATH`);
     live = await startLiveFixture("dash-browser", {
       todayVsYesterday: async () => {
         throw new Error("no lake in this test");
       },
     });
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: chromiumArgs,
-      headless: true,
-      timeout: 60_000,
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
@@ -94,7 +77,7 @@ describe("the page in Chromium while records flow", () => {
     await expect.poll(() => page.textContent("#alerts"), { timeout: FRESHNESS_MS }).toContain("order-4711");
     expect(await page.textContent("#alerts")).toContain("7 payment attempts with 5 cards");
 
-    mkdirSync(fileURLToPath(new URL("../docs/", import.meta.url)), { recursive: true });
+    mkdirSync(dirname(screenshot), { recursive: true });
     await page.screenshot({ path: screenshot, fullPage: true });
     console.info(`revision visible on the page ${seenAfterMs} ms after publishing`);
   });
