@@ -3,9 +3,10 @@
  * live part of a run. Imported lazily by simulate.ts, so that a run without them needs no Chromium.
  */
 import { launchChromium } from "@shop/chromium";
-import type { Browser, BrowserContext, Page, Request } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { isBatchRequest, sentEvents } from "./batch-body.js";
 import { type Case, newCase } from "./cases.js";
+import { type Cdn, startCdn } from "./cdn.js";
 import { goesPast, type Journey, type JourneyStep, journeySteps, planJourney } from "./journey.js";
 import { between, type Random, seededRandom } from "./random.js";
 import type { Acks, FailedSends } from "./transport.js";
@@ -55,7 +56,7 @@ export interface BrowserRun {
 const IDS_KEY = "shop_tracker.ids";
 const PAGE_TIMEOUT_MS = 30_000;
 /** After leaving, how long to wait for the page-exit beacon and the requests still in flight. */
-const SETTLE_MS = 500;
+const SETTLE_MS = 1000;
 const SETTLE_MAX_MS = 10_000;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -111,60 +112,45 @@ export async function runBrowserShoppers(options: BrowserShoppersOptions): Promi
 type Outcome = JourneyStep | "ordered" | "declined" | "error";
 
 /**
- * Watches a context's batches to the collector: every event sent, and each one's 2xx (the SDK's retries
- * resend the same messageIds, so sets count each event once). Knows which requests are still in flight.
+ * One shopper's stand-in CDN (cdn.ts): every request carries the shopper's address in X-Forwarded-For, and
+ * each batch to the collector is seen with its answer, the page-exit beacon too. Each event is noted as
+ * sent, and as acked on a 2xx; the SDK's retries resend the same messageIds, so sets count each event once.
  */
-function watchCollector(
-  context: BrowserContext,
+function cdnFor(
+  ip: string,
   owner: Case,
   options: Pick<BrowserShoppersOptions, "acks" | "failed">,
   seen: { sent: Set<string>; acked: Set<string> },
-) {
-  const pending = new Set<Request>();
-  let lastRequestAt = 0;
-  const isBatch = (request: Request) => isBatchRequest(request.method(), request.url());
+): Promise<Cdn> {
   const note = (id: string | undefined, into: string[]) => {
     if (id && !into.includes(id)) into.push(id);
   };
-  context.on("request", (request) => {
-    if (!isBatch(request)) return;
-    pending.add(request);
-    lastRequestAt = Date.now();
-    for (const event of sentEvents(request.postData())) {
+  return startCdn(ip, isBatchRequest, (body, status) => {
+    const events = sentEvents(body);
+    for (const event of events) {
       seen.sent.add(event.messageId);
       note(event.anonymousId, owner.anonymousIds);
       note(event.userId, owner.userIds);
     }
-  });
-  context.on("response", (response) => {
-    const request = response.request();
-    if (!isBatch(request)) return;
-    pending.delete(request);
-    const status = response.status();
     if (status < 200 || status >= 300) {
       options.failed.set(status, (options.failed.get(status) ?? 0) + 1);
       return;
     }
     const at = Date.now();
-    for (const event of sentEvents(request.postData())) {
+    for (const event of events) {
       seen.acked.add(event.messageId);
       options.acks.set(event.messageId, { ackedAt: at, eventAt: event.eventAt });
     }
   });
-  context.on("requestfailed", (request) => {
-    if (!isBatch(request)) return;
-    pending.delete(request);
-    options.failed.set(0, (options.failed.get(0) ?? 0) + 1);
-  });
-  return {
-    /** Resolves once nothing has been in flight for a moment (or after SETTLE_MAX_MS). */
-    settled: async () => {
-      const deadline = Date.now() + SETTLE_MAX_MS;
-      while (Date.now() < deadline && (pending.size > 0 || Date.now() - lastRequestAt < SETTLE_MS)) {
-        await sleep(100);
-      }
-    },
-  };
+}
+
+/** Resolves once the shopper's last requests are answered: nothing in flight for SETTLE_MS since `leftAt`. */
+async function settled(cdn: Cdn, leftAt: number): Promise<void> {
+  const deadline = Date.now() + SETTLE_MAX_MS;
+  const quietSince = () => Math.max(leftAt, cdn.lastBatchAt());
+  while (Date.now() < deadline && (cdn.inFlight() > 0 || Date.now() - quietSince() < SETTLE_MS)) {
+    await sleep(100);
+  }
 }
 
 async function shop(
@@ -174,19 +160,15 @@ async function shop(
   options: BrowserShoppersOptions & { random: Random },
   seen: { sent: Set<string>; acked: Set<string> },
 ): Promise<{ outcome: Outcome; error?: string }> {
-  // A fresh context per shopper: its own localStorage, so its own cart and anonymous id.
+  const cdn = await cdnFor(journey.ip, owner, options, seen);
+  // A fresh context per shopper: its own localStorage, so its own cart and anonymous id; its traffic goes
+  // through its CDN (Playwright proxies loopback addresses too, the storefront's and the collector's).
   const context = await browser.newContext({
     userAgent: journey.userAgent,
     locale: "pt-BR",
     timezoneId: "America/Sao_Paulo",
+    proxy: { server: cdn.url },
   });
-  // The address goes in X-Forwarded-For on every request, to the storefront and to the collector, as the
-  // shop's CDN would add it. Added by interception, below the page: as extraHTTPHeaders it would be a header
-  // of the page's own fetch, which the collector's CORS preflight refuses.
-  await context.route("**/*", (route) =>
-    route.continue({ headers: { ...route.request().headers(), "x-forwarded-for": journey.ip } }),
-  );
-  const traffic = watchCollector(context, owner, options, seen);
   const page = await context.newPage();
   page.setDefaultTimeout(PAGE_TIMEOUT_MS);
   const [thinkMin, thinkMax] = options.thinkMs ?? [1000, 4000];
@@ -200,12 +182,13 @@ async function shop(
   }
   try {
     await readIds(page, owner);
-    // Leaving the site: the SDK hands what it still holds to a beacon on page exit. Navigating away (rather
-    // than closing the page) keeps the page's network events, so the beacon's answer is seen too.
+    // Leaving the site: the SDK hands what it still holds to a beacon on page exit, which the CDN sees.
+    const leftAt = Date.now();
     await page.goto("about:blank").catch(() => undefined);
-    await traffic.settled();
+    await settled(cdn, leftAt);
   } finally {
     await context.close();
+    await cdn.close();
   }
   return error === undefined ? { outcome } : { outcome: "error", error };
 }

@@ -23,6 +23,8 @@ import type { LoadReport } from "../src/simulate.js";
 import { readTopic } from "../src/topic-reader.js";
 
 const run = promisify(execFile);
+/** A raw topic record; its event is the wire event as the page or the backend sent it. */
+type Raw = Omit<CollectedEvent, "event"> & { event: { type: string; messageId: string; [key: string]: unknown } };
 const env = stackEnv();
 const runId = randomUUID().slice(0, 8);
 const rawTopic = `lg-browser-${runId}.raw`;
@@ -59,7 +61,7 @@ afterAll(async () => {
 });
 
 describe("browser shoppers on the storefront", () => {
-  it("shop in Chromium beside the SDK shoppers; their events reach Kafka, acked and labelled", async () => {
+  it("shop in Chromium; every event their pages sent reaches Kafka once, acked and labelled", async () => {
     const labels = join(dir, "labels.jsonl");
     const acksFile = join(dir, "acks.jsonl");
     const { stdout } = await run(
@@ -67,7 +69,7 @@ describe("browser shoppers on the storefront", () => {
       [
         cli,
         ...["--host", collector.url, "--write-key", collector.writeKey, "--server-write-key", collector.serverWriteKey],
-        ...["--shoppers", "2", "--seed", "16", "--window-minutes", "10", "--live-seconds", "20"],
+        ...["--shoppers", "0", "--seed", "371", "--window-minutes", "1", "--live-seconds", "10"],
         ...["--storefront", storefront.origin, "--browser-shoppers", "2"],
         ...["--labels", labels, "--acks", acksFile],
       ],
@@ -77,8 +79,11 @@ describe("browser shoppers on the storefront", () => {
     const browser = report.browser;
     expect(browser, stdout).toBeDefined();
     if (!browser) return;
-    // Two lanes for 20 s: at least one shopper each, every one a session of its own.
+    // Two lanes for 10 s: at least one shopper each, every one a session of its own. A shopper's journey
+    // comes from the seed and its number: with 371, the first signs in and buys, the second's card is declined.
     expect(browser.shoppers).toBeGreaterThanOrEqual(2);
+    expect(browser.orders).toBeGreaterThanOrEqual(1);
+    expect(browser.declined).toBeGreaterThanOrEqual(1);
     expect(browser.sessions).toBe(browser.shoppers);
     expect(browser.errors, browser.firstError).toBe(0);
     expect(browser.events).toBeGreaterThan(0);
@@ -95,9 +100,9 @@ describe("browser shoppers on the storefront", () => {
     }
     expect(cases.flatMap((c) => c.orderIds)).toHaveLength(browser.orders);
 
-    const records = await readTopic<CollectedEvent>(
+    const records = await readTopic<Raw>(
       { brokers: env.KAFKA_BROKERS.split(","), topic: rawTopic, settleMs: 2_000, timeoutMs: 30_000 },
-      (value) => JSON.parse(value) as CollectedEvent,
+      (value) => JSON.parse(value) as Raw,
     );
     const browserDevices = new Set(cases.flatMap((c) => c.anonymousIds));
     const ofBrowsers = records.filter((r) => browserDevices.has(String(r.event.anonymousId)));
@@ -113,15 +118,26 @@ describe("browser shoppers on the storefront", () => {
       expect(r.enrichment).toMatchObject({ geoCountry: "BR", isBot: false });
     }
     // The backend's orders are the ones the confirmation pages showed, for the shoppers who placed them.
-    const orders = ofBrowsers.filter((r) => r.event.event === "Order Completed");
-    expect(orders.map((r) => (r.event.properties as { order_id: string }).order_id).sort()).toEqual(
-      cases.flatMap((c) => c.orderIds).sort(),
+    const tracks = (name: string) => ofBrowsers.filter((r) => r.event.event === name);
+    const property = (r: Raw, key: string) => (r.event.properties as Record<string, unknown>)[key];
+    expect(
+      tracks("Order Completed")
+        .map((r) => property(r, "order_id"))
+        .sort(),
+    ).toEqual(cases.flatMap((c) => c.orderIds).sort());
+    expect(new Set(tracks("Checkout Started").map((r) => property(r, "checkout_id")))).toEqual(
+      new Set(cases.flatMap((c) => c.checkoutIds)),
     );
-    const checkouts = new Set(
-      fromPages
-        .filter((r) => r.event.event === "Checkout Started")
-        .map((r) => (r.event.properties as { checkout_id: string }).checkout_id),
-    );
-    expect(checkouts).toEqual(new Set(cases.flatMap((c) => c.checkoutIds)));
+    const [buyer, declined] = cases;
+    expect(buyer?.orderIds).toHaveLength(1);
+    expect(buyer?.userIds).toHaveLength(1);
+    const order = tracks("Order Completed").find((r) => property(r, "order_id") === buyer?.orderIds[0]);
+    expect(order?.event).toMatchObject({ anonymousId: buyer?.anonymousIds[0], userId: buyer?.userIds[0] });
+    expect(order?.enrichment.geoCountry).toBe("BR");
+    expect(declined?.orderIds).toEqual([]);
+    const attempts = tracks("Payment Attempted").filter((r) => r.event.anonymousId === declined?.anonymousIds[0]);
+    expect(attempts.map((r) => [property(r, "status"), property(r, "decline_code")])).toEqual([
+      ["declined", "insufficient_funds"],
+    ]);
   }, 240_000);
 });
