@@ -19,12 +19,14 @@ const usage = `usage: shop-load-generator [--host URL] [--write-key KEY] [--serv
                       each hard negative (big_spender, traveller, declined_once) mixed in
   --labels            write the ground truth (one case per line, JSON) here; score with shop-fraud-score
   --acks              write when the collector accepted each scored event (alert latency starts there)
-  --storefront        the storefront's URL (examples/storefront), for --browser-shoppers
+  --storefront        the storefront's http:// URL (examples/storefront), for --browser-shoppers
   --browser-shoppers  during the live part, N shoppers at a time shop the storefront in headless Chromium
                       (a new one starts when one leaves); default 0 (no Chromium needed); needs
                       --storefront and --live-seconds`;
 
-const isUrl = (value: string | undefined) => value !== undefined && URL.canParse(value);
+// Plain http: the browser shoppers' stand-in CDN (cdn.ts) forwards http only, as for a storefront on this machine.
+const isHttpUrl = (value: string | undefined) =>
+  value !== undefined && URL.canParse(value) && new URL(value).protocol === "http:";
 
 const { values } = parseArgs({
   options: {
@@ -73,7 +75,7 @@ const valid =
   historyDays <= 6.5 &&
   Number.isInteger(browserShoppers) &&
   browserShoppers >= 0 &&
-  (browserShoppers === 0 || (liveSeconds > 0 && isUrl(values.storefront)));
+  (browserShoppers === 0 || (liveSeconds > 0 && isHttpUrl(values.storefront)));
 if (values.help || !valid) {
   console.error(usage);
   process.exit(values.help ? 0 : 2);

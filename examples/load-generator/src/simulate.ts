@@ -94,8 +94,12 @@ export async function runLoad(options: LoadOptions): Promise<LoadRun> {
   const random = seededRandom(options.seed);
   const now = options.now ?? Date.now();
   const liveMs = options.liveMs ?? 0;
-  if ((options.browserShoppers?.concurrency ?? 0) > 0 && liveMs <= 0) {
-    throw new RangeError("browser shoppers need a live part (liveMs > 0)");
+  if ((options.browserShoppers?.concurrency ?? 0) > 0) {
+    if (liveMs <= 0) throw new RangeError("browser shoppers need a live part (liveMs > 0)");
+    // Their stand-in CDN (cdn.ts) is a plain-http forward proxy.
+    if (!/^http:\/\//.test(options.browserShoppers?.storefront ?? "")) {
+      throw new RangeError("browser shoppers need the storefront's http:// URL");
+    }
   }
   const acks: Acks = new Map();
   const failed: FailedSends = new Map();
