@@ -24,7 +24,6 @@ export interface BrowserShoppersOptions {
   runTag: string;
   /** Where each accepted event's 2xx is noted (shared with the SDK shoppers). */
   acks: Acks;
-  failed: FailedSends;
   /** A shopper's pause on each page, ms (a person reads: 1–4 s by default). */
   thinkMs?: readonly [number, number];
 }
@@ -36,6 +35,8 @@ export interface BrowserReport {
   /** Events the pages sent to the collector (distinct messageIds), and those answered 2xx. */
   events: number;
   acked: number;
+  /** Batches the collector answered with something other than 2xx, by status (0: no answer). */
+  failedSends: Record<string, number>;
   orders: number;
   /** Orders' subtotals (the storefront's revenue), from the catalogue's prices of the carts. */
   revenue: number;
@@ -67,6 +68,7 @@ export async function runBrowserShoppers(options: BrowserShoppersOptions): Promi
     sessions: 0,
     events: 0,
     acked: 0,
+    failedSends: {},
     orders: 0,
     revenue: 0,
     declined: 0,
@@ -76,6 +78,7 @@ export async function runBrowserShoppers(options: BrowserShoppersOptions): Promi
   const cases: Case[] = [];
   const sent = new Set<string>();
   const acked = new Set<string>();
+  const failed: FailedSends = new Map();
   const browser = await launchChromium();
   try {
     const lane = async (first: number) => {
@@ -88,7 +91,7 @@ export async function runBrowserShoppers(options: BrowserShoppersOptions): Promi
         cases.push(owner);
         const random = seededRandom((Math.imul(options.seed, 0x9e3779b1) ^ 0x5eed) + n);
         const journey = planJourney(random, owner.caseId);
-        const visit = await shop(browser, journey, owner, { ...options, random }, { sent, acked });
+        const visit = await shop(browser, journey, owner, { ...options, random }, { sent, acked, failed });
         if (visit.outcome === "ordered") {
           report.orders += 1;
           report.revenue += journey.products.at(-1)?.price ?? 0;
@@ -105,23 +108,21 @@ export async function runBrowserShoppers(options: BrowserShoppersOptions): Promi
   }
   report.events = sent.size;
   report.acked = acked.size;
+  report.failedSends = Object.fromEntries(failed);
   report.revenue = Math.round(report.revenue * 100) / 100;
   return { report, cases };
 }
 
 type Outcome = JourneyStep | "ordered" | "declined" | "error";
+/** What the shoppers' CDNs saw of the run: events sent and acked (by messageId), failed batches by status. */
+type Seen = { sent: Set<string>; acked: Set<string>; failed: FailedSends };
 
 /**
  * One shopper's stand-in CDN (cdn.ts): every request carries the shopper's address in X-Forwarded-For, and
  * each batch to the collector is seen with its answer, the page-exit beacon too. Each event is noted as
  * sent, and as acked on a 2xx; the SDK's retries resend the same messageIds, so sets count each event once.
  */
-function cdnFor(
-  ip: string,
-  owner: Case,
-  options: Pick<BrowserShoppersOptions, "acks" | "failed">,
-  seen: { sent: Set<string>; acked: Set<string> },
-): Promise<Cdn> {
+function cdnFor(ip: string, owner: Case, options: Pick<BrowserShoppersOptions, "acks">, seen: Seen): Promise<Cdn> {
   const note = (id: string | undefined, into: string[]) => {
     if (id && !into.includes(id)) into.push(id);
   };
@@ -133,7 +134,7 @@ function cdnFor(
       note(event.userId, owner.userIds);
     }
     if (status < 200 || status >= 300) {
-      options.failed.set(status, (options.failed.get(status) ?? 0) + 1);
+      seen.failed.set(status, (seen.failed.get(status) ?? 0) + 1);
       return;
     }
     const at = Date.now();
@@ -158,7 +159,7 @@ async function shop(
   journey: Journey,
   owner: Case,
   options: BrowserShoppersOptions & { random: Random },
-  seen: { sent: Set<string>; acked: Set<string> },
+  seen: Seen,
 ): Promise<{ outcome: Outcome; error?: string }> {
   const cdn = await cdnFor(journey.ip, owner, options, seen);
   // A fresh context per shopper: its own localStorage, so its own cart and anonymous id; its traffic goes

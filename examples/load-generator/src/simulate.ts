@@ -139,7 +139,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadRun> {
   const steps = world.timeline.ordered();
   const [played, browser] = await Promise.all([
     play(steps, options.play),
-    startBrowserShoppers(options, { until: now + liveMs, runTag: world.options.runTag, acks, failed }),
+    startBrowserShoppers(options, { until: now + liveMs, runTag: world.options.runTag, acks }),
   ]);
   let sent = 0;
   let dropped = 0;
@@ -176,7 +176,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadRun> {
 
 async function startBrowserShoppers(
   options: LoadOptions,
-  run: { until: number; runTag: string; acks: Acks; failed: FailedSends },
+  run: { until: number; runTag: string; acks: Acks },
 ): Promise<BrowserRun | undefined> {
   const browser = options.browserShoppers;
   if (!browser || browser.concurrency <= 0) return undefined;

@@ -88,6 +88,7 @@ describe("browser shoppers on the storefront", () => {
     expect(browser.errors, browser.firstError).toBe(0);
     expect(browser.events).toBeGreaterThan(0);
     expect(browser.acked).toBe(browser.events);
+    expect(browser.failedSends).toEqual({});
     const left = Object.values(browser.abandoned).reduce((sum, n) => sum + n, 0);
     expect(left + browser.orders + browser.declined).toBe(browser.shoppers);
     expect(report.dropped).toBe(0);
