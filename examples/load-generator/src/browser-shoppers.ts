@@ -7,7 +7,7 @@ import type { Browser, Page } from "playwright-core";
 import { isBatchRequest, sentEvents } from "./batch-body.js";
 import { type Case, newCase } from "./cases.js";
 import { type Cdn, startCdn } from "./cdn.js";
-import { goesPast, type Journey, type JourneyStep, journeySteps, planJourney } from "./journey.js";
+import { goesPast, type Journey, type JourneyStep, journeySteps, planBotJourney, planJourney } from "./journey.js";
 import { between, type Random, seededRandom } from "./random.js";
 import type { Acks, FailedSends } from "./transport.js";
 
@@ -16,6 +16,8 @@ export interface BrowserShoppersOptions {
   storefront: string;
   /** Shoppers in the shop at a time: a new one starts when one leaves. */
   concurrency: number;
+  /** Checkout bots (`bot_checkout` cases) through the storefront, one after another from the live part's middle. */
+  bots?: number;
   /** No shopper starts after this (epoch ms); those in the shop then finish their visit. */
   until: number;
   /** Shopper n's journey and pauses come from this seed and n (lanes run concurrently, so not one stream). */
@@ -41,6 +43,8 @@ export interface BrowserReport {
   /** Orders' subtotals (the storefront's revenue), from the catalogue's prices of the carts. */
   revenue: number;
   declined: number;
+  /** The checkout bots (not among the shoppers above): visits, and orders they placed. */
+  bots: { cases: number; orders: number };
   /** Where shoppers left before paying. */
   abandoned: Record<JourneyStep, number>;
   /** Shoppers whose visit broke off on an error (a page that did not answer in time); their case is kept. */
@@ -72,6 +76,7 @@ export async function runBrowserShoppers(options: BrowserShoppersOptions): Promi
     orders: 0,
     revenue: 0,
     declined: 0,
+    bots: { cases: 0, orders: 0 },
     abandoned: Object.fromEntries(journeySteps.map((step) => [step, 0])) as Record<JourneyStep, number>,
     errors: 0,
   };
@@ -79,6 +84,7 @@ export async function runBrowserShoppers(options: BrowserShoppersOptions): Promi
   const sent = new Set<string>();
   const acked = new Set<string>();
   const failed: FailedSends = new Map();
+  const seen: Seen = { sent, acked, failed };
   const browser = await launchChromium();
   try {
     const lane = async (first: number) => {
@@ -91,7 +97,7 @@ export async function runBrowserShoppers(options: BrowserShoppersOptions): Promi
         cases.push(owner);
         const random = seededRandom((Math.imul(options.seed, 0x9e3779b1) ^ 0x5eed) + n);
         const journey = planJourney(random, owner.caseId);
-        const visit = await shop(browser, journey, owner, { ...options, random }, { sent, acked, failed });
+        const visit = await shop(browser, journey, owner, { ...options, random }, seen);
         if (visit.outcome === "ordered") {
           report.orders += 1;
           report.revenue += journey.products.at(-1)?.price ?? 0;
@@ -102,7 +108,30 @@ export async function runBrowserShoppers(options: BrowserShoppersOptions): Promi
         } else report.abandoned[visit.outcome] += 1;
       }
     };
-    await Promise.all(Array.from({ length: options.concurrency }, (_, i) => lane(i)));
+    const bots = async () => {
+      // From the live part's middle (at most a minute in): a stream that started with the run has caught up.
+      const startedAt = Date.now();
+      await sleep(Math.min(60_000, Math.max(0, options.until - startedAt) / 2));
+      for (let i = 0; i < (options.bots ?? 0); i++) {
+        const owner = newCase(`${options.runTag}-browser-bot-${i}`, "bot_checkout", Date.now());
+        cases.push(owner);
+        report.bots.cases += 1;
+        const random = seededRandom((Math.imul(options.seed, 0x9e3779b1) ^ 0xb07) + i);
+        const visit = await shop(
+          browser,
+          planBotJourney(random),
+          owner,
+          { ...options, random, thinkMs: [100, 400] },
+          seen,
+        );
+        if (visit.outcome === "ordered") report.bots.orders += 1;
+        else if (visit.outcome === "error") {
+          report.errors += 1;
+          report.firstError ??= visit.error;
+        }
+      }
+    };
+    await Promise.all([...Array.from({ length: options.concurrency }, (_, i) => lane(i)), bots()]);
   } finally {
     await browser.close();
   }
@@ -165,7 +194,7 @@ async function shop(
   // A fresh context per shopper: its own localStorage, so its own cart and anonymous id; its traffic goes
   // through its CDN (Playwright proxies loopback addresses too, the storefront's and the collector's).
   const context = await browser.newContext({
-    userAgent: journey.userAgent,
+    ...(journey.userAgent ? { userAgent: journey.userAgent } : {}),
     locale: "pt-BR",
     timezoneId: "America/Sao_Paulo",
     proxy: { server: cdn.url },
@@ -207,14 +236,19 @@ async function walk(
     await page.fill(testId("signin-email"), journey.email);
     await think();
     await page.click(testId("signin-submit"));
-  } else {
+  } else if (!journey.direct) {
     await page.goto(`${origin}/${journey.landingQuery}`);
   }
-  await page.waitForSelector(testId("product-list"));
-  await think();
-  if (!goesPast(journey, "list")) return "list";
+  if (journey.direct) {
+    await page.goto(`${origin}/p/${journey.products[0]?.product_id}`);
+    await page.waitForSelector(testId("product-name"));
+  } else {
+    await page.waitForSelector(testId("product-list"));
+    await think();
+    if (!goesPast(journey, "list")) return "list";
+  }
 
-  for (const [i, product] of journey.products.entries()) {
+  for (const [i, product] of (journey.direct ? [] : journey.products).entries()) {
     if (i > 0) {
       await page.click(testId("nav-home"));
       await page.waitForSelector(testId("product-list"));

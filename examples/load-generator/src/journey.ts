@@ -19,7 +19,10 @@ const leaveChance: Record<JourneyStep, number> = {
 export interface Journey {
   /** Sent to the storefront and the collector in X-Forwarded-For (the CDN's part): a BR block. */
   ip: string;
-  userAgent: string;
+  /** undefined: Chromium's own, which says HeadlessChrome (a bot, to the collector). */
+  userAgent?: string;
+  /** Lands on the first product's page instead of the list (a script that knows where to go). */
+  direct?: boolean;
   /** Signs in (the storefront's pretend sign-in) before browsing. */
   email?: string;
   /** The first page's query string: a campaign's UTM parameters, or "". */
@@ -58,6 +61,22 @@ export function planJourney(random: Random, shopperId: string): Journey {
     ...(leavesAfter ? { leavesAfter } : {}),
     card: `${pick(random, cardBins)}${middle}${last}`,
     declined,
+  };
+}
+
+/**
+ * A checkout bot through the storefront: headless Chromium announcing itself, straight to a product's page,
+ * into the cart, through checkout and paid with a card that passes, without a pause (the caller's think time).
+ */
+export function planBotJourney(random: Random): Journey {
+  const middle = Array.from({ length: 6 }, () => between(random, 0, 9)).join("");
+  return {
+    ip: addressIn(random, pick(random, ["BR", "US"] as const)),
+    direct: true,
+    landingQuery: "",
+    products: [pick(random, catalog)],
+    card: `${pick(random, cardBins)}${middle}${between(random, 1000, 9999)}`,
+    declined: false,
   };
 }
 

@@ -36,7 +36,13 @@ export interface LoadOptions {
    * Real shoppers in headless Chromium on the storefront (examples/storefront) during the live part: this
    * many at a time, a new one when one leaves. Needs liveMs > 0; Chromium is loaded only when given.
    */
-  browserShoppers?: { storefront: string; concurrency: number; thinkMs?: readonly [number, number] };
+  browserShoppers?: {
+    storefront: string;
+    concurrency: number;
+    /** Checkout bots (`bot_checkout`, a fraud) through the storefront, from the live part's middle. */
+    bots?: number;
+    thinkMs?: readonly [number, number];
+  };
   /** Makes the run's user, order and checkout ids its own (a second run does not meet the first's). */
   runTag?: string;
   /** Lets tests count what was sent; defaults to fetch with the shopper's address in X-Forwarded-For. */
@@ -94,7 +100,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadRun> {
   const random = seededRandom(options.seed);
   const now = options.now ?? Date.now();
   const liveMs = options.liveMs ?? 0;
-  if ((options.browserShoppers?.concurrency ?? 0) > 0) {
+  const inBrowsers = (options.browserShoppers?.concurrency ?? 0) + (options.browserShoppers?.bots ?? 0);
+  if (inBrowsers > 0) {
     if (liveMs <= 0) throw new RangeError("browser shoppers need a live part (liveMs > 0)");
     // Their stand-in CDN (cdn.ts) is a plain-http forward proxy.
     if (!/^http:\/\//.test(options.browserShoppers?.storefront ?? "")) {
@@ -179,12 +186,13 @@ async function startBrowserShoppers(
   run: { until: number; runTag: string; acks: Acks },
 ): Promise<BrowserRun | undefined> {
   const browser = options.browserShoppers;
-  if (!browser || browser.concurrency <= 0) return undefined;
+  if (!browser || browser.concurrency + (browser.bots ?? 0) <= 0) return undefined;
   // Lazily: playwright-core and Chromium are needed only by a run with browser shoppers.
   const { runBrowserShoppers } = await import("./browser-shoppers.js");
   return runBrowserShoppers({
     storefront: browser.storefront.replace(/\/+$/, ""),
     concurrency: browser.concurrency,
+    bots: browser.bots ?? 0,
     ...(browser.thinkMs ? { thinkMs: browser.thinkMs } : {}),
     // Their own streams of numbers: the SDK shoppers' run stays the same for a seed with or without them.
     seed: options.seed,

@@ -1,8 +1,8 @@
 /**
  * Browser shoppers on the real thing: the CLI with --storefront and --browser-shoppers 2 against a real
  * collector (Kafka topics of the run's own) and the storefront built and served by next start, shopped in
- * headless Debian Chromium. Every event a page sent and the collector accepted must be in the raw topic, in
- * the acks file, and belong to a `shopper` case of the labels file. Needs the stack (make up) and a build.
+ * headless Debian Chromium, and one checkout bot. Every event a page sent and the collector accepted must be in
+ * the raw topic, in the acks file, and belong to a case of the labels file (`shopper`, or `bot_checkout`). Needs the stack (make up) and a build.
  */
 import { execFile } from "node:child_process";
 import { randomUUID } from "node:crypto";
@@ -61,7 +61,7 @@ afterAll(async () => {
 });
 
 describe("browser shoppers on the storefront", () => {
-  it("shop in Chromium; every event their pages sent reaches Kafka once, acked and labelled", async () => {
+  it("shop in Chromium; a checkout bot too; every event their pages sent reaches Kafka once, acked and labelled", async () => {
     const labels = join(dir, "labels.jsonl");
     const acksFile = join(dir, "acks.jsonl");
     const { stdout } = await run(
@@ -70,7 +70,7 @@ describe("browser shoppers on the storefront", () => {
         cli,
         ...["--host", collector.url, "--write-key", collector.writeKey, "--server-write-key", collector.serverWriteKey],
         ...["--shoppers", "0", "--seed", "371", "--window-minutes", "1", "--live-seconds", "10"],
-        ...["--storefront", storefront.origin, "--browser-shoppers", "2"],
+        ...["--storefront", storefront.origin, "--browser-shoppers", "2", "--browser-bots", "1"],
         ...["--labels", labels, "--acks", acksFile],
       ],
       { timeout: 150_000 },
@@ -93,19 +93,26 @@ describe("browser shoppers on the storefront", () => {
     expect(left + browser.orders + browser.declined).toBe(browser.shoppers);
     expect(report.dropped).toBe(0);
 
-    const cases = (await readLabels(labels)).filter((c) => c.caseId.includes("-browser-"));
+    const labelled = (await readLabels(labels)).filter((c) => c.caseId.includes("-browser-"));
+    const cases = labelled.filter((c) => c.scenario === "shopper");
+    const bots = labelled.filter((c) => c.scenario === "bot_checkout");
     expect(cases).toHaveLength(browser.shoppers);
-    for (const c of cases) {
-      expect(c).toMatchObject({ scenario: "shopper", fraud: false });
+    expect(bots).toHaveLength(1);
+    expect(labelled).toHaveLength(cases.length + bots.length);
+    for (const c of labelled) {
+      expect(c.fraud).toBe(c.scenario === "bot_checkout");
       expect(c.anonymousIds).toHaveLength(1);
     }
     expect(cases.flatMap((c) => c.orderIds)).toHaveLength(browser.orders);
+    expect(browser.bots).toEqual({ cases: 1, orders: 1 });
+    expect(bots[0]?.orderIds).toHaveLength(1);
 
     const records = await readTopic<Raw>(
       { brokers: env.KAFKA_BROKERS.split(","), topic: rawTopic, settleMs: 2_000, timeoutMs: 30_000 },
       (value) => JSON.parse(value) as Raw,
     );
-    const browserDevices = new Set(cases.flatMap((c) => c.anonymousIds));
+    const browserDevices = new Set(labelled.flatMap((c) => c.anonymousIds));
+    const botDevices = new Set(bots.flatMap((c) => c.anonymousIds));
     const ofBrowsers = records.filter((r) => browserDevices.has(String(r.event.anonymousId)));
     const fromPages = ofBrowsers.filter((r) => r.enrichment.sourceId === sourceId);
     const acks = await readAcks(acksFile);
@@ -114,10 +121,13 @@ describe("browser shoppers on the storefront", () => {
     expect(new Set(fromPages.map((r) => r.event.messageId)).size).toBe(fromPages.length);
     for (const r of fromPages) expect(acks.has(r.event.messageId), r.event.messageId).toBe(true);
     expect((await admin.fetchTopicOffsets(invalidTopic)).every((p) => p.high === p.low)).toBe(true);
-    // The address the driver forwarded (a Brazilian block) and an ordinary browser, not a headless bot.
+    // The address the driver forwarded (the shoppers' from a Brazilian block) and an ordinary browser; the bot's
+    // pages say HeadlessChrome, which the collector marks.
     for (const r of fromPages) {
-      expect(r.enrichment).toMatchObject({ geoCountry: "BR", isBot: false });
+      if (botDevices.has(String(r.event.anonymousId))) expect(r.enrichment.isBot).toBe(true);
+      else expect(r.enrichment).toMatchObject({ geoCountry: "BR", isBot: false });
     }
+    expect(fromPages.some((r) => botDevices.has(String(r.event.anonymousId)))).toBe(true);
     // The backend's orders are the ones the confirmation pages showed, for the shoppers who placed them.
     const tracks = (name: string) => ofBrowsers.filter((r) => r.event.event === name);
     const property = (r: Raw, key: string) => (r.event.properties as Record<string, unknown>)[key];
@@ -125,9 +135,9 @@ describe("browser shoppers on the storefront", () => {
       tracks("Order Completed")
         .map((r) => property(r, "order_id"))
         .sort(),
-    ).toEqual(cases.flatMap((c) => c.orderIds).sort());
+    ).toEqual(labelled.flatMap((c) => c.orderIds).sort());
     expect(new Set(tracks("Checkout Started").map((r) => property(r, "checkout_id")))).toEqual(
-      new Set(cases.flatMap((c) => c.checkoutIds)),
+      new Set(labelled.flatMap((c) => c.checkoutIds)),
     );
     const [buyer, declined] = cases;
     expect(buyer?.orderIds).toHaveLength(1);

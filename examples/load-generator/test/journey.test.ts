@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { isBatchRequest, sentEvents } from "../src/batch-body.js";
 import { addressBlocks } from "../src/catalog.js";
-import { goesPast, journeySteps, planJourney } from "../src/journey.js";
+import { goesPast, journeySteps, planBotJourney, planJourney } from "../src/journey.js";
 import { seededRandom } from "../src/random.js";
 
 const journeys = (count: number) => Array.from({ length: count }, (_, n) => planJourney(seededRandom(n + 1), `t-${n}`));
@@ -33,6 +33,19 @@ describe("planJourney", () => {
     const all = journeys(300);
     for (const step of journeySteps) expect(all.some((j) => j.leavesAfter === step)).toBe(true);
     expect(all.filter((j) => j.leavesAfter === undefined).length).toBeGreaterThan(30);
+  });
+});
+
+describe("planBotJourney", () => {
+  it("keeps Chromium's own user agent, goes straight to one product and pays with a card that passes", () => {
+    for (let n = 1; n <= 50; n++) {
+      const bot = planBotJourney(seededRandom(n));
+      expect(bot).toMatchObject({ direct: true, declined: false, landingQuery: "" });
+      expect(bot.userAgent).toBeUndefined();
+      expect(bot.leavesAfter).toBeUndefined();
+      expect(bot.products).toHaveLength(1);
+      expect(bot.card).toMatch(/^\d{12}[1-9]\d{3}$/);
+    }
   });
 });
 
