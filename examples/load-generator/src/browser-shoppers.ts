@@ -3,12 +3,10 @@
  * live part of a run. Imported lazily by simulate.ts, so that a run without them needs no Chromium.
  */
 import { launchChromium } from "@shop/chromium";
-import type { Browser, Page } from "playwright-core";
-import { isBatchRequest, sentEvents } from "./batch-body.js";
 import { type Case, newCase } from "./cases.js";
-import { type Cdn, startCdn } from "./cdn.js";
-import { goesPast, type Journey, type JourneyStep, journeySteps, planBotJourney, planJourney } from "./journey.js";
-import { between, type Random, seededRandom } from "./random.js";
+import { type JourneyStep, journeySteps, planBotJourney, planJourney } from "./journey.js";
+import { seededRandom } from "./random.js";
+import { type Seen, visitStorefront } from "./storefront-visit.js";
 import type { Acks, FailedSends } from "./transport.js";
 
 export interface BrowserShoppersOptions {
@@ -57,12 +55,9 @@ export interface BrowserRun {
   cases: Case[];
 }
 
-/** The SDK's ids record in localStorage (`<storagePrefix>.ids`, the storefront keeps the default prefix). */
-const IDS_KEY = "shop_tracker.ids";
-const PAGE_TIMEOUT_MS = 30_000;
-/** After leaving, how long to wait for the page-exit beacon and the requests still in flight. */
-const SETTLE_MS = 1000;
-const SETTLE_MAX_MS = 10_000;
+/** A person reads each page for a few seconds; a bot only waits for it to render. */
+const PERSON_THINK_MS = [1000, 4000] as const;
+const BOT_THINK_MS = [100, 400] as const;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -85,6 +80,7 @@ export async function runBrowserShoppers(options: BrowserShoppersOptions): Promi
   const acked = new Set<string>();
   const failed: FailedSends = new Map();
   const seen: Seen = { sent, acked, failed };
+  const thinkMs = options.thinkMs ?? PERSON_THINK_MS;
   const browser = await launchChromium();
   try {
     const lane = async (first: number) => {
@@ -97,7 +93,7 @@ export async function runBrowserShoppers(options: BrowserShoppersOptions): Promi
         cases.push(owner);
         const random = seededRandom((Math.imul(options.seed, 0x9e3779b1) ^ 0x5eed) + n);
         const journey = planJourney(random, owner.caseId);
-        const visit = await shop(browser, journey, owner, { ...options, random }, seen);
+        const visit = await visitStorefront(browser, journey, owner, { ...options, random, thinkMs }, seen);
         if (visit.outcome === "ordered") {
           report.orders += 1;
           report.revenue += journey.products.at(-1)?.price ?? 0;
@@ -109,6 +105,7 @@ export async function runBrowserShoppers(options: BrowserShoppersOptions): Promi
       }
     };
     const bots = async () => {
+      if (!options.bots) return;
       // From the live part's middle (at most a minute in): a stream that started with the run has caught up.
       const startedAt = Date.now();
       await sleep(Math.min(60_000, Math.max(0, options.until - startedAt) / 2));
@@ -117,11 +114,11 @@ export async function runBrowserShoppers(options: BrowserShoppersOptions): Promi
         cases.push(owner);
         report.bots.cases += 1;
         const random = seededRandom((Math.imul(options.seed, 0x9e3779b1) ^ 0xb07) + i);
-        const visit = await shop(
+        const visit = await visitStorefront(
           browser,
           planBotJourney(random),
           owner,
-          { ...options, random, thinkMs: [100, 400] },
+          { ...options, random, thinkMs: BOT_THINK_MS },
           seen,
         );
         if (visit.outcome === "ordered") report.bots.orders += 1;
@@ -140,161 +137,4 @@ export async function runBrowserShoppers(options: BrowserShoppersOptions): Promi
   report.failedSends = Object.fromEntries(failed);
   report.revenue = Math.round(report.revenue * 100) / 100;
   return { report, cases };
-}
-
-type Outcome = JourneyStep | "ordered" | "declined" | "error";
-/** What the shoppers' CDNs saw of the run: events sent and acked (by messageId), failed batches by status. */
-type Seen = { sent: Set<string>; acked: Set<string>; failed: FailedSends };
-
-/**
- * One shopper's stand-in CDN (cdn.ts): every request carries the shopper's address in X-Forwarded-For, and
- * each batch to the collector is seen with its answer, the page-exit beacon too. Each event is noted as
- * sent, and as acked on a 2xx; the SDK's retries resend the same messageIds, so sets count each event once.
- */
-function cdnFor(ip: string, owner: Case, options: Pick<BrowserShoppersOptions, "acks">, seen: Seen): Promise<Cdn> {
-  const note = (id: string | undefined, into: string[]) => {
-    if (id && !into.includes(id)) into.push(id);
-  };
-  return startCdn(ip, isBatchRequest, (body, status) => {
-    const events = sentEvents(body);
-    for (const event of events) {
-      seen.sent.add(event.messageId);
-      note(event.anonymousId, owner.anonymousIds);
-      note(event.userId, owner.userIds);
-    }
-    if (status < 200 || status >= 300) {
-      seen.failed.set(status, (seen.failed.get(status) ?? 0) + 1);
-      return;
-    }
-    const at = Date.now();
-    for (const event of events) {
-      seen.acked.add(event.messageId);
-      options.acks.set(event.messageId, { ackedAt: at, eventAt: event.eventAt });
-    }
-  });
-}
-
-/** Resolves once the shopper's last requests are answered: nothing in flight for SETTLE_MS since `leftAt`. */
-async function settled(cdn: Cdn, leftAt: number): Promise<void> {
-  const deadline = Date.now() + SETTLE_MAX_MS;
-  const quietSince = () => Math.max(leftAt, cdn.lastBatchAt());
-  while (Date.now() < deadline && (cdn.inFlight() > 0 || Date.now() - quietSince() < SETTLE_MS)) {
-    await sleep(100);
-  }
-}
-
-async function shop(
-  browser: Browser,
-  journey: Journey,
-  owner: Case,
-  options: BrowserShoppersOptions & { random: Random },
-  seen: Seen,
-): Promise<{ outcome: Outcome; error?: string }> {
-  const cdn = await cdnFor(journey.ip, owner, options, seen);
-  // A fresh context per shopper: its own localStorage, so its own cart and anonymous id; its traffic goes
-  // through its CDN (Playwright proxies loopback addresses too, the storefront's and the collector's).
-  const context = await browser.newContext({
-    ...(journey.userAgent ? { userAgent: journey.userAgent } : {}),
-    locale: "pt-BR",
-    timezoneId: "America/Sao_Paulo",
-    proxy: { server: cdn.url },
-  });
-  const page = await context.newPage();
-  page.setDefaultTimeout(PAGE_TIMEOUT_MS);
-  const [thinkMin, thinkMax] = options.thinkMs ?? [1000, 4000];
-  const think = () => sleep(between(options.random, thinkMin, thinkMax));
-  let outcome: Outcome = "error";
-  let error: string | undefined;
-  try {
-    outcome = await walk(page, journey, owner, options.storefront, think);
-  } catch (cause) {
-    error = cause instanceof Error ? cause.message.split("\n")[0] : String(cause);
-  }
-  try {
-    await readIds(page, owner);
-    // Leaving the site: the SDK hands what it still holds to a beacon on page exit, which the CDN sees.
-    const leftAt = Date.now();
-    await page.goto("about:blank").catch(() => undefined);
-    await settled(cdn, leftAt);
-  } finally {
-    await context.close();
-    await cdn.close();
-  }
-  return error === undefined ? { outcome } : { outcome: "error", error };
-}
-
-async function walk(
-  page: Page,
-  journey: Journey,
-  owner: Case,
-  origin: string,
-  think: () => Promise<void>,
-): Promise<Outcome> {
-  const testId = (id: string) => `[data-testid="${id}"]`;
-  if (journey.email) {
-    await page.goto(`${origin}/signin${journey.landingQuery}`);
-    await page.fill(testId("signin-email"), journey.email);
-    await think();
-    await page.click(testId("signin-submit"));
-  } else if (!journey.direct) {
-    await page.goto(`${origin}/${journey.landingQuery}`);
-  }
-  if (journey.direct) {
-    await page.goto(`${origin}/p/${journey.products[0]?.product_id}`);
-    await page.waitForSelector(testId("product-name"));
-  } else {
-    await page.waitForSelector(testId("product-list"));
-    await think();
-    if (!goesPast(journey, "list")) return "list";
-  }
-
-  for (const [i, product] of (journey.direct ? [] : journey.products).entries()) {
-    if (i > 0) {
-      await page.click(testId("nav-home"));
-      await page.waitForSelector(testId("product-list"));
-    }
-    await page.click(testId(`product-link-${product.product_id}`));
-    await page.waitForSelector(testId("product-name"));
-    await think();
-  }
-  if (!goesPast(journey, "product")) return "product";
-
-  await page.click(testId("add-to-cart"));
-  await page.waitForSelector(testId("added"));
-  await think();
-  if (!goesPast(journey, "added")) return "added";
-
-  await page.click(testId("nav-cart"));
-  await page.waitForSelector(testId("cart-lines"));
-  await think();
-  if (!goesPast(journey, "cart")) return "cart";
-
-  await page.click(testId("checkout"));
-  await page.waitForSelector(testId("card-number"));
-  const checkoutId = new URL(page.url()).searchParams.get("checkout_id");
-  if (checkoutId) owner.checkoutIds.push(checkoutId);
-  await think();
-  if (!goesPast(journey, "checkout")) return "checkout";
-
-  await page.fill(testId("card-number"), journey.card);
-  await page.click(testId("pay"));
-  const answer = await page.waitForSelector(`${testId("order-id")}, ${testId("payment-error")}`);
-  if ((await answer.getAttribute("data-testid")) === "payment-error") return "declined";
-  const orderId = (await answer.textContent())?.trim();
-  if (orderId) owner.orderIds.push(orderId);
-  await think();
-  return "ordered";
-}
-
-/** The SDK's anonymous and user ids, from its record in the page's localStorage (what it stamps on events). */
-async function readIds(page: Page, owner: Case): Promise<void> {
-  const record = await page.evaluate((key) => localStorage.getItem(key), IDS_KEY).catch(() => null);
-  if (!record) return;
-  try {
-    const ids = JSON.parse(record) as { a?: unknown; u?: unknown };
-    if (typeof ids.a === "string" && !owner.anonymousIds.includes(ids.a)) owner.anonymousIds.push(ids.a);
-    if (typeof ids.u === "string" && !owner.userIds.includes(ids.u)) owner.userIds.push(ids.u);
-  } catch {
-    // Not the SDK's record: the ids seen on the events are enough.
-  }
 }
