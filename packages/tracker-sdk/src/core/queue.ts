@@ -162,15 +162,17 @@ export function createQueue(config: ResolvedConfig, deps: QueueDependencies): Qu
    */
   async function load() {
     if (loaded) return;
-    // Everything in `events` reaches the store before this read, so the read has it.
-    write();
+    // Events not written yet are not in the read: kept beside it, and still unwritten, so a send that
+    // follows the read (the flushAt-th event's) does not touch the store, and a page exit during it has
+    // nothing to take back out of it (a removal made as the tab closes may not outlive the tab).
+    const kept = [...unwritten];
     fresh = [];
     const stored = await store.getAll();
     const added = fresh;
     fresh = undefined;
     // A page exit during the read handed over events the read still has: this view is the true one.
     if (!enabled || !added) return;
-    events = [...stored, ...added];
+    events = [...stored, ...kept, ...added];
     loaded = true;
     evict(true);
   }
