@@ -88,6 +88,8 @@ beforeAll(async () => {
     KAFKA_TOPIC_RAW: topics.raw,
     KAFKA_TOPIC_INVALID: topics.invalid,
     KAFKA_TOPIC_FRAUD: topics.alerts,
+    // A Spark start takes minutes when the machine is busy (other suites' JVMs and browsers).
+    FRAUD_STREAM_START_TIMEOUT: "600",
   });
   s3 = stackS3(stack.env);
 }, 300_000);
@@ -178,7 +180,7 @@ const plain = (rows: readonly Record<string, unknown>[]) =>
 
 describe("the pipeline under faults", () => {
   it("loses, duplicates and misses nothing while the broker, collector, sink and streams fail", {
-    timeout: 600_000,
+    timeout: 900_000,
   }, async () => {
     const started = Date.now();
     // 1. The throwaway stack, the collector, the sink and both streams, before any traffic.
@@ -186,7 +188,18 @@ describe("the pipeline under faults", () => {
     const [collectorPort] = await freePorts(1);
     let collector = await startCollector(collectorPort as number);
     let sink = startSink();
-    await stack.script("stream", ["fraud", "start"]);
+    // Started beside the traffic (it reads the topic from its start): a Spark start is 20 s on a quiet machine
+    // and minutes on a busy one, and the faults below must not wait for it.
+    // If it is still starting when the broker goes down, its start may fail: it is started again after the outage.
+    const streamReady = stack.script("stream", ["fraud", "start"]).then(
+      () => note("fraud stream ready"),
+      async (error: Error) => {
+        note(`fraud stream start failed (${error.message.split("\n")[0]}), starting it again`);
+        await at(36);
+        await stack.script("stream", ["fraud", "start"]);
+        note("fraud stream ready");
+      },
+    );
     const setupSeconds = (Date.now() - started) / 1000;
 
     // 2. The generator, recording every event it ever tried to send (produced) beside what got a 2xx (acks).
@@ -242,6 +255,14 @@ describe("the pipeline under faults", () => {
       note("broker started again (kafka.sh start)");
 
       await at(42);
+      // Killed once it has committed a batch of this run's traffic, so the restart has a checkpoint to resume.
+      await streamReady;
+      const checkpoint = checkpointAt(join(streamDir("fraud"), "checkpoint"));
+      await waitFor(
+        "a committed batch with traffic",
+        () => Object.values(checkpoint.committedOffsets()[topics.raw] ?? {}).some((offset) => offset > 0),
+        300_000,
+      );
       const killed = stack.killService(join(streamDir("fraud"), "fraud_stream.pid"));
       note(`fraud stream killed (SIGKILL to its session: driver, Spark JVM, Python workers): ${killed}`);
       await stack.script("stream", ["fraud", "start"]);
