@@ -180,7 +180,8 @@ const plain = (rows: readonly Record<string, unknown>[]) =>
 
 describe("the pipeline under faults", () => {
   it("loses, duplicates and misses nothing while the broker, collector, sink and streams fail", {
-    timeout: 900_000,
+    // About 5 minutes on a quiet machine; Spark starts take minutes each when other suites share the cores.
+    timeout: 1_500_000,
   }, async () => {
     const started = Date.now();
     // 1. The throwaway stack, the collector, the sink and both streams, before any traffic.

@@ -65,7 +65,8 @@ export async function throwawayStack(base: StackEnv, overrides: Record<string, s
     try {
       const { stdout, stderr } = await run("bash", [join(repoRoot, "scripts/stack", `${name}.sh`), ...args], {
         env: { ...process.env, ...env, ...extra },
-        timeout: 240_000,
+        // Beyond a stream's start timeout (FRAUD_STREAM_START_TIMEOUT), so the script's own message is the one seen.
+        timeout: 720_000,
         maxBuffer: 8 * 1024 * 1024,
       });
       return stdout + stderr;
