@@ -15,7 +15,8 @@
  *       after its publish timeout and the SDK retries; the sink runner and the stream ride it out. The fraud
  *       cases start at 30 s, inside the outage: their events reach Kafka only through the SDK's retries.
  *   42  SIGKILL the fraud stream (driver, Spark JVM and Python workers: its whole session) and restart it with
- *       stream.sh start, which resumes from its checkpoint while traffic goes on.
+ *       stream.sh start, which resumes from its checkpoint while traffic goes on. The stream starts beside the
+ *       traffic and is killed once it has committed a batch of it: later than 42 s when its Spark start is slow.
  * Afterwards, once the sink has committed and the stream has read the whole topic:
  *   - every event the generator produced got a 2xx in the end (acks = produced, nothing dropped) and is in the
  *     lake: the distinct event_ids of `events` equal the produced ids, and `unique_events` (the contract's
@@ -269,6 +270,9 @@ describe("the pipeline under faults", () => {
       await stack.script("stream", ["fraud", "start"]);
       note("fraud stream restarted from its checkpoint and ready");
     })();
+    void load.then(({ report }) =>
+      note(`generator finished (last event at ${((Date.parse(report.lastEventAt) - t0.at) / 1000).toFixed(0)} s)`),
+    );
     const [{ report, cases, acks }] = await Promise.all([load, faults]);
     note(
       `generator done: ${JSON.stringify({ sent: report.sent, dropped: report.dropped, failed: report.failedSends })}`,
