@@ -4,7 +4,7 @@
  * shared stack the other suites use is never touched. On it: the collector and the sink's local runner as
  * processes of their own, the fraud scoring stream (scripts/stack/stream.sh), and the load generator sending
  * through @shop/tracker: a replay of the last 10 minutes, then 60 s of live traffic with one case of each fraud
- * scenario and hard negative starting 30 s in.
+ * scenario and hard negative starting 30 s in (their last steps run to about 330 s, which bounds the test's time).
  *
  * Timeline (seconds after the generator starts; every fault lands while it keeps sending):
  *    8  SIGKILL the collector; 11 restart it on the same port. Requests in flight get no answer (status 0) and
