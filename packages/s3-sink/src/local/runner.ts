@@ -23,6 +23,15 @@ export interface LocalRunnerOptions {
   readonly maxAttempts?: number;
   /** First retry delay, doubled per attempt. @default 500 */
   readonly retryBackoffMs?: number;
+  /**
+   * How long the runner keeps rejoining its group after the consumer crashed on a broker error that kafkajs does
+   * not retry itself (a broker restart: "Failed to find group coordinator"), before it gives up and throws.
+   * Rejoining is safe at any time: offsets are committed only after the write, so what was buffered is read
+   * again. @default 300000
+   */
+  readonly rejoinWindowMs?: number;
+  /** First delay before a rejoin, doubled per failed attempt up to 5 s. @default 500 */
+  readonly rejoinBackoffMs?: number;
   /** How often the clock-driven checks (batching window, idle, caught up) run. @default 100 */
   readonly tickMs?: number;
   readonly logger: Logger;
@@ -97,7 +106,7 @@ export async function runLocalSink(handler: SinkHandler, options: LocalRunnerOpt
       },
   });
   const admin = kafka.admin();
-  const consumer: Consumer = kafka.consumer({ groupId: options.groupId, allowAutoTopicCreation: false });
+  let consumer: Consumer = kafka.consumer({ groupId: options.groupId, allowAutoTopicCreation: false });
   const accumulator = new BatchAccumulator(options.flush, options.brokers.join(","));
   const committed = new Map<string, number>();
   /** Per topic-partition, the end offset seen at start: the --once goal. */
@@ -202,6 +211,53 @@ export async function runLocalSink(handler: SinkHandler, options: LocalRunnerOpt
     }
   };
 
+  /** Since when the consumer has been out of its group after a crash (undefined while it is in). */
+  let outOfGroupSince: number | undefined;
+  const rejoinWindowMs = options.rejoinWindowMs ?? 300_000;
+
+  const startConsumer = async () => {
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      // After a (re)join the consumer resumes from committed offsets: drop the uncommitted buffer.
+      accumulator.reset();
+      outOfGroupSince = undefined;
+      logger.info("joined consumer group", { groupId: options.groupId, assignment: payload.memberAssignment });
+    });
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      // kafkajs restarts the consumer itself after a retriable error; after any other it has disconnected.
+      if (payload.restart || stopReason !== undefined) return;
+      outOfGroupSince ??= Date.now();
+      if (Date.now() - outOfGroupSince >= rejoinWindowMs) {
+        fatal ??= payload.error;
+        requestStop("aborted");
+        return;
+      }
+      logger.warn("consumer crashed; rejoining the group", { error: payload.error.message });
+      void rejoin(0);
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topics: [options.topic], fromBeginning: options.fromBeginning ?? true });
+    await consumer.run({ autoCommit: false, eachBatchAutoResolve: true, eachBatch });
+  };
+
+  /** A fresh consumer in the same group (a crashed kafkajs consumer is not restartable), until one connects. */
+  const rejoin = async (attempt: number): Promise<void> => {
+    await sleep(Math.min(5_000, (options.rejoinBackoffMs ?? 500) * 2 ** attempt));
+    if (stopReason !== undefined) return;
+    await consumer.disconnect().catch(() => undefined);
+    consumer = kafka.consumer({ groupId: options.groupId, allowAutoTopicCreation: false });
+    try {
+      await startConsumer();
+    } catch (error) {
+      if (Date.now() - (outOfGroupSince ?? Date.now()) >= rejoinWindowMs) {
+        fatal ??= error;
+        requestStop("aborted");
+        return;
+      }
+      logger.warn("rejoin failed; trying again", { attempt, error: (error as Error).message });
+      await rejoin(attempt + 1);
+    }
+  };
+
   const onAbort = () => requestStop("aborted");
   options.signal?.addEventListener("abort", onAbort, { once: true });
   if (options.signal?.aborted) onAbort();
@@ -221,20 +277,7 @@ export async function runLocalSink(handler: SinkHandler, options: LocalRunnerOpt
     }
     await admin.disconnect();
 
-    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
-      // After a (re)join the consumer resumes from committed offsets: drop the uncommitted buffer.
-      accumulator.reset();
-      logger.info("joined consumer group", { groupId: options.groupId, assignment: payload.memberAssignment });
-    });
-    consumer.on(consumer.events.CRASH, ({ payload }) => {
-      if (!payload.restart) {
-        fatal ??= payload.error;
-        requestStop("aborted");
-      }
-    });
-    await consumer.connect();
-    await consumer.subscribe({ topics: [options.topic], fromBeginning: options.fromBeginning ?? true });
-    await consumer.run({ autoCommit: false, eachBatchAutoResolve: true, eachBatch });
+    await startConsumer();
     timer = setInterval(() => void tick(), options.tickMs ?? 100);
     await stopped;
     clearInterval(timer);
