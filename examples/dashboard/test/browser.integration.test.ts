@@ -1,7 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 // The repo's one way to launch Debian's Chromium (flags for this machine's closed network).
@@ -12,12 +11,9 @@ import { requireKafka } from "./support/stack.js";
 
 /** A record must reach the page within this: the consumer's 0.5 s fetch wait, 0.2 s coalescing, rendering. */
 const FRESHNESS_MS = 5_000;
-// Into the test's temp dir by default, so a test run leaves the checkout clean; DASHBOARD_SCREENSHOT=docs
-// refreshes the README's picture (docs/dashboard.png) on purpose.
-const screenshot =
-  process.env.DASHBOARD_SCREENSHOT === "docs"
-    ? fileURLToPath(new URL("../docs/dashboard.png", import.meta.url))
-    : join(tmpdir(), `shop-dashboard-${process.pid}.png`);
+// Into the temp dir, so a test run leaves the checkout clean. The README's picture (docs/dashboard.png) comes from
+// the real pipeline instead: tests/e2e/test/dashboard-live.test.ts with DASHBOARD_SCREENSHOT=docs.
+const screenshot = join(tmpdir(), `shop-dashboard-${process.pid}.png`);
 
 describe("the page in Chromium while records flow", () => {
   let live: LiveFixture;
