@@ -18,7 +18,10 @@ const usage = `usage: shop-load-generator [--host URL] [--write-key KEY] [--serv
   --fraud-cases       N cases of each fraud scenario (card_testing, account_takeover, bot_checkout) and of
                       each hard negative (big_spender, traveller, declined_once) mixed in
   --labels            write the ground truth (one case per line, JSON) here; score with shop-fraud-score
-  --acks              write when the collector accepted each scored event (alert latency starts there)`;
+  --acks              write when the collector accepted each scored event (alert latency starts there)
+
+SIGINT or SIGTERM stops the run early: what was played is still sent, and the files and the report are written
+(a fraud whose attack had not begun is left out of the labels); a second signal exits at once.`;
 
 const { values } = parseArgs({
   options: {
@@ -67,6 +70,14 @@ if (values.help || !valid) {
   process.exit(values.help ? 0 : 2);
 }
 
+const stop = new AbortController();
+const onSignal = () => {
+  if (stop.signal.aborted) process.exit(130);
+  stop.abort();
+};
+process.on("SIGINT", onSignal);
+process.on("SIGTERM", onSignal);
+
 const run = await runLoad({
   host: values.host,
   writeKey: values["write-key"],
@@ -79,6 +90,7 @@ const run = await runLoad({
   fraudCases,
   historyDays,
   ...(values["run-tag"] ? { runTag: values["run-tag"] } : {}),
+  play: { signal: stop.signal },
 });
 await writeRunFiles(run, { labels: values.labels, acks: values.acks });
 console.log(JSON.stringify(run.report));

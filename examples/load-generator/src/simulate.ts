@@ -55,6 +55,8 @@ export interface LoadReport {
   liveSteps: number;
   /** Worst delay of a live step behind its time: above a second, the generator could not keep up. */
   maxLiveLagMs: number;
+  /** Set when the run was stopped early (play's signal): the real time it stopped, ISO-8601. */
+  stoppedAt?: string;
   /** The ordinary shoppers' window starts here; firstEventAt may be earlier (the customers' histories). */
   windowFrom: string;
   firstEventAt: string;
@@ -149,8 +151,13 @@ export async function runLoad(options: LoadOptions): Promise<LoadRun> {
       windowFrom: new Date(windowStart).toISOString(),
       firstEventAt: new Date(steps[0]?.at ?? now).toISOString(),
       lastEventAt: new Date(steps.at(-1)?.at ?? now).toISOString(),
+      ...(played.stoppedAt === undefined ? {} : { stoppedAt: new Date(played.stoppedAt).toISOString() }),
     },
-    cases: world.cases,
+    // A fraud whose attack was never played cannot be detected: stopped early, it is no case of this run.
+    cases:
+      played.stoppedAt === undefined
+        ? world.cases
+        : world.cases.filter((c) => !c.fraud || Date.parse(c.startsAt) <= (played.stoppedAt as number)),
     acks,
   };
 }
