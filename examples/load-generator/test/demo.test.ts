@@ -13,8 +13,26 @@ const summary = {
 };
 // As `shop-query run funnel_sessions --json` prints them: counts may come as text (bigints).
 const funnel = [
-  { day: "2026-12-06", channel: "direct", device: "desktop", sessions: "30", product_viewed: "25", added_to_cart: 12, checkout_started: 9, ordered: 8 },
-  { day: "2026-12-06", channel: "paid", device: "mobile", sessions: 10, product_viewed: 7, added_to_cart: 3, checkout_started: 2, ordered: 1 },
+  {
+    day: "2026-12-06",
+    channel: "direct",
+    device: "desktop",
+    sessions: "30",
+    product_viewed: "25",
+    added_to_cart: 12,
+    checkout_started: 9,
+    ordered: 8,
+  },
+  {
+    day: "2026-12-06",
+    channel: "paid",
+    device: "mobile",
+    sessions: 10,
+    product_viewed: 7,
+    added_to_cart: 3,
+    checkout_started: 2,
+    ordered: 1,
+  },
 ];
 const score = { alerts: 4, fraudCases: 3, detected: 3, falseAlarms: 1, precision: 0.75, recall: 1, latency: null };
 
@@ -64,7 +82,7 @@ describe("the demo's report", () => {
     const { report, problems } = buildReport({ summary: "oops", funnel: { rows: [] }, score });
     expect(problems).toContain("summary: not a JSON object");
     expect(problems).toContain("funnel_sessions: not a JSON array of rows");
-    expect(problems).toContain('summary: sessions is not a number (absent)');
+    expect(problems).toContain("summary: sessions is not a number (absent)");
     expect(problems).toContain("no events in the lake");
     expect(report.events).toBe(0);
     expect(buildReport({ summary, funnel: [{ ...funnel[1], ordered: "many" }], score }).problems).toEqual([
@@ -111,6 +129,8 @@ describe("the demo's progress", () => {
     const p = { elapsedSeconds: 30.7, totalSeconds: 120, events: 1500, orders: 12, alerts: 2 };
     expect(progressBar(p, 8)).toBe("[##------] 30/120 s  events acked 1500  orders 12  alerts 2");
     expect(progressLine(p)).toBe("30/120 s: events acked 1500  orders 12  alerts 2");
-    expect(progressBar({ ...p, elapsedSeconds: 500 }, 4)).toBe("[####] 120/120 s  events acked 1500  orders 12  alerts 2");
+    expect(progressBar({ ...p, elapsedSeconds: 500 }, 4)).toBe(
+      "[####] 120/120 s  events acked 1500  orders 12  alerts 2",
+    );
   });
 });

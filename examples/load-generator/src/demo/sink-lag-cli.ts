@@ -25,7 +25,11 @@ if (values.help || !(timeout > 0)) {
   process.exit(values.help ? 0 : 2);
 }
 
-const admin = new Kafka({ clientId: "shop-demo-sink-lag", brokers: values.brokers.split(","), logLevel: logLevel.WARN }).admin();
+const admin = new Kafka({
+  clientId: "shop-demo-sink-lag",
+  brokers: values.brokers.split(","),
+  logLevel: logLevel.WARN,
+}).admin();
 await admin.connect();
 const ends = new Map((await admin.fetchTopicOffsets(values.topic)).map((p) => [p.partition, Number(p.high)]));
 const lag = async () => {
@@ -45,7 +49,9 @@ while (left > 0 && Date.now() < deadline) {
 }
 await admin.disconnect();
 if (left > 0) {
-  console.error(`shop-demo-sink-lag: group ${values.group} still ${left} record(s) behind ${values.topic} after ${timeout}s`);
+  console.error(
+    `shop-demo-sink-lag: group ${values.group} still ${left} record(s) behind ${values.topic} after ${timeout}s`,
+  );
   process.exit(1);
 }
 console.error(`[demo] sink caught up: ${first} record(s) were waiting, lag 0 on ${values.topic}`);

@@ -51,7 +51,11 @@ async function collectorTotal(): Promise<number | undefined> {
 // Records of both topics published since the start (by their Kafka timestamp), in a group of this process's own
 // that commits nothing; reading from the beginning and filtering by time misses nothing published while the
 // consumer was still joining.
-const kafka = new Kafka({ clientId: "shop-demo-watch", brokers: values.brokers.split(","), logLevel: logLevel.NOTHING });
+const kafka = new Kafka({
+  clientId: "shop-demo-watch",
+  brokers: values.brokers.split(","),
+  logLevel: logLevel.NOTHING,
+});
 const consumer = kafka.consumer({ groupId: `shop-demo-watch-${randomUUID()}`, maxWaitTimeInMs: 500 });
 const metricsTopic = values["metrics-topic"];
 try {
