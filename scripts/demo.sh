@@ -165,24 +165,29 @@ stop_services() {
   stop_collector
 }
 
-# The three streams at once (each waits for its query's first trigger; their JVMs start in parallel).
-start_streams() {
+# run_stream NAME: starts one stream with the demo's arguments, its output in .stack/demo/stream-NAME.start.log.
+run_stream() {
+  case "$1" in
+    fraud) FRAUD_STREAM_ARGS="--starting-offsets latest ${FRAUD_STREAM_ARGS:-}" bash scripts/stack/stream.sh fraud start ;;
+    # A first start reads from the topic's end (other runs' events are old news); later ones resume.
+    live-metrics) LIVE_METRICS_STREAM_ARGS="--starting-offsets latest ${LIVE_METRICS_STREAM_ARGS:-}" \
+      bash scripts/stack/stream.sh live-metrics start ;;
+    # Not purged: it appends closed sessions to the lake, and a fresh checkpoint would read (and append) the lake's
+    # older files again. Every 10 s rather than 30, so sessions follow the sink's files within the demo.
+    sessions) SESSIONS_STREAM_ARGS="--trigger-seconds 10 ${SESSIONS_STREAM_ARGS:-}" bash scripts/stack/stream.sh sessions start ;;
+  esac >"$DEMO_DIR/stream-$1.start.log" 2>&1
+}
+
+# The Kafka-fed streams at once (each waits for its query's first trigger; their JVMs start in parallel).
+start_kafka_streams() {
   local name pids=() names=() failed=0 i
   if ((FRAUD_CASES > 0)); then
     # A fresh fraud stream from the topic's end: the run replays its warm-up (and customers' histories) in time order,
     # which a checkpoint whose watermark is already at "now" would drop as late.
     bash scripts/stack/stream.sh fraud purge >/dev/null
   fi
-  for name in fraud live-metrics sessions; do
-    case "$name" in
-      fraud) FRAUD_STREAM_ARGS="--starting-offsets latest ${FRAUD_STREAM_ARGS:-}" bash scripts/stack/stream.sh fraud start ;;
-      # A first start reads from the topic's end (other runs' events are old news); later ones resume.
-      live-metrics) LIVE_METRICS_STREAM_ARGS="--starting-offsets latest ${LIVE_METRICS_STREAM_ARGS:-}" \
-        bash scripts/stack/stream.sh live-metrics start ;;
-      # Not purged: it appends closed sessions to the lake, and a fresh checkpoint would read (and append) the lake's
-      # older files again. Every 10 s rather than 30, so sessions follow the sink's files within the demo.
-      sessions) SESSIONS_STREAM_ARGS="--trigger-seconds 10 ${SESSIONS_STREAM_ARGS:-}" bash scripts/stack/stream.sh sessions start ;;
-    esac >"$DEMO_DIR/stream-$name.start.log" 2>&1 &
+  for name in fraud live-metrics; do
+    run_stream "$name" &
     pids+=($!) names+=("$name")
   done
   for i in "${!pids[@]}"; do
@@ -192,6 +197,17 @@ start_streams() {
     fi
   done
   ((failed == 0)) || die "a stream did not start (above)"
+}
+
+# The sessions stream reads the lake's events/ folder, which must exist before its query starts: on a new lake, once
+# the sink has written its first file. Runs in the background during the traffic.
+start_sessions_stream() {
+  local listing="$S3_ENDPOINT_URL/$S3_BUCKET?list-type=2&prefix=events/&max-keys=1" i
+  for ((i = 0; i < 240; i++)); do
+    s3_curl "$listing" 2>/dev/null | grep -q "<Key>" && break
+    sleep 0.5
+  done
+  run_stream sessions
 }
 
 print_urls() {
@@ -214,7 +230,7 @@ wait_sessions_stream() {
   log "    the sessions stream committed no new batch in 45 s; the report shows the sessions it had closed"
 }
 
-GEN_PID="" WATCH_PID="" INTERRUPTED=0
+GEN_PID="" WATCH_PID="" SESSIONS_START_PID="" INTERRUPTED=0
 on_interrupt() {
   INTERRUPTED=1
   # Background jobs of a script ignore SIGINT: the generator is told to stop (it still sends what it played and
@@ -235,13 +251,13 @@ run() {
   mkdir -p "$DEMO_DIR"
   rm -f "$DEMO_DIR"/{labels.jsonl,acks.jsonl,load-report.json,fraud-score.json,summary.json,funnel.json}
 
-  log "1/5 services: collector, sink runner, dashboard, storefront; streams: fraud scoring, live metrics, sessions"
+  log "1/5 services: collector, sink runner, dashboard, storefront; streams: fraud scoring, live metrics (sessions: once the lake has files)"
   start_collector
   start_sink
   start_dashboard
   start_storefront
   print_urls
-  start_streams
+  start_kafka_streams
   ((FRAUD_CASES == 0)) || start_order_hold
 
   gen_args=(--host "$COLLECTOR_URL" --write-key "$WRITE_KEY" --server-write-key "$SERVER_WRITE_KEY"
@@ -266,6 +282,8 @@ run() {
   WATCH_PID=$!
   node examples/load-generator/dist/cli.js "${gen_args[@]}" >"$DEMO_DIR/load-report.json" 2>"$DEMO_DIR/load-generator.log" &
   GEN_PID=$!
+  start_sessions_stream &
+  SESSIONS_START_PID=$!
   set +e
   wait "$GEN_PID"
   gen_rc=$?
@@ -290,6 +308,10 @@ run() {
 
   log "3/5 waiting for the sink to write everything the collector acked (lag 0), then for the sessions stream"
   node examples/load-generator/dist/demo/sink-lag-cli.js --timeout-seconds 120
+  if ! wait "$SESSIONS_START_PID"; then
+    cat "$DEMO_DIR/stream-sessions.start.log" >&2
+    die "the sessions stream did not start (above)"
+  fi
   wait_sessions_stream
 
   if ((FRAUD_CASES > 0)); then
