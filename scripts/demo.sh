@@ -333,7 +333,7 @@ run() {
 
   if ((FRAUD_CASES > 0)); then
     log "4/5 fraud alerts on $KAFKA_TOPIC_FRAUD, scored against the run's labels ($DEMO_DIR/fraud-score.json)"
-    node examples/load-generator/dist/score-cli.js --labels "$DEMO_DIR/labels.jsonl" --acks "$DEMO_DIR/acks.jsonl" \
+    node --disable-warning=TimeoutNegativeWarning examples/load-generator/dist/score-cli.js --labels "$DEMO_DIR/labels.jsonl" --acks "$DEMO_DIR/acks.jsonl" \
       --settle-seconds 10 --show 4 >"$DEMO_DIR/fraud-score.json" || true
     log "    examples/order-hold placed $(grep -c "^\[local shop\] hold placed" "$HOLD_LOG" || true) hold(s) on orders and checkouts ($HOLD_LOG)"
   fi

@@ -21,7 +21,7 @@ const usage = `usage: shop-load-generator [--host URL] [--write-key KEY] [--serv
   --acks              write when the collector accepted each scored event (alert latency starts there)
 
 SIGINT or SIGTERM stops the run early: what was played is still sent, and the files and the report are written
-(a fraud whose attack had not begun is left out of the labels); a second signal exits at once.`;
+(a fraud whose attack had not begun is left out of the labels); a second SIGINT exits at once.`;
 
 const { values } = parseArgs({
   options: {
@@ -71,12 +71,13 @@ if (values.help || !valid) {
 }
 
 const stop = new AbortController();
-const onSignal = () => {
+// SIGTERM always stops gracefully (a script may send it after the terminal's Ctrl-C reached the whole process group);
+// a second SIGINT (Ctrl-C twice) exits at once.
+process.on("SIGTERM", () => stop.abort());
+process.on("SIGINT", () => {
   if (stop.signal.aborted) process.exit(130);
   stop.abort();
-};
-process.on("SIGINT", onSignal);
-process.on("SIGTERM", onSignal);
+});
 
 const run = await runLoad({
   host: values.host,

@@ -129,8 +129,12 @@ describe("the demo's progress", () => {
     const p = { elapsedSeconds: 30.7, totalSeconds: 120, events: 1500, orders: 12, alerts: 2 };
     expect(progressBar(p, 8)).toBe("[##------] 30/120 s  events acked 1500  orders 12  alerts 2");
     expect(progressLine(p)).toBe("30/120 s: events acked 1500  orders 12  alerts 2");
-    expect(progressBar({ ...p, elapsedSeconds: 500 }, 4)).toBe(
+    expect(progressBar({ ...p, elapsedSeconds: 120 }, 4)).toBe(
       "[####] 120/120 s  events acked 1500  orders 12  alerts 2",
+    );
+    // Past the time: the bar stays full and says visits are still sending.
+    expect(progressLine({ ...p, elapsedSeconds: 500 })).toBe(
+      "120/120 s: events acked 1500  orders 12  alerts 2  (visits under way)",
     );
   });
 });

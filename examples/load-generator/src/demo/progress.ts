@@ -60,7 +60,9 @@ export class LiveTally {
 }
 
 const clampSeconds = (p: Progress) => Math.min(Math.max(0, Math.floor(p.elapsedSeconds)), p.totalSeconds);
-const figures = (p: Progress) => `events acked ${p.events}  orders ${p.orders}  alerts ${p.alerts}`;
+// After the time is up no shopper arrives, but visits under way still send for a while.
+const figures = (p: Progress) =>
+  `events acked ${p.events}  orders ${p.orders}  alerts ${p.alerts}${p.elapsedSeconds > p.totalSeconds + 1 ? "  (visits under way)" : ""}`;
 
 /** One line for a terminal, redrawn in place: a bar of `barWidth` cells, then the time and the figures. */
 export function progressBar(p: Progress, barWidth = 24): string {
