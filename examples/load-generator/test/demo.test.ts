@@ -78,6 +78,21 @@ describe("the demo's report", () => {
     ]);
   });
 
+  it("has no precision without alerts and no recall without injected frauds (the scorer writes 0 for both)", () => {
+    const { report, problems } = buildReport({
+      summary,
+      funnel,
+      score: { alerts: 0, fraudCases: 0, detected: 0, falseAlarms: 0, precision: 0, recall: 0 },
+    });
+    expect(report.fraud).toMatchObject({ precision: null, recall: null });
+    expect(problems).toEqual([
+      "no fraud alert about the run's cases",
+      "no precision in the fraud score",
+      "no recall in the fraud score",
+    ]);
+    expect(formatReport(report)).toContain("precision n/a  recall n/a");
+  });
+
   it("names malformed input instead of throwing", () => {
     const { report, problems } = buildReport({ summary: "oops", funnel: { rows: [] }, score });
     expect(problems).toContain("summary: not a JSON object");

@@ -98,13 +98,18 @@ export function buildReport(inputs: DemoInputs): { report: DemoReport; problems:
       const n = numeric(s[key]);
       return n !== undefined && n >= 0 && n <= 1 ? n : null;
     };
+    const alerts = count(s, "alerts", "fraud score");
+    const fraudCases = count(s, "fraudCases", "fraud score");
+    const detected = count(s, "detected", "fraud score");
+    const falseAlarms = count(s, "falseAlarms", "fraud score");
+    // The scorer writes 0 for a ratio over nothing; without alerts or frauds there is no such figure to show.
     fraud = {
-      alerts: count(s, "alerts", "fraud score"),
-      fraudCases: count(s, "fraudCases", "fraud score"),
-      detected: count(s, "detected", "fraud score"),
-      falseAlarms: count(s, "falseAlarms", "fraud score"),
-      precision: rate("precision"),
-      recall: rate("recall"),
+      alerts,
+      fraudCases,
+      detected,
+      falseAlarms,
+      precision: detected + falseAlarms > 0 ? rate("precision") : null,
+      recall: fraudCases > 0 ? rate("recall") : null,
     };
   }
 
