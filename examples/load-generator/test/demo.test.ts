@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { checkpointOffsets, lagOf } from "../src/demo/lag.js";
 import { acceptedEvents, LiveTally, progressBar, progressLine } from "../src/demo/progress.js";
 import { buildReport, formatReport, missing } from "../src/demo/report.js";
 
@@ -151,5 +152,52 @@ describe("the demo's progress", () => {
     expect(progressLine({ ...p, elapsedSeconds: 500 })).toBe(
       "120/120 s: events acked 1500  orders 12  alerts 2  (visits under way)",
     );
+  });
+});
+
+describe("the demo's lag", () => {
+  const ends = new Map([
+    [0, 348],
+    [1, 270],
+  ]);
+
+  it("counts what is between the reader's offsets and the ends; an unread partition lags by all of it", () => {
+    expect(lagOf(ends, new Map([[0, 348]]))).toBe(270);
+    expect(
+      lagOf(
+        ends,
+        new Map([
+          [0, 300],
+          [1, -1],
+        ]),
+      ),
+    ).toBe(48 + 270);
+    expect(
+      lagOf(
+        ends,
+        new Map([
+          [0, 348],
+          [1, 270],
+        ]),
+      ),
+    ).toBe(0);
+  });
+
+  it("reads a Spark checkpoint's offsets file, the least over the sources that read the topic", () => {
+    const file = [
+      "v1",
+      '{"batchWatermarkMs":0,"batchTimestampMs":1,"conf":{}}',
+      '{"events.raw":{"0":348,"1":270}}',
+      '{"events.raw":{"0":300,"1":270}}',
+      '{"alerts.fraud":{"0":5}}',
+    ].join("\n");
+    expect(checkpointOffsets(file, "events.raw")).toEqual(
+      new Map([
+        [0, 300],
+        [1, 270],
+      ]),
+    );
+    expect(checkpointOffsets(file, "metrics.live")).toBeUndefined();
+    expect(checkpointOffsets("not a checkpoint", "events.raw")).toBeUndefined();
   });
 });
