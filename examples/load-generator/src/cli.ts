@@ -5,7 +5,7 @@ import { runLoad } from "./simulate.js";
 
 const usage = `usage: shop-load-generator [--host URL] [--write-key KEY] [--server-write-key KEY] [--shoppers N>0] [--seed INT]
   [--window-minutes M] [--live-seconds S] [--ramp] [--fraud-cases N] [--history-days D] [--run-tag TAG]
-  [--labels FILE] [--acks FILE]
+  [--labels FILE] [--acks FILE] [--storefront URL --browser-shoppers N [--browser-bots N]]
 
   --write-key         the shop's web source (browsers); default $SHOP_WRITE_KEY or demo-write-key
   --server-write-key  the shop's backend, a server-side source on the collector (COLLECTOR_SERVER_SOURCES):
@@ -19,9 +19,20 @@ const usage = `usage: shop-load-generator [--host URL] [--write-key KEY] [--serv
                       each hard negative (big_spender, traveller, declined_once) mixed in
   --labels            write the ground truth (one case per line, JSON) here; score with shop-fraud-score
   --acks              write when the collector accepted each scored event (alert latency starts there)
+  --storefront        the storefront's http:// URL (examples/storefront), for --browser-shoppers
+  --browser-shoppers  during the live part, N shoppers at a time shop the storefront in headless Chromium
+                      (a new one starts when one leaves); default 0 (no Chromium needed); needs
+                      --storefront and --live-seconds
+  --browser-bots      N checkout bots (bot_checkout cases, labelled fraud) through the storefront in headless
+                      Chromium that says so, from the live part's middle; default 0
 
-SIGINT or SIGTERM stops the run early: what was played is still sent, and the files and the report are written
-(a fraud whose attack had not begun is left out of the labels); a second SIGINT exits at once.`;
+SIGINT or SIGTERM stops the run early: what was played is still sent (browser shoppers finish the page they are
+on), and the files and the report are written (a fraud whose attack had not begun is left out of the labels); a
+second SIGINT exits at once.`;
+
+// Plain http: the browser shoppers' stand-in CDN (cdn.ts) forwards http only, as for a storefront on this machine.
+const isHttpUrl = (value: string | undefined) =>
+  value !== undefined && URL.canParse(value) && new URL(value).protocol === "http:";
 
 const { values } = parseArgs({
   options: {
@@ -43,6 +54,9 @@ const { values } = parseArgs({
     "run-tag": { type: "string" },
     labels: { type: "string" },
     acks: { type: "string" },
+    storefront: { type: "string" },
+    "browser-shoppers": { type: "string", default: "0" },
+    "browser-bots": { type: "string", default: "0" },
     help: { type: "boolean", default: false },
   },
 });
@@ -53,6 +67,8 @@ const windowMinutes = Number(values["window-minutes"]);
 const liveSeconds = Number(values["live-seconds"]);
 const fraudCases = Number(values["fraud-cases"]);
 const historyDays = Number(values["history-days"]);
+const browserShoppers = Number(values["browser-shoppers"]);
+const browserBots = Number(values["browser-bots"]);
 const valid =
   Number.isInteger(shoppers) &&
   shoppers >= 0 &&
@@ -64,7 +80,12 @@ const valid =
   fraudCases >= 0 &&
   // The lake sink dead-letters events more than 7 days late.
   historyDays >= 1 &&
-  historyDays <= 6.5;
+  historyDays <= 6.5 &&
+  Number.isInteger(browserShoppers) &&
+  browserShoppers >= 0 &&
+  Number.isInteger(browserBots) &&
+  browserBots >= 0 &&
+  (browserShoppers + browserBots === 0 || (liveSeconds > 0 && isHttpUrl(values.storefront)));
 if (values.help || !valid) {
   console.error(usage);
   process.exit(values.help ? 0 : 2);
@@ -92,7 +113,13 @@ const run = await runLoad({
   historyDays,
   ...(values["run-tag"] ? { runTag: values["run-tag"] } : {}),
   play: { signal: stop.signal },
+  ...(browserShoppers + browserBots > 0 && values.storefront
+    ? { browserShoppers: { storefront: values.storefront, concurrency: browserShoppers, bots: browserBots } }
+    : {}),
 });
 await writeRunFiles(run, { labels: values.labels, acks: values.acks });
 console.log(JSON.stringify(run.report));
-process.exit(run.report.dropped > 0 ? 1 : 0);
+// A storefront that no shopper could get through (not running, wrong URL) fails the run too.
+const browser = run.report.browser;
+const browserFailed = browser !== undefined && browser.errors >= browser.shoppers + browser.bots.cases;
+process.exit(run.report.dropped > 0 || browserFailed ? 1 : 0);

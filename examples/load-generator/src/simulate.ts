@@ -1,3 +1,4 @@
+import type { BrowserReport, BrowserRun } from "./browser-shoppers.js";
 import type { Case } from "./cases.js";
 import { fraudScenarios, hardNegativeScenarios } from "./cases.js";
 import { type PlayOptions, play } from "./play.js";
@@ -31,6 +32,17 @@ export interface LoadOptions {
   fraudCases?: number;
   /** How far back a customer's history (for takeover, big spender, traveller) goes, in days. */
   historyDays?: number;
+  /**
+   * Real shoppers in headless Chromium on the storefront (examples/storefront) during the live part: this
+   * many at a time, a new one when one leaves. Needs liveMs > 0; Chromium is loaded only when given.
+   */
+  browserShoppers?: {
+    storefront: string;
+    concurrency: number;
+    /** Checkout bots (`bot_checkout`, a fraud) through the storefront, from the live part's middle. */
+    bots?: number;
+    thinkMs?: readonly [number, number];
+  };
   /** Makes the run's user, order and checkout ids its own (a second run does not meet the first's). */
   runTag?: string;
   /** Lets tests count what was sent; defaults to fetch with the shopper's address in X-Forwarded-For. */
@@ -61,6 +73,8 @@ export interface LoadReport {
   windowFrom: string;
   firstEventAt: string;
   lastEventAt: string;
+  /** The browser shoppers on the storefront, counted apart (the fields above are the SDK shoppers'). */
+  browser?: BrowserReport;
 }
 
 export interface LoadRun {
@@ -88,6 +102,14 @@ export async function runLoad(options: LoadOptions): Promise<LoadRun> {
   const random = seededRandom(options.seed);
   const now = options.now ?? Date.now();
   const liveMs = options.liveMs ?? 0;
+  const inBrowsers = (options.browserShoppers?.concurrency ?? 0) + (options.browserShoppers?.bots ?? 0);
+  if (inBrowsers > 0) {
+    if (liveMs <= 0) throw new RangeError("browser shoppers need a live part (liveMs > 0)");
+    // Their stand-in CDN (cdn.ts) is a plain-http forward proxy.
+    if (!/^http:\/\//.test(options.browserShoppers?.storefront ?? "")) {
+      throw new RangeError("browser shoppers need the storefront's http:// URL");
+    }
+  }
   const acks: Acks = new Map();
   const failed: FailedSends = new Map();
   const world = new World({
@@ -124,7 +146,15 @@ export async function runLoad(options: LoadOptions): Promise<LoadRun> {
   }
 
   const steps = world.timeline.ordered();
-  const played = await play(steps, options.play);
+  const [played, browser] = await Promise.all([
+    play(steps, options.play),
+    startBrowserShoppers(options, {
+      until: now + liveMs,
+      runTag: world.options.runTag,
+      acks,
+      ...(options.play?.signal ? { signal: options.play.signal } : {}),
+    }),
+  ]);
   let sent = 0;
   let dropped = 0;
   for (const tracker of world.trackers()) {
@@ -152,12 +182,31 @@ export async function runLoad(options: LoadOptions): Promise<LoadRun> {
       firstEventAt: new Date(steps[0]?.at ?? now).toISOString(),
       lastEventAt: new Date(steps.at(-1)?.at ?? now).toISOString(),
       ...(played.stoppedAt === undefined ? {} : { stoppedAt: new Date(played.stoppedAt).toISOString() }),
+      ...(browser ? { browser: browser.report } : {}),
     },
     // A fraud whose attack was never played cannot be detected: stopped early, it is no case of this run.
-    cases:
-      played.stoppedAt === undefined
-        ? world.cases
-        : world.cases.filter((c) => !c.fraud || Date.parse(c.startsAt) <= (played.stoppedAt as number)),
+    cases: [...world.cases, ...(browser?.cases ?? [])].filter(
+      (c) => played.stoppedAt === undefined || !c.fraud || Date.parse(c.startsAt) <= (played.stoppedAt as number),
+    ),
     acks,
   };
+}
+
+async function startBrowserShoppers(
+  options: LoadOptions,
+  run: { until: number; runTag: string; acks: Acks; signal?: AbortSignal },
+): Promise<BrowserRun | undefined> {
+  const browser = options.browserShoppers;
+  if (!browser || browser.concurrency + (browser.bots ?? 0) <= 0) return undefined;
+  // Lazily: playwright-core and Chromium are needed only by a run with browser shoppers.
+  const { runBrowserShoppers } = await import("./browser-shoppers.js");
+  return runBrowserShoppers({
+    storefront: browser.storefront.replace(/\/+$/, ""),
+    concurrency: browser.concurrency,
+    bots: browser.bots ?? 0,
+    ...(browser.thinkMs ? { thinkMs: browser.thinkMs } : {}),
+    // Their own streams of numbers: the SDK shoppers' run stays the same for a seed with or without them.
+    seed: options.seed,
+    ...run,
+  });
 }

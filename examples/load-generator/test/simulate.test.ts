@@ -34,6 +34,13 @@ describe("runLoad", () => {
   const now = Date.parse("2026-11-28T15:00:00.000Z");
   const base = { host: "http://x", writeKey: "k", serverWriteKey: "k-server", windowMs: 7_200_000, now, runTag: "t" };
 
+  it("refuses browser shoppers without a live part, before sending anything", async () => {
+    const { transports, sent } = recording();
+    const browserShoppers = { storefront: "http://127.0.0.1:1", concurrency: 2 };
+    await expect(runLoad({ ...base, shoppers: 3, seed: 1, transports, browserShoppers })).rejects.toThrow(RangeError);
+    expect(sent).toEqual([]);
+  });
+
   it("is repeatable for a seed and reports exactly what it sent", async () => {
     const a = recording();
     const b = recording();

@@ -6,13 +6,10 @@
  * Parquet on S3 → @shop/query's local engine, where every event is found exactly once.
  * The run's topics, source ids and S3 prefix are its own.
  */
-import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { createLocalEngine } from "@shop/query";
 import { Kafka, logLevel } from "kafkajs";
 import type { Browser } from "playwright-core";
@@ -21,9 +18,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "../../../packages/tracker-sdk/test/browser/support/chromium.js";
 import { startCollector, type TestCollector } from "./support/collector.js";
 import { drainToLake, stackS3 } from "./support/jobs.js";
-import { repoRoot, stackEnv } from "./support/stack-env.js";
+import { stackEnv } from "./support/stack-env.js";
+import { startStorefront, until } from "./support/storefront.js";
 
-const run = promisify(execFile);
 const env = stackEnv();
 const runId = randomUUID().slice(0, 8);
 const rawTopic = `e2e-storefront-${runId}.raw`;
@@ -31,8 +28,6 @@ const invalidTopic = `e2e-storefront-${runId}.invalid`;
 const prefix = `e2e-storefront-${runId}`;
 const sourceId = `storefront-${runId}`;
 const bucket = env.S3_BUCKET ?? "shop-analytics-local";
-const storefrontDir = join(repoRoot, "examples/storefront");
-const next = join(storefrontDir, "node_modules/next/dist/bin/next");
 // An address in a block the collector's country database places in Brazil (the load generator's BR blocks).
 const shopperIp = "179.100.20.30";
 const kafka = new Kafka({
@@ -47,22 +42,6 @@ const cleanup: Array<() => Promise<unknown>> = [];
 let collector: TestCollector;
 let origin: string;
 let browser: Browser;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-async function until(check: () => Promise<boolean>, what: () => string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what()}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
 
 const topicSize = async (topic: string) =>
   (await admin.fetchTopicOffsets(topic)).reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
@@ -80,38 +59,10 @@ beforeAll(async () => {
   collector = await startCollector(env, { raw: rawTopic, invalid: invalidTopic }, sourceId);
   cleanup.push(() => collector.close());
 
-  // The storefront as it ships: the production build, then next start with the collector's address.
-  const started = Date.now();
-  await run(process.execPath, [next, "build"], {
-    cwd: storefrontDir,
-    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
-  }).catch((error) => {
-    throw new Error(`next build failed:\n${error.stdout}\n${error.stderr}`);
-  });
-  console.info(`storefront: next build took ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  const port = await freePort();
-  origin = `http://127.0.0.1:${port}`;
-  const server: ChildProcess = spawn(process.execPath, [next, "start", "-H", "127.0.0.1", "-p", String(port)], {
-    cwd: storefrontDir,
-    env: {
-      ...process.env,
-      NEXT_TELEMETRY_DISABLED: "1",
-      STOREFRONT_COLLECTOR_URL: collector.url,
-      STOREFRONT_WRITE_KEY: collector.writeKey,
-      STOREFRONT_SERVER_WRITE_KEY: collector.serverWriteKey,
-      // The test plays the shop's CDN: it writes the shopper's address into X-Forwarded-For.
-      STOREFRONT_TRUSTED_PROXY_HOPS: "1",
-    },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-  cleanup.push(async () => {
-    server.kill();
-    await new Promise((resolve) => server.once("exit", resolve));
-  });
-  await until(
-    async () => (await fetch(origin).catch(() => undefined))?.ok === true,
-    () => `next start on ${origin}`,
-  );
+  // The storefront as it ships (next build, next start); the test plays its CDN (X-Forwarded-For).
+  const storefront = await startStorefront(collector);
+  cleanup.push(() => storefront.close());
+  origin = storefront.origin;
   browser = await launchChromium();
   cleanup.push(() => browser.close());
 }, 180_000);

@@ -1,7 +1,6 @@
-import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { describeTraffic } from "./support/deliveries.js";
-import { type BrowserEnv, serveWhileOffline } from "./support/env.js";
+import { type BrowserEnv, goOffline, goOnline, serveWhileOffline } from "./support/env.js";
 import { shopPage } from "./support/shop-page.js";
 import {
   browserSuite,
@@ -30,16 +29,6 @@ async function openHome(env: BrowserEnv) {
   return page;
 }
 
-/**
- * Takes the context offline and waits until the page reports it (`navigator.onLine`), so that nothing is
- * tracked before the page is offline. Without the wait, one clean-clone run in four saw the first flush of
- * the offline events reach the collector.
- */
-async function goOffline(env: BrowserEnv, page: Page) {
-  await env.context.setOffline(true);
-  await page.waitForFunction(() => !navigator.onLine);
-}
-
 const trackedOffline = (env: { collector: { arrivals(): { event: Record<string, unknown> }[] } }) =>
   env.collector.arrivals().filter((a) => testKey(a.event) !== undefined);
 
@@ -57,7 +46,7 @@ describe("offline, reload, online", () => {
     await page.waitForTimeout(1_000);
     expect(trackedOffline(env), describeTraffic(env.collector)).toEqual([]);
 
-    await env.context.setOffline(false);
+    await goOnline(env);
     const expected = keys("", 0, 15);
     await waitForEvents(env.collector, expected);
     await nextVisit(page, env.shop.url, env.collector);
@@ -73,7 +62,7 @@ describe("offline, reload, online", () => {
     await page.waitForTimeout(1_000);
     // Page exit while offline: nothing may be thrown away. (close with runBeforeUnload does not wait.)
     await Promise.all([page.waitForEvent("close"), page.close({ runBeforeUnload: true })]);
-    await env.context.setOffline(false);
+    await goOnline(env);
     expect(trackedOffline(env), describeTraffic(env.collector)).toEqual([]);
 
     const expected = keys("", 0, 12);

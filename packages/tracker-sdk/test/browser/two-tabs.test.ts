@@ -1,4 +1,5 @@
 import { describe, it } from "vitest";
+import { goOffline, goOnline } from "./support/env.js";
 import { shopPage } from "./support/shop-page.js";
 import {
   browserSuite,
@@ -45,12 +46,12 @@ describe("two tabs of the shop", () => {
   it("a queue filled by both tabs while offline is sent once when the browser comes back online", async () => {
     const { env, one, two } = await twoTabs();
 
-    await env.context.setOffline(true);
+    await goOffline(env, one, two);
     await trackEvents(one, { tab: "one", count: 10 });
     await trackEvents(two, { tab: "two", count: 10 });
     await one.waitForTimeout(1_000);
     // Both tabs hear "online" at the same moment: the race a shared queue must survive.
-    await env.context.setOffline(false);
+    await goOnline(env);
     const expected = [...keys("one", 0, 10), ...keys("two", 0, 10)];
     await waitForEvents(env.collector, expected);
     await two.waitForTimeout(1_500);

@@ -74,3 +74,22 @@ export async function serveWhileOffline(context: BrowserContext, site: SiteServe
     await route.fulfill({ status, contentType, body, headers: { "cache-control": "no-store" } });
   });
 }
+
+/**
+ * Takes the browser offline for real (navigator.onLine false, the offline event, requests fail) and waits
+ * until every page given reports it, so nothing is tracked before the pages know. The recording collector
+ * refuses connections too: under load (a load average of 25 on two cores, and one clean-clone run in four
+ * before the wait above) Chromium's network emulation let a fetch through after navigator.onLine had turned
+ * false. That is the harness racing itself, not the SDK: the SDK sent because the browser let it.
+ */
+export async function goOffline(env: BrowserEnv, ...pages: Page[]): Promise<void> {
+  env.collector.setOffline(true);
+  await env.context.setOffline(true);
+  for (const page of pages) await page.waitForFunction(() => !navigator.onLine);
+}
+
+/** Back online: the collector first, so the SDK's first send on the online event finds it. */
+export async function goOnline(env: BrowserEnv): Promise<void> {
+  env.collector.setOffline(false);
+  await env.context.setOffline(false);
+}
