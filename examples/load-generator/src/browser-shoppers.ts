@@ -94,7 +94,8 @@ export async function runBrowserShoppers(options: BrowserShoppersOptions): Promi
   const failed: FailedSends = new Map();
   const seen: Seen = { sent, acked, failed };
   const thinkMs = options.thinkMs ?? PERSON_THINK_MS;
-  const browser = await launchChromium();
+  // The load generator stops on SIGINT itself (cli.ts): the visits under way finish, then the browser is closed below.
+  const browser = await launchChromium([], { callerHandlesSignals: true });
   try {
     const lane = async (first: number) => {
       // Lanes start a second apart, so shoppers do not all land on the same second.
