@@ -24,6 +24,8 @@ export interface BrowserShoppersOptions {
   runTag: string;
   /** Where each accepted event's 2xx is noted (shared with the SDK shoppers). */
   acks: Acks;
+  /** Stops the run early (Ctrl-C): no shopper or bot starts after it; those in the shop finish their visit. */
+  signal?: AbortSignal;
   /** A shopper's pause on each page, ms (a person reads: 1–4 s by default). */
   thinkMs?: readonly [number, number];
 }
@@ -59,7 +61,18 @@ export interface BrowserRun {
 const PERSON_THINK_MS = [1000, 4000] as const;
 const BOT_THINK_MS = [100, 400] as const;
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** Resolves after ms, or at once when the signal aborts. */
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    if (signal?.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener("abort", done, { once: true });
+  });
 
 export async function runBrowserShoppers(options: BrowserShoppersOptions): Promise<BrowserRun> {
   const report: BrowserReport = {
@@ -81,12 +94,13 @@ export async function runBrowserShoppers(options: BrowserShoppersOptions): Promi
   const failed: FailedSends = new Map();
   const seen: Seen = { sent, acked, failed };
   const thinkMs = options.thinkMs ?? PERSON_THINK_MS;
-  const browser = await launchChromium();
+  // The load generator stops on SIGINT itself (cli.ts): the visits under way finish, then the browser is closed below.
+  const browser = await launchChromium([], { callerHandlesSignals: true });
   try {
     const lane = async (first: number) => {
       // Lanes start a second apart, so shoppers do not all land on the same second.
-      await sleep(first * 1000);
-      while (Date.now() < options.until) {
+      await sleep(first * 1000, options.signal);
+      while (Date.now() < options.until && !options.signal?.aborted) {
         const n = report.shoppers++;
         report.sessions += 1;
         const owner = newCase(`${options.runTag}-browser-${n}`, "shopper", Date.now());
@@ -108,8 +122,8 @@ export async function runBrowserShoppers(options: BrowserShoppersOptions): Promi
       if (!options.bots) return;
       // From the live part's middle (at most a minute in): a stream that started with the run has caught up.
       const startedAt = Date.now();
-      await sleep(Math.min(60_000, Math.max(0, options.until - startedAt) / 2));
-      for (let i = 0; i < (options.bots ?? 0); i++) {
+      await sleep(Math.min(60_000, Math.max(0, options.until - startedAt) / 2), options.signal);
+      for (let i = 0; i < (options.bots ?? 0) && !options.signal?.aborted; i++) {
         const owner = newCase(`${options.runTag}-browser-bot-${i}`, "bot_checkout", Date.now());
         cases.push(owner);
         report.bots.cases += 1;

@@ -24,7 +24,11 @@ const usage = `usage: shop-load-generator [--host URL] [--write-key KEY] [--serv
                       (a new one starts when one leaves); default 0 (no Chromium needed); needs
                       --storefront and --live-seconds
   --browser-bots      N checkout bots (bot_checkout cases, labelled fraud) through the storefront in headless
-                      Chromium that says so, from the live part's middle; default 0`;
+                      Chromium that says so, from the live part's middle; default 0
+
+SIGINT or SIGTERM stops the run early: what was played is still sent (browser shoppers finish the page they are
+on), and the files and the report are written (a fraud whose attack had not begun is left out of the labels); a
+second SIGINT exits at once.`;
 
 // Plain http: the browser shoppers' stand-in CDN (cdn.ts) forwards http only, as for a storefront on this machine.
 const isHttpUrl = (value: string | undefined) =>
@@ -87,6 +91,15 @@ if (values.help || !valid) {
   process.exit(values.help ? 0 : 2);
 }
 
+const stop = new AbortController();
+// SIGTERM always stops gracefully (a script may send it after the terminal's Ctrl-C reached the whole process group);
+// a second SIGINT (Ctrl-C twice) exits at once.
+process.on("SIGTERM", () => stop.abort());
+process.on("SIGINT", () => {
+  if (stop.signal.aborted) process.exit(130);
+  stop.abort();
+});
+
 const run = await runLoad({
   host: values.host,
   writeKey: values["write-key"],
@@ -99,6 +112,7 @@ const run = await runLoad({
   fraudCases,
   historyDays,
   ...(values["run-tag"] ? { runTag: values["run-tag"] } : {}),
+  play: { signal: stop.signal },
   ...(browserShoppers + browserBots > 0 && values.storefront
     ? { browserShoppers: { storefront: values.storefront, concurrency: browserShoppers, bots: browserBots } }
     : {}),

@@ -11,6 +11,11 @@ export interface PlayOptions {
    * watermark).
    */
   replayWindowMs?: number;
+  /**
+   * Stops the run early (Ctrl-C in a demo): no step after the abort runs; what already ran is still sent.
+   * Needs `sleep` to resolve early on abort too (the default does).
+   */
+  signal?: AbortSignal;
 }
 
 export interface PlayReport {
@@ -19,9 +24,25 @@ export interface PlayReport {
   live: number;
   /** How late live steps ran behind their time, worst case (ms): the generator keeping up. */
   maxLiveLagMs: number;
+  /** Real time when the run was stopped by the signal (epoch ms); absent when every step ran. */
+  stoppedAt?: number;
 }
 
-const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const sleeper =
+  (signal: AbortSignal | undefined) =>
+  (ms: number): Promise<void> =>
+    new Promise<void>((resolve) => {
+      if (signal?.aborted) return resolve();
+      const onAbort = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        signal?.removeEventListener("abort", onAbort);
+        resolve();
+      }, ms);
+      signal?.addEventListener("abort", onAbort, { once: true });
+    });
 
 /**
  * Runs the steps in time order. Past steps are replayed quickly in flush windows; a future step waits
@@ -31,7 +52,7 @@ const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(reso
  */
 export async function play(steps: readonly Step[], options: PlayOptions = {}): Promise<PlayReport> {
   const now = options.now ?? Date.now;
-  const sleep = options.sleep ?? realSleep;
+  const sleep = options.sleep ?? sleeper(options.signal);
   const replayWindowMs = options.replayWindowMs ?? 5 * 60_000;
   const report: PlayReport = { replayed: 0, live: 0, maxLiveLagMs: 0 };
   const dirty = new Set<Flushable>();
@@ -50,11 +71,13 @@ export async function play(steps: readonly Step[], options: PlayOptions = {}): P
   };
 
   for (const step of steps) {
+    if (options.signal?.aborted) break;
     const wait = step.at - now();
     if (wait > 0 || step.flushFirst) await flushDirty();
     if (step.flushFirst) await Promise.all([...sending]);
     if (wait > 0) {
       await sleep(step.at - now());
+      if (options.signal?.aborted) break;
       step.run();
       report.live += 1;
       report.maxLiveLagMs = Math.max(report.maxLiveLagMs, now() - step.at);
@@ -67,6 +90,7 @@ export async function play(steps: readonly Step[], options: PlayOptions = {}): P
     dirty.add(step.flushable);
     oldestUnsent ??= step.at;
   }
+  if (options.signal?.aborted) report.stoppedAt = now();
   await flushDirty();
   await Promise.all([...sending]);
   return report;

@@ -67,6 +67,8 @@ export interface LoadReport {
   liveSteps: number;
   /** Worst delay of a live step behind its time: above a second, the generator could not keep up. */
   maxLiveLagMs: number;
+  /** Set when the run was stopped early (play's signal): the real time it stopped, ISO-8601. */
+  stoppedAt?: string;
   /** The ordinary shoppers' window starts here; firstEventAt may be earlier (the customers' histories). */
   windowFrom: string;
   firstEventAt: string;
@@ -146,7 +148,12 @@ export async function runLoad(options: LoadOptions): Promise<LoadRun> {
   const steps = world.timeline.ordered();
   const [played, browser] = await Promise.all([
     play(steps, options.play),
-    startBrowserShoppers(options, { until: now + liveMs, runTag: world.options.runTag, acks }),
+    startBrowserShoppers(options, {
+      until: now + liveMs,
+      runTag: world.options.runTag,
+      acks,
+      ...(options.play?.signal ? { signal: options.play.signal } : {}),
+    }),
   ]);
   let sent = 0;
   let dropped = 0;
@@ -174,16 +181,20 @@ export async function runLoad(options: LoadOptions): Promise<LoadRun> {
       windowFrom: new Date(windowStart).toISOString(),
       firstEventAt: new Date(steps[0]?.at ?? now).toISOString(),
       lastEventAt: new Date(steps.at(-1)?.at ?? now).toISOString(),
+      ...(played.stoppedAt === undefined ? {} : { stoppedAt: new Date(played.stoppedAt).toISOString() }),
       ...(browser ? { browser: browser.report } : {}),
     },
-    cases: browser ? [...world.cases, ...browser.cases] : world.cases,
+    // A fraud whose attack was never played cannot be detected: stopped early, it is no case of this run.
+    cases: [...world.cases, ...(browser?.cases ?? [])].filter(
+      (c) => played.stoppedAt === undefined || !c.fraud || Date.parse(c.startsAt) <= (played.stoppedAt as number),
+    ),
     acks,
   };
 }
 
 async function startBrowserShoppers(
   options: LoadOptions,
-  run: { until: number; runTag: string; acks: Acks },
+  run: { until: number; runTag: string; acks: Acks; signal?: AbortSignal },
 ): Promise<BrowserRun | undefined> {
   const browser = options.browserShoppers;
   if (!browser || browser.concurrency + (browser.bots ?? 0) <= 0) return undefined;

@@ -49,6 +49,40 @@ describe("play", () => {
     expect(report).toMatchObject({ replayed: 1, live: 2, maxLiveLagMs: 0 });
   });
 
+  it("stops at the signal: later steps never run, what ran is still sent, the stop time is reported", async () => {
+    const start = 1_000_000;
+    const h = harness(start);
+    const a = h.tracker("a");
+    const stop = new AbortController();
+    const timeline = new Timeline();
+    timeline.add(start - 1_000, a, () => h.log.push("past"));
+    timeline.add(start + 5_000, a, () => {
+      h.log.push("live");
+      stop.abort();
+    });
+    timeline.add(start + 9_000, a, () => h.log.push("never"));
+    const report = await play(timeline.ordered(), { now: h.now, sleep: h.sleep, signal: stop.signal });
+    expect(h.log).toEqual(["past", "flush a @0", "live", "flush a @5000"]);
+    expect(report).toMatchObject({ replayed: 1, live: 1, stoppedAt: start + 5_000 });
+  });
+
+  it("wakes from a live step's wait when stopped, without running it", async () => {
+    const a: Flushable = { flush: async () => {} };
+    const stop = new AbortController();
+    const timeline = new Timeline();
+    let ran = false;
+    // An hour ahead in real time: only the abort can end the wait.
+    timeline.add(Date.now() + 3_600_000, a, () => {
+      ran = true;
+    });
+    const played = play(timeline.ordered(), { signal: stop.signal });
+    stop.abort();
+    const report = await played;
+    expect(ran).toBe(false);
+    expect(report.live).toBe(0);
+    expect(report.stoppedAt).toBeTypeOf("number");
+  });
+
   it("sends everything queued before a step that changes what later sends carry", async () => {
     const h = harness(1_000_000);
     const a = h.tracker("a");

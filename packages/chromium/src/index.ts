@@ -27,13 +27,22 @@ export class ChromiumMissingError extends Error {
   }
 }
 
+export interface LaunchOptions {
+  /**
+   * The caller handles SIGINT and SIGTERM itself and closes the browser when done. Playwright's own handlers (the
+   * default) close every browser and exit the process with 130 at the first Ctrl-C, before the caller can finish.
+   */
+  readonly callerHandlesSignals?: boolean;
+}
+
 /** Launches Chromium with `chromiumArgs`, plus `extraArgs` for a suite that needs them (say why there). */
-export async function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
+export async function launchChromium(extraArgs: readonly string[] = [], options: LaunchOptions = {}): Promise<Browser> {
   if (!existsSync(chromiumPath)) throw new ChromiumMissingError(chromiumPath);
   return chromium.launch({
     executablePath: chromiumPath,
     args: [...chromiumArgs, ...extraArgs],
     headless: true,
     timeout: 60_000,
+    ...(options.callerHandlesSignals ? { handleSIGINT: false, handleSIGTERM: false } : {}),
   });
 }
