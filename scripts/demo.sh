@@ -26,7 +26,7 @@ export COLLECTOR_SERVER_SOURCES="${COLLECTOR_SERVER_SOURCES:-demo-shop-backend}"
 WRITE_KEY="${COLLECTOR_WRITE_KEYS%%=*}"
 SERVER_WRITE_KEY="$(tr ',' '\n' <<<"$COLLECTOR_WRITE_KEYS" | grep "=${COLLECTOR_SERVER_SOURCES%%,*}\$" | head -n 1 | cut -d= -f1 || true)"
 [ -n "$SERVER_WRITE_KEY" ] || die "COLLECTOR_WRITE_KEYS has no key for the server source ${COLLECTOR_SERVER_SOURCES%%,*} (COLLECTOR_SERVER_SOURCES)"
-# The query engine's Parquet cache is keyed by bucket, not by endpoint: under .stack it is this checkout's lake only.
+# The query engine's Parquet cache of the demo's lake: under .stack, so `make clean` takes it with the rest.
 export SHOP_QUERY_CACHE_DIR="${SHOP_QUERY_CACHE_DIR:-$DEMO_DIR/query-cache}"
 
 SECONDS_LIVE="${DEMO_SECONDS:-120}"

@@ -21,7 +21,12 @@ let lake: TestLake;
 let dir: string;
 let engine: LocalEngine;
 const cacheDir = () => join(dir, "cache");
-const cachedPath = (key: string) => join(cacheDir(), "s3", lake.config.bucket, `${lake.prefix}${key}`);
+// One folder per endpoint: the stack's S3 server is host:port, "127.0.0.1_19000" for stack.env's.
+const endpointDir = () => {
+  const url = new URL(lake.config.s3.endpoint ?? "");
+  return `${url.hostname}_${url.port}`;
+};
+const cachedPath = (key: string) => join(cacheDir(), "s3", endpointDir(), lake.config.bucket, `${lake.prefix}${key}`);
 
 const upload = async (files: readonly LakeFile[]) => {
   for (const file of files) await lake.put(file.key, readFileSync(file.path));

@@ -34,6 +34,16 @@ export interface LocalEngine extends QueryEngine {
 }
 
 /**
+ * The cache folder of the client's S3 endpoint ("127.0.0.1_19000"; "aws" without one): two lakes with one bucket
+ * name (two local stacks on one machine, or a local one and AWS) must not share, and delete, each other's files.
+ */
+export async function endpointFolder(s3: S3Client): Promise<string> {
+  const endpoint = await s3.config.endpoint?.();
+  if (!endpoint) return "aws";
+  return `${endpoint.hostname}_${endpoint.port ?? endpoint.protocol.replace(":", "")}`.replace(/[^A-Za-z0-9._-]/g, "_");
+}
+
+/**
  * The development stand-in for Athena: the same tables and views over the same S3 layout, run by an
  * embedded DuckDB on a local copy of the Parquet and JSON Lines objects (DuckDB's own S3 support,
  * httpfs, is an extension downloaded at run time, which these machines cannot do). Syncs once before
@@ -44,7 +54,7 @@ export async function createLocalEngine(options: LocalEngineOptions): Promise<Lo
   if (problem) throw new ConfigError([problem]);
   const prefix = normalizePrefix(options.prefix ?? "");
   const store = createS3ObjectStore(options.s3, options.bucket);
-  const objectsDir = join(options.cacheDir, "s3", options.bucket);
+  const objectsDir = join(options.cacheDir, "s3", await endpointFolder(options.s3), options.bucket);
   const duck = await openDuckDbEngine({ dataDir: options.cacheDir });
 
   // Refresh deletes files a query may be reading: the two never overlap.
