@@ -14,8 +14,11 @@
 #   DEMO_SEED (random), DEMO_WARMUP_MINUTES (45), DEMO_CI (CI mode: 1 or 0; default on when CI is set or stdout is no
 #   terminal). Interactive: the services stay up afterwards for exploring; CI mode stops them (not the stack) and
 #   exits non-zero when the report lacks a funnel, sessions, alerts, precision or recall.
-set -euo pipefail
+set -eEuo pipefail
 source "$(dirname "$0")/stack/common.sh"
+# A step that fails without a word of its own (a grep's status 2, say) still says where: one clean-clone CI-mode run
+# ended with exit 2 right after the streams were ready, and this line is what would have told which command.
+trap 'status=$?; log "stopped by a failed command (exit $status) at scripts/demo.sh line $LINENO: $BASH_COMMAND"' ERR
 cd "$ROOT"
 
 DEMO_DIR="$STACK_DIR/demo"
