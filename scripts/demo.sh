@@ -19,7 +19,9 @@ set -eEuo pipefail
 source "$(dirname "$0")/stack/common.sh"
 # A step that fails without a word of its own (a grep's status 2, say) still says where: one clean-clone CI-mode run
 # ended with exit 2 right after the streams were ready, and this line is what would have told which command.
-trap 'status=$?; log "stopped by a failed command (exit $status) at scripts/demo.sh line $LINENO: $BASH_COMMAND"' ERR
+# Only in the script's own shell: a subshell's failure (a grep that matches nothing in a process substitution) is
+# handled where it is read.
+trap 'status=$?; [ "$BASH_SUBSHELL" != 0 ] || log "stopped by a failed command (exit $status) at ${BASH_SOURCE[0]#"$ROOT"/}:$LINENO: $BASH_COMMAND"' ERR
 cd "$ROOT"
 
 DEMO_DIR="$STACK_DIR/demo"

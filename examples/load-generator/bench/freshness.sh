@@ -76,6 +76,12 @@ run_once() { # run_once NAME
   bash scripts/stack/stream.sh fraud start
   start_daemon "$OUT/sink.pid" "$dir/sink.log" env SINK_PREFIX="$prefix" node "$SINK_MARKER" \
     --group "shop-bench-freshness-$1-$RANDOM" --from-latest
+  # From the topic's end as of its join: traffic sent before that would never reach the round's prefix (one round
+  # counted its first 17 acked events as missing from the lake before this wait).
+  for _ in $(seq 1 600); do
+    grep -q '"joined consumer group"' "$dir/sink.log" 2>/dev/null && break
+    sleep 0.1
+  done
   since="$(date +%s%3N)"
   node "$GEN/cli.js" --host "http://$COLLECTOR_HOST:$COLLECTOR_PORT" --write-key "$WRITE_KEY" --seed "$RANDOM" \
     --shoppers "$SHOPPERS" --ramp --live-seconds "$LIVE_SECONDS" --fraud-cases "$FRAUD_CASES" \
