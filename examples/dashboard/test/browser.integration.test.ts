@@ -1,10 +1,10 @@
 import { mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+// The repo's one way to launch Debian's Chromium (packages/chromium: flags for a closed network).
+import { launchChromium } from "@shop/chromium";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-// The repo's one way to launch Debian's Chromium (flags for this machine's closed network).
-import { launchChromium } from "../../../packages/tracker-sdk/test/browser/support/chromium.js";
 import { contractChecked, type LiveFixture, startLiveFixture } from "./support/live.js";
 import { fraudAlert, liveMetrics } from "./support/records.js";
 import { requireKafka } from "./support/stack.js";

@@ -6,6 +6,7 @@ import { launchChromium } from "@shop/chromium";
 import { type Case, newCase } from "./cases.js";
 import { type JourneyStep, journeySteps, planBotJourney, planJourney } from "./journey.js";
 import { seededRandom } from "./random.js";
+import { sleep } from "./sleep.js";
 import { type Seen, visitStorefront } from "./storefront-visit.js";
 import type { Acks, FailedSends } from "./transport.js";
 
@@ -60,19 +61,6 @@ export interface BrowserRun {
 /** A person reads each page for a few seconds; a bot only waits for it to render. */
 const PERSON_THINK_MS = [1000, 4000] as const;
 const BOT_THINK_MS = [100, 400] as const;
-
-/** Resolves after ms, or at once when the signal aborts. */
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    if (signal?.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener("abort", done, { once: true });
-  });
 
 export async function runBrowserShoppers(options: BrowserShoppersOptions): Promise<BrowserRun> {
   const report: BrowserReport = {

@@ -1,3 +1,4 @@
+import { sleep as pause } from "./sleep.js";
 import type { Flushable, Step } from "./timeline.js";
 
 export interface PlayOptions {
@@ -28,22 +29,6 @@ export interface PlayReport {
   stoppedAt?: number;
 }
 
-const sleeper =
-  (signal: AbortSignal | undefined) =>
-  (ms: number): Promise<void> =>
-    new Promise<void>((resolve) => {
-      if (signal?.aborted) return resolve();
-      const onAbort = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-      const timer = setTimeout(() => {
-        signal?.removeEventListener("abort", onAbort);
-        resolve();
-      }, ms);
-      signal?.addEventListener("abort", onAbort, { once: true });
-    });
-
 /**
  * Runs the steps in time order. Past steps are replayed quickly in flush windows; a future step waits
  * for its time, runs, and its tracker is flushed at once (an event of the live part reaches the
@@ -52,7 +37,7 @@ const sleeper =
  */
 export async function play(steps: readonly Step[], options: PlayOptions = {}): Promise<PlayReport> {
   const now = options.now ?? Date.now;
-  const sleep = options.sleep ?? sleeper(options.signal);
+  const sleep = options.sleep ?? ((ms: number) => pause(ms, options.signal));
   const replayWindowMs = options.replayWindowMs ?? 5 * 60_000;
   const report: PlayReport = { replayed: 0, live: 0, maxLiveLagMs: 0 };
   const dirty = new Set<Flushable>();

@@ -8,6 +8,7 @@ import type { Case } from "./cases.js";
 import { type Cdn, startCdn } from "./cdn.js";
 import { goesPast, type Journey, type JourneyStep } from "./journey.js";
 import { between, type Random } from "./random.js";
+import { sleep } from "./sleep.js";
 import type { Acks, FailedSends } from "./transport.js";
 
 /** The SDK's ids record in localStorage (`<storagePrefix>.ids`, the storefront keeps the default prefix). */
@@ -16,8 +17,6 @@ const PAGE_TIMEOUT_MS = 30_000;
 /** After leaving, how long to wait for the page-exit beacon and the requests still in flight. */
 const SETTLE_MS = 1000;
 const SETTLE_MAX_MS = 10_000;
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export interface VisitOptions {
   /** The storefront's origin, e.g. http://127.0.0.1:3100. */

@@ -18,6 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startCollector, type TestCollector } from "../../../tests/e2e/test/support/collector.js";
 import { stackEnv } from "../../../tests/e2e/test/support/stack-env.js";
 import { startStorefront, type TestStorefront } from "../../../tests/e2e/test/support/storefront.js";
+import { ownTopics } from "../../../tests/e2e/test/support/topics.js";
 import { readAcks, readLabels } from "../src/labels.js";
 import type { LoadReport } from "../src/simulate.js";
 import { readTopic } from "../src/topic-reader.js";
@@ -40,14 +41,7 @@ let storefront: TestStorefront;
 
 beforeAll(async () => {
   await admin.connect();
-  await admin.createTopics({
-    topics: [
-      { topic: rawTopic, numPartitions: 3 },
-      { topic: invalidTopic, numPartitions: 1 },
-    ],
-    waitForLeaders: true,
-  });
-  cleanup.push(() => admin.deleteTopics({ topics: [rawTopic, invalidTopic] }).catch(() => undefined));
+  cleanup.push(await ownTopics(admin, { [rawTopic]: 3, [invalidTopic]: 1 }));
   collector = await startCollector(env, { raw: rawTopic, invalid: invalidTopic }, sourceId);
   cleanup.push(() => collector.close());
   storefront = await startStorefront(collector);

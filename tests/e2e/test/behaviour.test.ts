@@ -19,6 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startCollector } from "./support/collector.js";
 import { drainToLake, sparkJob, stackS3 } from "./support/jobs.js";
 import { stackEnv } from "./support/stack-env.js";
+import { ownTopics } from "./support/topics.js";
 
 const env = stackEnv();
 const runId = randomUUID().slice(0, 8);
@@ -40,6 +41,7 @@ const kafka = new Kafka({
 });
 const admin = kafka.admin();
 const s3 = stackS3(env);
+let dropTopics: (() => Promise<void>) | undefined;
 const engines: LocalEngine[] = [];
 
 async function engineOn(lakePrefix: string): Promise<LocalEngine> {
@@ -59,19 +61,12 @@ const byKey = <T extends Record<string, unknown>>(rows: readonly T[], key: keyof
 
 beforeAll(async () => {
   await admin.connect();
-  await admin.createTopics({
-    topics: [
-      { topic: rawTopic, numPartitions: 3 },
-      { topic: invalidTopic, numPartitions: 1 },
-      { topic: metricsTopic, numPartitions: 1 },
-    ],
-    waitForLeaders: true,
-  });
+  dropTopics = await ownTopics(admin, { [rawTopic]: 3, [invalidTopic]: 1, [metricsTopic]: 1 });
 });
 
 afterAll(async () => {
   for (const engine of engines) await engine.close();
-  await admin.deleteTopics({ topics: [rawTopic, invalidTopic, metricsTopic] }).catch(() => undefined);
+  await dropTopics?.();
   await admin.disconnect();
   s3.destroy();
   rmSync(work, { recursive: true, force: true });

@@ -24,18 +24,19 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:f
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { isDeepStrictEqual, promisify } from "node:util";
+// The repo's one way to launch Debian's Chromium (packages/chromium: flags for a closed network).
+import { launchChromium } from "@shop/chromium";
 import { eventNames } from "@shop/event-schema";
 import { type Dashboard, loadConfig, silentLogger, startDashboard } from "@shop/example-dashboard";
 import { createLocalEngine, type LocalEngine } from "@shop/query";
 import { Kafka, logLevel } from "kafkajs";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, describe, expect, it } from "vitest";
-// The repo's one way to launch Debian's Chromium (flags for this machine's closed network).
-import { launchChromium } from "../../../packages/tracker-sdk/test/browser/support/chromium.js";
 import { startCollector, type TestCollector } from "./support/collector.js";
 import { stackS3 } from "./support/jobs.js";
 import { shopLive } from "./support/live-shoppers.js";
 import { repoRoot, stackEnv } from "./support/stack-env.js";
+import { ownTopics } from "./support/topics.js";
 
 /**
  * From the last event's ack to the page showing every final figure. At worst the last event just misses a
@@ -287,7 +288,6 @@ const shown = (f: PageFigures): Expected => ({
 
 afterAll(async () => {
   for (const step of cleanup.reverse()) await step().catch((error) => console.error(error));
-  await admin.deleteTopics({ topics: Object.values(topics) }).catch(() => undefined);
   await admin.disconnect();
   s3.destroy();
   // E2E_KEEP=1 keeps the stream's log, checkpoint and progress log for a look after a failure.
@@ -298,13 +298,14 @@ afterAll(async () => {
 describe("the live dashboard on the real pipeline", () => {
   it("moves while shoppers arrive, then shows the lake's figures for every minute", { timeout: 900_000 }, async () => {
     await admin.connect();
-    await admin.createTopics({
-      topics: [
-        { topic: topics.raw, numPartitions: RAW_PARTITIONS },
-        ...[topics.invalid, topics.metrics, topics.alerts].map((topic) => ({ topic, numPartitions: 1 })),
-      ],
-      waitForLeaders: true,
-    });
+    cleanup.push(
+      await ownTopics(admin, {
+        [topics.raw]: RAW_PARTITIONS,
+        [topics.invalid]: 1,
+        [topics.metrics]: 1,
+        [topics.alerts]: 1,
+      }),
+    );
 
     // 1. Everything starts at once; Spark's start-up dominates. The stream reads its topic from the start.
     cleanup.push(() => stream("stop"));

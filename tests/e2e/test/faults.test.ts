@@ -35,6 +35,7 @@
 import { randomUUID } from "node:crypto";
 import { join } from "node:path";
 import type { S3Client } from "@aws-sdk/client-s3";
+import { eventNames } from "@shop/event-schema";
 import {
   fetchTransports,
   type LoadRun,
@@ -49,7 +50,6 @@ import { Kafka, logLevel } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   checkpointAt,
-  freePorts,
   type Service,
   startService,
   type ThrowawayStack,
@@ -57,6 +57,7 @@ import {
   waitFor,
 } from "./support/fault-stack.js";
 import { sparkJob, stackS3 } from "./support/jobs.js";
+import { freePorts } from "./support/ports.js";
 import { stackEnv } from "./support/stack-env.js";
 
 const runId = randomUUID().slice(0, 8);
@@ -162,8 +163,8 @@ const referenceSessions = (gapMinutes: number) => `
     strftime(max(event_ts), '%Y-%m-%dT%H:%M:%S.%g') AS session_end,
     count(*)::INTEGER AS event_count,
     count(*) FILTER (WHERE event_type IN ('page', 'screen'))::INTEGER AS page_views,
-    count(*) FILTER (WHERE event_name = 'Order Completed')::INTEGER AS orders,
-    round(coalesce(sum(revenue) FILTER (WHERE event_name = 'Order Completed'), 0), 2)::DOUBLE AS revenue
+    count(*) FILTER (WHERE event_name = '${eventNames.order_completed}')::INTEGER AS orders,
+    round(coalesce(sum(revenue) FILTER (WHERE event_name = '${eventNames.order_completed}'), 0), 2)::DOUBLE AS revenue
   FROM s GROUP BY anonymous_id, n`;
 
 const SESSION_COLUMNS = `session_id, anonymous_id, user_id,

@@ -15,6 +15,7 @@ import { Kafka, logLevel } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { drainToLake, sparkJob, stackS3 } from "./support/jobs.js";
 import { stackEnv } from "./support/stack-env.js";
+import { ownTopics } from "./support/topics.js";
 
 const env = stackEnv();
 const runId = randomUUID().slice(0, 8);
@@ -26,20 +27,15 @@ const kafka = new Kafka({ clientId: "e2e", brokers: env.KAFKA_BROKERS.split(",")
 const admin = kafka.admin();
 const cacheDir = mkdtempSync(join(tmpdir(), "shop-e2e-"));
 const s3 = stackS3(env);
+let dropTopics: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
   await admin.connect();
-  await admin.createTopics({
-    topics: [
-      { topic: rawTopic, numPartitions: 3 },
-      { topic: invalidTopic, numPartitions: 1 },
-    ],
-    waitForLeaders: true,
-  });
+  dropTopics = await ownTopics(admin, { [rawTopic]: 3, [invalidTopic]: 1 });
 });
 
 afterAll(async () => {
-  await admin.deleteTopics({ topics: [rawTopic, invalidTopic] }).catch(() => undefined);
+  await dropTopics?.();
   await admin.disconnect();
   s3.destroy();
   rmSync(cacheDir, { recursive: true, force: true });

@@ -10,16 +10,17 @@ import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+// The repo's one way to launch Debian's Chromium (packages/chromium: flags for a closed network).
+import { launchChromium } from "@shop/chromium";
 import { createLocalEngine } from "@shop/query";
 import { Kafka, logLevel } from "kafkajs";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-// The repo's one way to launch Debian's Chromium (flags for this machine's closed network).
-import { launchChromium } from "../../../packages/tracker-sdk/test/browser/support/chromium.js";
 import { startCollector, type TestCollector } from "./support/collector.js";
 import { drainToLake, stackS3 } from "./support/jobs.js";
 import { stackEnv } from "./support/stack-env.js";
 import { startStorefront, until } from "./support/storefront.js";
+import { ownTopics } from "./support/topics.js";
 
 const env = stackEnv();
 const runId = randomUUID().slice(0, 8);
@@ -48,14 +49,7 @@ const topicSize = async (topic: string) =>
 
 beforeAll(async () => {
   await admin.connect();
-  await admin.createTopics({
-    topics: [
-      { topic: rawTopic, numPartitions: 3 },
-      { topic: invalidTopic, numPartitions: 1 },
-    ],
-    waitForLeaders: true,
-  });
-  cleanup.push(() => admin.deleteTopics({ topics: [rawTopic, invalidTopic] }).catch(() => undefined));
+  cleanup.push(await ownTopics(admin, { [rawTopic]: 3, [invalidTopic]: 1 }));
   collector = await startCollector(env, { raw: rawTopic, invalid: invalidTopic }, sourceId);
   cleanup.push(() => collector.close());
 

@@ -1,6 +1,6 @@
+import { launchChromium } from "@shop/chromium";
 import type { Browser } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { launchChromium } from "./support/chromium.js";
 import { describeTraffic } from "./support/deliveries.js";
 import { type BrowserEnv, openEnv } from "./support/env.js";
 import { distDir } from "./support/sdk-build.js";

@@ -1,4 +1,6 @@
+import { seededRandom } from "@shop/example-load-generator";
 import { createTracker, type Tracker } from "@shop/tracker";
+import { checkoutStarted, orderCompleted, productAdded, productViewed } from "@shop/tracker/ecommerce";
 
 export interface LiveShoppersOptions {
   readonly host: string;
@@ -23,18 +25,6 @@ export interface LiveShoppersReport {
 const VISIT_MS = 60_000;
 const CURRENCIES = ["BRL", "EUR"] as const;
 
-/** mulberry32: a small seeded generator, so a failing run can be replayed with its seed. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 /**
  * Short shop visits through the real SDK (Node entry), each event sent when it happens, all within
  * `durationMs`. The load generator (examples/load-generator) plays realistic visits of up to several minutes,
@@ -42,7 +32,7 @@ function seeded(seed: number): () => number {
  * 2–3 minutes needs orders and revenue in every minute, so the visits here are short and many buy.
  */
 export async function shopLive(options: LiveShoppersOptions): Promise<LiveShoppersReport> {
-  const random = seeded(options.seed);
+  const random = seededRandom(options.seed);
   const seconds = (min: number, max: number) => Math.round((min + random() * (max - min)) * 1000);
   const start = Date.now();
   const steps: { at: number; tracker: Tracker; send: (t: Tracker) => void }[] = [];
@@ -61,15 +51,15 @@ export async function shopLive(options: LiveShoppersOptions): Promise<LiveShoppe
     const price = Math.round((10 + random() * 290) * 100) / 100;
     const currency = CURRENCIES[Math.floor(random() * CURRENCIES.length)] as string;
     step((t) => t.page("Home"), 0);
-    step((t) => t.track("Product Viewed", { product_id: product, price, currency }), seconds(3, 10));
+    step((t) => productViewed(t, { product_id: product, price, currency }), seconds(3, 10));
     if (random() < 0.7) {
-      step((t) => t.track("Product Added", { product_id: product, price, quantity: 1, currency }), seconds(3, 10));
+      step((t) => productAdded(t, { product_id: product, price, quantity: 1, currency }), seconds(3, 10));
       if (random() < 0.7) {
         const orderId = `order-${options.runTag}-${i}`;
-        step((t) => t.track("Checkout Started", { order_id: orderId, value: price, currency }), seconds(3, 10));
+        step((t) => checkoutStarted(t, { order_id: orderId, value: price, currency }), seconds(3, 10));
         step(
           (t) =>
-            t.track("Order Completed", {
+            orderCompleted(t, {
               order_id: orderId,
               revenue: price,
               currency,

@@ -1,8 +1,8 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import type { TestCollector } from "./collector.js";
+import { freePorts } from "./ports.js";
 import { repoRoot } from "./stack-env.js";
 
 const run = promisify(execFile);
@@ -14,14 +14,6 @@ export interface TestStorefront {
   readonly origin: string;
   /** Stops next start and waits until it has exited. */
   close(): Promise<void>;
-}
-
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 export async function until(check: () => Promise<boolean>, what: () => string, timeoutMs = 30_000): Promise<void> {
@@ -46,7 +38,7 @@ export async function startStorefront(collector: TestCollector): Promise<TestSto
     throw new Error(`next build failed:\n${error.stdout}\n${error.stderr}`);
   });
   console.info(`storefront: next build took ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  const port = await freePort();
+  const [port] = await freePorts(1);
   const origin = `http://127.0.0.1:${port}`;
   const server: ChildProcess = spawn(process.execPath, [next, "start", "-H", "127.0.0.1", "-p", String(port)], {
     cwd: storefrontDir,

@@ -1,6 +1,6 @@
+import { launchChromium } from "@shop/chromium";
 import type { Browser, ConsoleMessage, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, expect } from "vitest";
-import { launchChromium } from "./chromium.js";
 import type { CollectorServer } from "./collector-server.js";
 import { delivery, describeTraffic, duplicateMessageIds } from "./deliveries.js";
 import { type BrowserEnv, type EnvOptions, openEnv } from "./env.js";
