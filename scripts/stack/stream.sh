@@ -67,6 +67,9 @@ JVM_MARKER="-Dlog4j2.configurationFile=$LOG4J"
 # What Spark logs (ProgressReporter, INFO) when a trigger found nothing to read, every
 # spark.sql.streaming.noDataProgressEventInterval (10 s) while the query idles.
 IDLE_LINE="Streaming query has been idle"
+# What the sessions job prints once when the lake has no event files yet (sessions_stream.WAITING_FOR_EVENTS):
+# it is up and starts its query when the sink's first file lands.
+WAITING_LINE="waiting for the lake's first event files"
 
 kafka_cluster_id() {
   sed -n 's/^cluster.id=//p' "$STACK_DIR/kafka/data/meta.properties" 2>/dev/null || true
@@ -149,10 +152,11 @@ last_commit() {
 # with data, S3 and the alerts topic). A trigger with data commits a batch: a commit file newer than the PID
 # file, which start_daemon wrote before the job started. One without data commits nothing (a restart onto a
 # caught-up checkpoint runs no batch), and Spark reports the query idle instead: the log only holds this
-# run's lines (start_daemon truncates it).
+# run's lines (start_daemon truncates it). The sessions job on a lake without event files waits before its
+# query starts, and says so.
 ready() {
   [ -n "$(find "$CHECKPOINT/commits" -maxdepth 1 -name '[0-9]*' -newer "$PIDFILE" -print -quit 2>/dev/null)" ] \
-    || grep -qF "$IDLE_LINE" "$LOG_FILE" 2>/dev/null
+    || grep -qF -e "$IDLE_LINE" -e "$WAITING_LINE" "$LOG_FILE" 2>/dev/null
 }
 
 wait_ready() {

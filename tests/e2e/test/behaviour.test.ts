@@ -18,6 +18,7 @@ import { Kafka, logLevel } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startCollector } from "./support/collector.js";
 import { drainToLake, sparkJob, stackS3 } from "./support/jobs.js";
+import { liveBesideLake } from "./support/live-minutes.js";
 import { stackEnv } from "./support/stack-env.js";
 import { ownTopics } from "./support/topics.js";
 
@@ -118,29 +119,9 @@ describe("behaviour analytics on simulated shoppers", () => {
 
     // 4. Each minute's latest revision against the lake's events of that minute.
     await events.refresh();
-    const fromLake = await events.query(`
-      SELECT strftime(minute, '%Y-%m-%dT%H:%M') AS minute, count(*)::INTEGER AS events,
-        count(DISTINCT anonymous_id)::INTEGER AS visitors,
-        count(DISTINCT coalesce(session_id, anonymous_id, user_id))::INTEGER AS sessions,
-        count(*) FILTER (WHERE event_name = 'Order Completed')::INTEGER AS orders,
-        coalesce(sum(revenue) FILTER (WHERE event_name = 'Order Completed'), 0)::DOUBLE AS revenue,
-        count(*) FILTER (WHERE is_bot)::INTEGER AS bot_events
-      FROM (SELECT DISTINCT ON (event_id) *, date_trunc('minute', event_ts) AS minute FROM events)
-      GROUP BY minute ORDER BY minute`);
-    const live = await events.query(`
-      SELECT strftime(minute, '%Y-%m-%dT%H:%M') AS minute, events, visitors, active_sessions AS sessions, orders,
-        revenue_json AS revenue, bot_events
-      FROM live_metrics QUALIFY row_number() OVER (PARTITION BY minute ORDER BY revision DESC) = 1
-      ORDER BY minute`);
+    const { live, lake: fromLake } = await liveBesideLake(events);
     expect(fromLake.length).toBeGreaterThan(30);
-    // Revenue in all currencies together: the lake's rows keep the currency apart, the sum is what must agree.
-    const total = (revenue: unknown) =>
-      typeof revenue === "string"
-        ? Object.values(JSON.parse(revenue) as Record<string, number>).reduce((a, b) => a + b, 0)
-        : Number(revenue);
-    const round = (rows: readonly Record<string, unknown>[]) =>
-      rows.map((row) => ({ ...row, revenue: Math.round(total(row.revenue) * 100) / 100 }));
-    expect(round(live)).toEqual(round(fromLake));
+    expect(live).toEqual(fromLake);
 
     // 5. Streamed sessions: each equals the batch job's row; every session closed by the watermark is there.
     const streamed = byKey(await (await engineOn(streamPrefix)).query("SELECT * FROM sessions"), "session_id");

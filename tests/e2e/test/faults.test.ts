@@ -2,9 +2,10 @@
  * The pipeline under faults (issue #16, point 5), on a stack of its own: a throwaway Kafka broker and S3 server
  * (moto) under a temporary STACK_DIR on free loopback ports, started and stopped by scripts/stack/*.sh, so the
  * shared stack the other suites use is never touched. On it: the collector and the sink's local runner as
- * processes of their own, the fraud scoring stream (scripts/stack/stream.sh), and the load generator sending
- * through @shop/tracker: a replay of the last 10 minutes, then 60 s of live traffic with one case of each fraud
- * scenario and hard negative starting 30 s in (their last steps run to about 330 s, which bounds the test's time).
+ * processes of their own, the three streaming jobs (scripts/stack/stream.sh: fraud scoring and live metrics on the
+ * raw topic, sessions on the lake's files), and the load generator sending through @shop/tracker: a replay of the
+ * last 10 minutes, then 60 s of live traffic with one case of each fraud scenario and hard negative starting 30 s
+ * in (their last steps run to about 330 s, which bounds the test's time).
  *
  * Timeline (seconds after the generator starts; every fault lands while it keeps sending):
  *    8  SIGKILL the collector; 11 restart it on the same port. Requests in flight get no answer (status 0) and
@@ -12,21 +13,28 @@
  *   16  SIGKILL the sink runner; 19 restart it. The batch it had written but not committed comes back: the same
  *       object keys are written again, or an overlapping range if the restart cuts batches differently.
  *   24  stop the broker cleanly (kafka.sh stop); 34 start it again. The collector answers 503 + Retry-After
- *       after its publish timeout and the SDK retries; the sink runner and the stream ride it out. The fraud
+ *       after its publish timeout and the SDK retries; the sink runner and the streams ride it out. The fraud
  *       cases start at 30 s, inside the outage: their events reach Kafka only through the SDK's retries.
  *   42  SIGKILL the fraud stream (driver, Spark JVM and Python workers: its whole session) and restart it with
- *       stream.sh start, which resumes from its checkpoint while traffic goes on. The stream starts beside the
- *       traffic and is killed once it has committed a batch of it: later than 42 s when its Spark start is slow.
- * Afterwards, once the sink has committed and the stream has read the whole topic:
+ *       stream.sh start, which resumes from its checkpoint while traffic goes on; at 48 the live metrics stream,
+ *       and the sessions stream once it runs, the same way. Each is killed once it has committed a batch of this
+ *       run's traffic: later when its Spark start is slow. The two Kafka-fed streams start beside the traffic
+ *       (reading the topic from its start); the sessions stream once the lake holds what the topic had at 40 s,
+ *       the whole replay (a replay sends up to 5 minutes of event time out of order, more than its watermark).
+ * Afterwards, once the sink has committed and the streams have read everything:
  *   - every event the generator produced got a 2xx in the end (acks = produced, nothing dropped) and is in the
  *     lake: the distinct event_ids of `events` equal the produced ids, and `unique_events` (the contract's
  *     dedup rule, which every reader applies) has each exactly once. Extra raw copies (re-sends, sink retries)
  *     are counted and printed, not hidden;
- *   - sessions: the batch job (sessionize_batch, over the lake after the run, for each day of the shoppers'
- *     window) equals, row by row, a reference written here in DuckDB SQL over `unique_events` from the rule in
- *     the sessions table's docs (not the job's code); no session_id twice. The batch job rather than the
- *     sessions stream: it sees every event, duplicates included, where the stream only emits sessions its
- *     watermark closed, and a third Spark JVM start would not fit the time box on two cores;
+ *   - live metrics: each minute of the live part, its newest revision in the live_metrics table equals
+ *     @shop/query's figures over unique_events for that minute (nothing lost or counted twice across the
+ *     stream's crash), and no (minute, revision) is written twice. Minutes of the replay are left out: it sends
+ *     event time up to 5 minutes out of order, and the stream rightly drops what is behind its 2-minute watermark;
+ *   - sessions, by a reference written here in DuckDB SQL over `unique_events` from the rule in the sessions
+ *     table's docs (not the jobs' code): each session the stream emitted equals its reference row, and it
+ *     emitted every session its watermark had closed (last event + gap + 3 minutes before the newest event);
+ *     then the batch job (sessionize_batch, for each day of the shoppers' window, rewriting those days as the
+ *     daily DAG does) equals the reference row by row, every session; no session_id twice in either;
  *   - every injected fraud case is alerted (recall 1.0, no false alarm); alert ids are unique in the lake's
  *     fraud_alerts table; ids repeated on the topic (a replay after the SIGKILL) are counted apart
  *     (repeatedAlertIds): a consumer that keys on alert_id, like examples/order-hold, holds an order once.
@@ -57,13 +65,21 @@ import {
   waitFor,
 } from "./support/fault-stack.js";
 import { sparkJob, stackS3 } from "./support/jobs.js";
+import { liveBesideLake } from "./support/live-minutes.js";
 import { freePorts } from "./support/ports.js";
 import { stackEnv } from "./support/stack-env.js";
 
 const runId = randomUUID().slice(0, 8);
 const GAP_MINUTES = 2;
+/** The sessions stream's default watermark (sessions_stream.py): a session is emitted this long after its gap. */
+const SESSIONS_WATERMARK_MINUTES = 3;
 const LIVE_SECONDS = 60;
-const topics = { raw: `faults-${runId}.raw`, invalid: `faults-${runId}.invalid`, alerts: `faults-${runId}.alerts` };
+const topics = {
+  raw: `faults-${runId}.raw`,
+  invalid: `faults-${runId}.invalid`,
+  alerts: `faults-${runId}.alerts`,
+  metrics: `faults-${runId}.metrics`,
+};
 const sinkGroup = `faults-${runId}-sink`;
 const writeKey = "faults-key";
 const serverWriteKey = "faults-server-key";
@@ -80,7 +96,18 @@ const note = (what: string) => {
   if (process.env.E2E_KEEP) console.log(line);
 };
 
-const streamDir = (name: string) => join(stack.dir, "stream", name);
+type StreamName = "fraud" | "live-metrics" | "sessions";
+/** stream.sh's PID file of each stream: the job module's name. */
+const STREAM_PID_FILES: Record<StreamName, string> = {
+  fraud: "fraud_stream.pid",
+  "live-metrics": "live_metrics.pid",
+  sessions: "sessions_stream.pid",
+};
+const streamDir = (name: StreamName) => join(stack.dir, "stream", name);
+const checkpointOf = (name: StreamName) => checkpointAt(join(streamDir(name), "checkpoint"));
+/** A Kafka-fed stream has committed a batch that read some of this run's traffic. */
+const readTraffic = (name: StreamName) => () =>
+  Object.values(checkpointOf(name).committedOffsets()[topics.raw] ?? {}).some((offset) => offset > 0);
 const bucket = () => stack.env.S3_BUCKET ?? "shop-analytics-local";
 const lake = (path: string) => `s3a://${bucket()}/${path}`;
 
@@ -90,8 +117,13 @@ beforeAll(async () => {
     KAFKA_TOPIC_RAW: topics.raw,
     KAFKA_TOPIC_INVALID: topics.invalid,
     KAFKA_TOPIC_FRAUD: topics.alerts,
+    KAFKA_TOPIC_METRICS: topics.metrics,
     // A Spark start takes minutes when the machine is busy (other suites' JVMs and browsers).
     FRAUD_STREAM_START_TIMEOUT: "600",
+    LIVE_METRICS_STREAM_START_TIMEOUT: "600",
+    SESSIONS_STREAM_START_TIMEOUT: "600",
+    // The test's short gap; a 10 s trigger so that sessions are emitted soon after the watermark passes them.
+    SESSIONS_STREAM_ARGS: `--gap-minutes ${GAP_MINUTES} --trigger-seconds 10 --source files`,
   });
   s3 = stackS3(stack.env);
 }, 300_000);
@@ -148,7 +180,26 @@ function startSink(): Service {
 const at = (seconds: number) =>
   new Promise((resolve) => setTimeout(resolve, Math.max(0, t0.at + seconds * 1000 - Date.now())));
 
-/** Sessions by the rule in the sessions table's docs, in DuckDB over unique_events (not the Spark job's code). */
+/** stream.sh start. A start the broker's outage cut short (a Spark start is slow) is made again after it. */
+async function startStream(name: StreamName): Promise<void> {
+  await stack.script("stream", [name, "start"]).catch(async (error: Error) => {
+    note(`${name} stream start failed (${error.message.split("\n")[0]}), starting it again after the outage`);
+    await at(36);
+    await stack.script("stream", [name, "start"]);
+  });
+  note(`${name} stream ready`);
+}
+
+/** SIGKILL to a stream's whole session (driver, Spark JVM, Python workers) once `ready`, then stream.sh start. */
+async function crashStream(name: StreamName, ready: () => boolean): Promise<void> {
+  await waitFor(`the ${name} stream to commit a batch of this run's traffic`, ready, 300_000);
+  const killed = stack.killService(join(streamDir(name), STREAM_PID_FILES[name]));
+  note(`${name} stream killed (SIGKILL to its session): ${killed}`);
+  await stack.script("stream", [name, "start"]);
+  note(`${name} stream restarted from its checkpoint and ready`);
+}
+
+/** Sessions by the rule in the sessions table's docs, in DuckDB over unique_events (not the Spark jobs' code). */
 const referenceSessions = (gapMinutes: number) => `
   WITH e AS (
     SELECT *, CASE WHEN lag(event_ts) OVER w IS NULL
@@ -182,142 +233,134 @@ const plain = (rows: readonly Record<string, unknown>[]) =>
 
 describe("the pipeline under faults", () => {
   it("loses, duplicates and misses nothing while the broker, collector, sink and streams fail", {
-    // About 5 minutes on a quiet machine; Spark starts take minutes each when other suites share the cores.
+    // About 6 minutes on a quiet machine; Spark starts take minutes each when other suites share the cores.
     timeout: 1_500_000,
   }, async () => {
     const started = Date.now();
-    // 1. The throwaway stack, the collector, the sink and both streams, before any traffic.
+    // 1. The throwaway stack, the collector, the sink and the Kafka-fed streams, before any traffic.
     await stack.script("up", []);
-    const [collectorPort] = await freePorts(1);
-    let collector = await startCollector(collectorPort as number);
-    let sink = startSink();
-    // Started beside the traffic (it reads the topic from its start): a Spark start is 20 s on a quiet machine
-    // and minutes on a busy one, and the faults below must not wait for it.
-    // If it is still starting when the broker goes down, its start may fail: it is started again after the outage.
-    const streamReady = stack.script("stream", ["fraud", "start"]).then(
-      () => note("fraud stream ready"),
-      async (error: Error) => {
-        note(`fraud stream start failed (${error.message.split("\n")[0]}), starting it again`);
-        await at(36);
-        await stack.script("stream", ["fraud", "start"]);
-        note("fraud stream ready");
-      },
-    );
-    const setupSeconds = (Date.now() - started) / 1000;
-
-    // 2. The generator, recording every event it ever tried to send (produced) beside what got a 2xx (acks).
-    const produced = new Set<string>();
-    const recording: TransportFactory = (ip) => {
-      const transport = fetchTransports(ip);
-      return {
-        ...transport,
-        send: (url: string, payload: BatchPayload) => {
-          for (const event of payload.batch) if (event.messageId) produced.add(event.messageId);
-          return transport.send(url, payload);
-        },
-      };
-    };
-    t0.at = Date.now();
-    const load: Promise<LoadRun> = runLoad({
-      host: `http://127.0.0.1:${collectorPort}`,
-      writeKey,
-      serverWriteKey,
-      shoppers: 40,
-      seed: Number(process.env.E2E_FAULTS_SEED ?? 5),
-      windowMs: 10 * 60_000,
-      liveMs: LIVE_SECONDS * 1000,
-      fraudCases: 1,
-      historyDays: 1,
-      runTag: runId,
-      transports: recording,
-    });
-
-    // 3. The faults, while it sends.
-    const faults = (async () => {
-      await at(8);
-      collector.kill("SIGKILL");
-      await collector.exited;
-      note(`collector killed (SIGKILL), ${produced.size} events produced so far`);
-      await at(11);
-      collector = await startCollector(collectorPort as number);
-      note("collector restarted and ready");
-
-      await at(16);
-      sink.kill("SIGKILL");
-      await sink.exited;
-      note("sink runner killed (SIGKILL)");
-      await at(19);
-      sink = startSink();
-      note("sink runner restarted");
-
-      await at(24);
-      await stack.script("kafka", ["stop"]);
-      note("broker stopped (kafka.sh stop)");
-      await at(34);
-      await stack.script("kafka", ["start"]);
-      note("broker started again (kafka.sh start)");
-
-      await at(42);
-      // Killed once it has committed a batch of this run's traffic, so the restart has a checkpoint to resume.
-      await streamReady;
-      const checkpoint = checkpointAt(join(streamDir("fraud"), "checkpoint"));
-      await waitFor(
-        "a committed batch with traffic",
-        () => Object.values(checkpoint.committedOffsets()[topics.raw] ?? {}).some((offset) => offset > 0),
-        300_000,
-      );
-      const killed = stack.killService(join(streamDir("fraud"), "fraud_stream.pid"));
-      note(`fraud stream killed (SIGKILL to its session: driver, Spark JVM, Python workers): ${killed}`);
-      await stack.script("stream", ["fraud", "start"]);
-      note("fraud stream restarted from its checkpoint and ready");
-    })();
-    void load.then(({ report }) =>
-      note(`generator finished (last event at ${((Date.parse(report.lastEventAt) - t0.at) / 1000).toFixed(0)} s)`),
-    );
-    const [{ report, cases, acks }] = await Promise.all([load, faults]);
-    note(
-      `generator done: ${JSON.stringify({ sent: report.sent, dropped: report.dropped, failed: report.failedSends })}`,
-    );
-
-    // 4. Everything produced got a 2xx in the end; the faults were felt (no answer, 503).
-    expect(report.dropped, JSON.stringify(report)).toBe(0);
-    expect(produced.size).toBe(report.events);
-    expect([...produced].filter((id) => !acks.has(id))).toEqual([]);
-    expect(acks.size).toBe(produced.size);
-    expect(report.failedSends["0"] ?? 0, JSON.stringify(report.failedSends)).toBeGreaterThan(0);
-    expect(report.failedSends["503"] ?? 0, JSON.stringify(report.failedSends)).toBeGreaterThan(0);
-
-    // 5. The pipeline catches up: the sink commits up to the topic's end and the fraud stream reads to it.
     const kafka = new Kafka({ clientId: "e2e-faults", brokers: [stack.env.KAFKA_BROKERS], logLevel: logLevel.NOTHING });
     const admin = kafka.admin();
     await admin.connect();
+    const topicEnds = async () =>
+      new Map((await admin.fetchTopicOffsets(topics.raw)).map((p) => [String(p.partition), Number(p.high)]));
+    const sinkCommitted = (ends: Map<string, number>) => async () => {
+      const [group] = await admin.fetchOffsets({ groupId: sinkGroup, topics: [topics.raw] });
+      return (group?.partitions ?? []).every((p) => Number(p.offset) >= (ends.get(String(p.partition)) ?? 0));
+    };
+    const [collectorPort] = await freePorts(1);
+    let collector = await startCollector(collectorPort as number);
+    let sink = startSink();
+    // Started beside the traffic (they read the topic from its start): a Spark start is 20 s on a quiet machine
+    // and minutes on a busy one, and the faults below must not wait for it.
+    const fraudReady = startStream("fraud");
+    const liveReady = startStream("live-metrics");
+    const setupSeconds = (Date.now() - started) / 1000;
+
     try {
-      const ends = new Map(
-        (await admin.fetchTopicOffsets(topics.raw)).map((p) => [String(p.partition), Number(p.high)]),
+      // 2. The generator, recording every event it ever tried to send (produced) beside what got a 2xx (acks).
+      const produced = new Set<string>();
+      const recording: TransportFactory = (ip) => {
+        const transport = fetchTransports(ip);
+        return {
+          ...transport,
+          send: (url: string, payload: BatchPayload) => {
+            for (const event of payload.batch) if (event.messageId) produced.add(event.messageId);
+            return transport.send(url, payload);
+          },
+        };
+      };
+      t0.at = Date.now();
+      const load: Promise<LoadRun> = runLoad({
+        host: `http://127.0.0.1:${collectorPort}`,
+        writeKey,
+        serverWriteKey,
+        shoppers: 40,
+        seed: Number(process.env.E2E_FAULTS_SEED ?? 5),
+        windowMs: 10 * 60_000,
+        liveMs: LIVE_SECONDS * 1000,
+        fraudCases: 1,
+        historyDays: 1,
+        runTag: runId,
+        transports: recording,
+      });
+      // The sessions stream reads the lake's files: it starts once the lake has the whole replay.
+      const sessionsReady = (async () => {
+        await at(40);
+        await waitFor("the sink to commit what the topic held at 40 s", sinkCommitted(await topicEnds()), 300_000);
+        await startStream("sessions");
+      })();
+
+      // 3. The faults, while it sends.
+      const faults = (async () => {
+        await at(8);
+        collector.kill("SIGKILL");
+        await collector.exited;
+        note(`collector killed (SIGKILL), ${produced.size} events produced so far`);
+        await at(11);
+        collector = await startCollector(collectorPort as number);
+        note("collector restarted and ready");
+
+        await at(16);
+        sink.kill("SIGKILL");
+        await sink.exited;
+        note("sink runner killed (SIGKILL)");
+        await at(19);
+        sink = startSink();
+        note("sink runner restarted");
+
+        await at(24);
+        await stack.script("kafka", ["stop"]);
+        note("broker stopped (kafka.sh stop)");
+        await at(34);
+        await stack.script("kafka", ["start"]);
+        note("broker started again (kafka.sh start)");
+
+        // Each stream is killed once it has committed a batch of this run's traffic, so its restart has a
+        // checkpoint (offsets or files read, and its state) to resume from; the three independently, so that
+        // slow Spark starts do not push the later kills past the traffic.
+        await at(42);
+        await Promise.all([
+          fraudReady.then(() => crashStream("fraud", readTraffic("fraud"))),
+          liveReady.then(() => at(48)).then(() => crashStream("live-metrics", readTraffic("live-metrics"))),
+          sessionsReady.then(() => crashStream("sessions", () => checkpointOf("sessions").lastCommit() >= 0)),
+        ]);
+      })();
+      void load.then(({ report }) =>
+        note(`generator finished (last event at ${((Date.parse(report.lastEventAt) - t0.at) / 1000).toFixed(0)} s)`),
       );
+      const [{ report, cases, acks }] = await Promise.all([load, faults]);
+      note(
+        `generator done: ${JSON.stringify({ sent: report.sent, dropped: report.dropped, failed: report.failedSends })}`,
+      );
+
+      // 4. Everything produced got a 2xx in the end; the faults were felt (no answer, 503).
+      expect(report.dropped, JSON.stringify(report)).toBe(0);
+      expect(produced.size).toBe(report.events);
+      expect([...produced].filter((id) => !acks.has(id))).toEqual([]);
+      expect(acks.size).toBe(produced.size);
+      expect(report.failedSends["0"] ?? 0, JSON.stringify(report.failedSends)).toBeGreaterThan(0);
+      expect(report.failedSends["503"] ?? 0, JSON.stringify(report.failedSends)).toBeGreaterThan(0);
+
+      // 5. The pipeline catches up: the sink commits up to the topic's end and the Kafka-fed streams read to it.
+      const ends = await topicEnds();
       const kafkaRecords = [...ends.values()].reduce((a, b) => a + b, 0);
-      await waitFor(
-        "the sink to commit the whole topic",
-        async () => {
-          const [group] = await admin.fetchOffsets({ groupId: sinkGroup, topics: [topics.raw] });
-          return (group?.partitions ?? []).every((p) => Number(p.offset) >= (ends.get(String(p.partition)) ?? 0));
-        },
-        120_000,
-        sink.log,
-      );
+      await waitFor("the sink to commit the whole topic", sinkCommitted(ends), 120_000, sink.log);
       note(`sink caught up with ${kafkaRecords} records`);
-      const fraudCheckpoint = checkpointAt(join(streamDir("fraud"), "checkpoint"));
-      await waitFor(
-        "the fraud stream to read the whole topic",
-        () => {
-          const read = fraudCheckpoint.committedOffsets()[topics.raw] ?? {};
-          return [...ends].every(([p, end]) => (read[p] ?? 0) >= end);
-        },
-        180_000,
-        () => JSON.stringify(fraudCheckpoint.committedOffsets()),
-      );
-      note("fraud stream caught up");
-      await stack.script("stream", ["fraud", "stop"]);
+      for (const name of ["fraud", "live-metrics"] as const) {
+        const checkpoint = checkpointOf(name);
+        await waitFor(
+          `the ${name} stream to read the whole topic`,
+          () => {
+            const read = checkpoint.committedOffsets()[topics.raw] ?? {};
+            return [...ends].every(([p, end]) => (read[p] ?? 0) >= end);
+          },
+          180_000,
+          () => JSON.stringify(checkpoint.committedOffsets()),
+        );
+        note(`${name} stream caught up`);
+        await stack.script("stream", [name, "stop"]);
+      }
 
       // 6. Events: every produced event in the lake, once by the contract's dedup rule.
       const engine = await createLocalEngine({ s3, bucket: bucket(), prefix: "", cacheDir: join(stack.dir, "query") });
@@ -339,7 +382,56 @@ describe("the pipeline under faults", () => {
           `${counts?.distinct_ids} distinct ids (${(counts?.rows ?? 0) - (counts?.distinct_ids ?? 0)} extra copies, deduped by unique_events)`,
       );
 
-      // 7. Sessions: the batch job over the lake for each day of the shoppers' window, and the stream.
+      // 7. Live metrics: the live part's minutes (from the first whole minute after the replay) equal the lake's.
+      const liveFrom = Math.floor(t0.at / 60_000) * 60 + 60;
+      const { live, lake: lakeMinutes } = await liveBesideLake(engine, `epoch(minute) >= ${liveFrom}`);
+      expect(lakeMinutes.length, "minutes of the live part").toBeGreaterThanOrEqual(3);
+      expect(live).toEqual(lakeMinutes);
+      const rewritten = await engine.query(
+        "SELECT minute, revision FROM live_metrics GROUP BY ALL HAVING count(*) > 1 LIMIT 5",
+      );
+      expect(rewritten, "a (minute, revision) written twice to live_metrics").toEqual([]);
+      note(
+        `live metrics: ${live.length} minutes of the live part equal the lake's (${live.reduce((n, m) => n + m.events, 0)} events)`,
+      );
+
+      // 8. Sessions from the stream: each equals the reference; every session its watermark closed is there.
+      const reference = plain(
+        await engine.query(`SELECT * FROM (${referenceSessions(GAP_MINUTES)}) ORDER BY session_id`),
+      );
+      const closable = (
+        await engine.query<{ session_id: string }>(`
+          SELECT session_id FROM (${referenceSessions(GAP_MINUTES)})
+          WHERE session_end::TIMESTAMP + INTERVAL ${GAP_MINUTES + SESSIONS_WATERMARK_MINUTES + 1} MINUTE
+            < (SELECT max(event_ts) FROM unique_events)`)
+      ).map((r) => r.session_id);
+      expect(closable.length, "sessions the stream's watermark closes").toBeGreaterThan(10);
+      const streamedRows = async () => {
+        await engine.refresh();
+        return engine.query(`SELECT ${SESSION_COLUMNS} FROM sessions ORDER BY session_id`);
+      };
+      let streamed = plain(await streamedRows());
+      await waitFor(
+        "the sessions stream to emit every session its watermark closed",
+        async () => {
+          streamed = plain(await streamedRows());
+          return closable.every((id) => streamed.has(id));
+        },
+        240_000,
+      ).catch((error: Error) => note(error.message.split("\n")[0] ?? ""));
+      await stack.script("stream", ["sessions", "stop"]);
+      const streamedList = await streamedRows();
+      streamed = plain(streamedList);
+      expect(streamed.size, "a session_id twice in the stream's sessions").toBe(streamedList.length);
+      expect(
+        closable.filter((id) => !streamed.has(id)),
+        "closed sessions the stream did not emit",
+      ).toEqual([]);
+      for (const [id, row] of streamed) expect(row, id).toEqual(reference.get(id));
+      note(`sessions stream: ${streamed.size} emitted (${closable.length} closed by its watermark), each = reference`);
+
+      // 9. Sessions from the batch job over the lake for each day of the shoppers' window: it rewrites those days
+      //    (the stream's rows included), and every session equals the reference.
       const firstDay = report.windowFrom.slice(0, 10);
       const lastDay = report.lastEventAt.slice(0, 10);
       const days = [...new Set([firstDay, lastDay])].sort();
@@ -351,21 +443,21 @@ describe("the pipeline under faults", () => {
       }
       note(`sessionize_batch ran for ${days.join(", ")}`);
       await engine.refresh();
-      const reference = plain(
-        await engine.query(
-          `SELECT * FROM (${referenceSessions(GAP_MINUTES)}) WHERE session_start >= '${firstDay}' ORDER BY session_id`,
-        ),
+      const inDays = `session_start >= '${firstDay}'`;
+      const referenceInDays = plain(
+        await engine.query(`SELECT * FROM (${referenceSessions(GAP_MINUTES)}) WHERE ${inDays} ORDER BY session_id`),
       );
-      const batchRows = await engine.query(`SELECT ${SESSION_COLUMNS} FROM sessions ORDER BY session_id`);
+      const batchRows = await engine.query(
+        `SELECT ${SESSION_COLUMNS} FROM sessions WHERE ${inDays} ORDER BY session_id`,
+      );
       const batch = plain(batchRows);
       expect(batch.size, "a session_id twice in the batch job's sessions").toBe(batchRows.length);
       expect(batch.size).toBeGreaterThan(20);
-      expect([...batch.keys()].sort()).toEqual([...reference.keys()].sort());
-      for (const [id, row] of batch) expect(row, id).toEqual(reference.get(id));
-
+      expect([...batch.keys()].sort()).toEqual([...referenceInDays.keys()].sort());
+      for (const [id, row] of batch) expect(row, id).toEqual(referenceInDays.get(id));
       note(`sessions: ${batch.size} by the batch job, equal to the reference row by row`);
 
-      // 8. Fraud: every injected case alerted, no false alarm; alert ids unique in the lake.
+      // 10. Fraud: every injected case alerted, no false alarm; alert ids unique in the lake.
       const alerts = await readAlerts({
         brokers: [stack.env.KAFKA_BROKERS],
         topic: topics.alerts,

@@ -15,7 +15,10 @@ import pytest
 from pyspark.testing import assertDataFrameEqual
 from support import utc
 
+from shop_jobs.jobs.entrypoint import EXIT_INPUT_MISSING
 from shop_jobs.jobs.sessionize_batch import main as sessionize_main
+from shop_jobs.jobs.sessions_stream import WAITING_FOR_EVENTS, await_events
+from shop_jobs.jobs.sessions_stream import main as sessions_stream_main
 from shop_jobs.lake import write_events
 from shop_jobs.streaming.sessions import (
     SessionRule,
@@ -207,3 +210,27 @@ def test_copies_keep_the_first_received():
     later = event("a", at(10), received=at(10, 2), event_name="Cart Viewed")
     assert merge_copies([later], [first]) == [first]
     assert merge_copies([first], [later]) == [first]
+
+
+def test_waits_for_the_first_event_files_and_says_so_once(capsys: pytest.CaptureFixture[str]) -> None:
+    answers = iter([False, False, False, True])
+    slept: list[float] = []
+    waited = await_events(lambda: next(answers), "s3a://b/events", sleep=slept.append, poll_seconds=2.0)
+    assert (waited, slept) == (4.0, [2.0, 2.0])
+    assert capsys.readouterr().err.count(WAITING_FOR_EVENTS) == 1
+
+
+def test_does_not_wait_or_speak_when_the_files_are_there(capsys: pytest.CaptureFixture[str]) -> None:
+    assert await_events(lambda: True, "s3a://b/events", sleep=pytest.fail) == 0.0
+    assert capsys.readouterr().err == ""
+
+
+def test_available_now_on_a_lake_without_events_is_no_input_yet(spark, tmp_path: Path) -> None:
+    code = sessions_stream_main(
+        [
+            *("--events-path", str(tmp_path / "events"), "--sessions-path", str(tmp_path / "sessions")),
+            *("--checkpoint", str(tmp_path / "checkpoint"), "--available-now"),
+        ]
+    )
+    assert code == EXIT_INPUT_MISSING
+    assert not (tmp_path / "sessions").exists()

@@ -133,6 +133,8 @@ export async function waitFor(
 
 /** A streaming query's checkpoint on local disk: what its newest committed batch read. */
 export interface Checkpoint {
+  /** The newest committed batch id, -1 before the first commit. */
+  lastCommit(): number;
   /** Offsets per topic and partition the newest committed batch read up to ({} before the first commit). */
   committedOffsets(): Record<string, Record<string, number>>;
 }
@@ -146,6 +148,7 @@ export function checkpointAt(dir: string): Checkpoint {
       : [];
   const lastCommit = () => Math.max(-1, ...numbered(join(dir, "commits")));
   return {
+    lastCommit,
     committedOffsets: () => {
       const batch = lastCommit();
       if (batch < 0) return {};

@@ -6,21 +6,24 @@
         [--trigger-seconds 30 | --available-now] [--progress-log FILE]
 
 See shop_jobs.streaming.sessions for the rule. Runs micro-batches every --trigger-seconds until killed; a restart
-resumes from the checkpoint. --available-now reads the files there are and stops. Prints one JSON line when it
-stops: {"batches"}. Exit codes: 0 done, 2 bad arguments.
+resumes from the checkpoint. --available-now reads the files there are and stops. On a lake without event files yet
+the job waits for the first (--available-now: exits 3, no input yet). Prints one JSON line when it stops:
+{"batches"}. Exit codes: 0 done, 2 bad arguments, 3 no event files yet (--available-now).
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from pyspark.sql import SparkSession
 
 from shop_jobs.jobs.entrypoint import bounded_int, run_job
 from shop_jobs.jobs.progress import add_stream_arguments, run_until_stopped, trigger_of, use_rocksdb_state
+from shop_jobs.lake import InputPartitionMissingError, path_exists
 from shop_jobs.schema import EVENTS_TABLE, add_schema_dir_argument
 from shop_jobs.spark_session import on_databricks
 from shop_jobs.streaming.sessions import SessionRule, SessionsSink, SessionsStreamSettings, start_sessions
@@ -31,6 +34,11 @@ DEFAULT_LOOKAHEAD_HOURS = 2
 # the MSK trigger's batching window of up to 60 s); 3 minutes leaves room for a retry. A session is emitted this
 # long after its gap closes; events later than that wait for the batch run of their day.
 DEFAULT_WATERMARK = "3 minutes"
+# A new lake has no events folder until the sink writes its first file, and Spark's file source (Auto Loader too)
+# refuses to start on a missing path. The job waits for it instead of failing; stream.sh counts this line, which
+# the job prints once, as started (a query with nothing to read yet).
+WAITING_FOR_EVENTS = "waiting for the lake's first event files"
+EVENTS_POLL_SECONDS = 5.0
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -58,7 +66,32 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def await_events(
+    exists: Callable[[], bool],
+    where: str,
+    sleep: Callable[[float], None] = time.sleep,
+    poll_seconds: float = EVENTS_POLL_SECONDS,
+) -> float:
+    """Returns once `exists()` holds, checking every poll_seconds; says once on stderr that it waits. Returns the
+    seconds slept."""
+    waited = 0.0
+    if exists():
+        return waited
+    print(f"sessions_stream: {WAITING_FOR_EVENTS} under {where}", file=sys.stderr, flush=True)
+    while not exists():
+        sleep(poll_seconds)
+        waited += poll_seconds
+    return waited
+
+
 def run(spark: SparkSession, args: argparse.Namespace) -> dict[str, Any]:
+    def events_exist() -> bool:
+        return path_exists(spark, args.events_path)
+
+    if args.available_now and not events_exist():
+        # Nothing to read now: the schedulers' "no input yet, retry later" (exit 3), not an empty success.
+        raise InputPartitionMissingError(f"no event files under {args.events_path} yet")
+    await_events(events_exist, args.events_path)
     use_rocksdb_state(spark)
     settings = SessionsStreamSettings(
         events_path=args.events_path,
