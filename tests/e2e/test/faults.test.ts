@@ -193,7 +193,7 @@ async function startStream(name: StreamName): Promise<void> {
 /** SIGKILL to a stream's whole session (driver, Spark JVM, Python workers) once `ready`, then stream.sh start. */
 async function crashStream(name: StreamName, ready: () => boolean): Promise<void> {
   await waitFor(`the ${name} stream to commit a batch of this run's traffic`, ready, 300_000);
-  const killed = stack.killService(join(streamDir(name), STREAM_PID_FILES[name]));
+  const killed = await stack.killService(join(streamDir(name), STREAM_PID_FILES[name]));
   note(`${name} stream killed (SIGKILL to its session): ${killed}`);
   await stack.script("stream", [name, "start"]);
   note(`${name} stream restarted from its checkpoint and ready`);

@@ -20,8 +20,11 @@ export interface ThrowawayStack {
   script(script: string, args: string[], extra?: Record<string, string>): Promise<string>;
   /** The PID a service's PID file names (stream.sh and kafka.sh write them), if any. */
   pidOf(pidFile: string): number | undefined;
-  /** SIGKILL to a service's whole session (the stack starts each with setsid: driver, Spark JVM, workers). */
-  killService(pidFile: string): boolean;
+  /**
+   * SIGKILL to a service's whole session (the stack starts each with setsid: driver, Spark JVM, workers); resolves
+   * once every process of it is gone, so a start right after cannot find the old one still running.
+   */
+  killService(pidFile: string): Promise<boolean>;
   down(): Promise<void>;
 }
 
@@ -63,15 +66,20 @@ export async function throwawayStack(base: StackEnv, overrides: Record<string, s
     env,
     script,
     pidOf,
-    killService: (pidFile) => {
+    killService: async (pidFile) => {
       const pid = pidOf(pidFile);
       if (pid === undefined) return false;
-      try {
-        process.kill(-pid, "SIGKILL");
-        return true;
-      } catch {
-        return false;
-      }
+      const signal = (sig: NodeJS.Signals | 0) => {
+        try {
+          process.kill(-pid, sig);
+          return true;
+        } catch {
+          return false;
+        }
+      };
+      if (!signal("SIGKILL")) return false;
+      await waitFor(`the processes of ${pidFile} to exit`, () => !signal(0), 60_000);
+      return true;
     },
     down: async () => {
       await script("down", []).catch(() => undefined);
