@@ -29,7 +29,9 @@ node "$GEN/cli.js" --host "http://$COLLECTOR_HOST:$COLLECTOR_PORT" --write-key "
   --shoppers "$SHOPPERS" --window-minutes 1 --live-seconds "$SECONDS_LIVE" --ramp --fraud-cases 2 \
   --labels "$OUT/labels.jsonl" --acks "$OUT/acks.jsonl" >"$OUT/load-report.json" ||
   log "the generator gave up on some events (dropped, failedSends in $OUT/load-report.json)"
-node "$HERE/wait-drained.mjs" "$OUT/progress.jsonl" "$KAFKA_TOPIC_RAW" "$KAFKA_BROKERS" 1200 ||
+# The topic's end now that the producers have stopped, against the stream's newest committed batch.
+node "$GEN/demo/lag-cli.js" --checkpoint "$FRAUD_STREAM_DIR/checkpoint" --brokers "$KAFKA_BROKERS" \
+  --topic "$KAFKA_TOPIC_RAW" --timeout-seconds 1200 ||
   log "the stream did not catch up in 20 minutes; scoring what it did"
 node "$GEN/score-cli.js" --labels "$OUT/labels.jsonl" --acks "$OUT/acks.jsonl" --settle-seconds 10 >"$OUT/score.json" || true
 bash scripts/stack/stream.sh stop

@@ -72,4 +72,4 @@ if (left > 0) {
   console.error(`shop-demo-lag: ${reader} still ${left} record(s) behind ${topic} after ${timeout}s`);
   process.exit(1);
 }
-console.error(`[demo] ${reader} caught up with ${topic} (${first} record(s) were waiting)`);
+console.error(`shop-demo-lag: ${reader} caught up with ${topic} (${first} record(s) were waiting)`);
