@@ -17,7 +17,7 @@ const triggerMs = Number(triggerSeconds) * 1000;
 const warmUpMs = 60_000;
 const maxDelayMs = Number(maxDelaySeconds) * 1000;
 const bucketMs = Number(bucketSeconds) * 1000;
-const acks = [...(await readAcks(join(dir, "acks.jsonl"))).values()];
+const acks = [...(await readAcks(join(dir, "acks.jsonl"))).values()].map((ack) => ack.ackedAt);
 const batches = (await readJsonLines(join(dir, "progress.jsonl")))
   .map((p) => ({ start: Date.parse(p.timestamp), ms: p.triggerExecutionMs ?? 0, rows: p.numInputRows ?? 0 }))
   .sort((a, b) => a.start - b.start);
@@ -30,7 +30,8 @@ let to = Number.NEGATIVE_INFINITY;
 for (const at of acks) [from, to] = [Math.min(from, at), Math.max(to, at)];
 for (const b of batches) to = Math.max(to, b.start + b.ms);
 const buckets = [];
-for (let t = from; t < to; t += bucketMs)
+// `<=`: the last ack may fall exactly on a bucket boundary (in a short run, every ack may share one instant).
+for (let t = from; t <= to; t += bucketMs)
   buckets.push({ t, offered: 0, scored: 0, batches: 0, maxDelayMs: 0, maxBatchMs: 0 });
 const bucketOf = (at) => buckets[Math.floor((at - from) / bucketMs)];
 for (const at of acks) bucketOf(at).offered += 1;
