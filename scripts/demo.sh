@@ -11,9 +11,8 @@
 #   collector  only (re)start the demo's collector and leave it running (the storefront and benchmarks send to it)
 #   stop       stop the demo's services: collector, sink runner, order-hold, storefront, dashboard (make down)
 # Settings (environment): DEMO_SECONDS (120), DEMO_GRACE_SECONDS (300), DEMO_SHOPPERS (150), DEMO_FRAUD_CASES (1),
-#   DEMO_BROWSER_SHOPPERS (2),
-#   DEMO_SEED (random), DEMO_WARMUP_MINUTES (45), DEMO_CI (CI mode: 1 or 0; default on when CI is set or stdout is no
-#   terminal). Interactive: the services stay up afterwards for exploring; CI mode stops them (not the stack) and
+#   DEMO_BROWSER_SHOPPERS (2), DEMO_SEED (random), DEMO_WARMUP_MINUTES (45), DEMO_CI (CI mode: 1 or 0; default on
+#   when CI is set or stdout is no terminal). Interactive: the services stay up afterwards for exploring; CI mode stops them (not the stack) and
 #   exits non-zero when the report lacks a funnel, sessions, alerts, precision or recall.
 set -eEuo pipefail
 source "$(dirname "$0")/stack/common.sh"

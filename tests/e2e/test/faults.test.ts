@@ -413,7 +413,7 @@ describe("the pipeline under faults", () => {
         await engine.refresh();
         return engine.query(`SELECT ${SESSION_COLUMNS} FROM sessions ORDER BY session_id`);
       };
-      let streamed = plain(await streamedRows());
+      let streamed = new Map<string, Record<string, unknown>>();
       await waitFor(
         "the sessions stream to emit every session its watermark closed",
         async () => {

@@ -88,10 +88,11 @@ def run(spark: SparkSession, args: argparse.Namespace) -> dict[str, Any]:
     def events_exist() -> bool:
         return path_exists(spark, args.events_path)
 
-    if args.available_now and not events_exist():
+    if not args.available_now:
+        await_events(events_exist, args.events_path)
+    elif not events_exist():
         # Nothing to read now: the schedulers' "no input yet, retry later" (exit 3), not an empty success.
         raise InputPartitionMissingError(f"no event files under {args.events_path} yet")
-    await_events(events_exist, args.events_path)
     use_rocksdb_state(spark)
     settings = SessionsStreamSettings(
         events_path=args.events_path,
