@@ -1,7 +1,9 @@
 /**
  * Request bodies for the load generator: Segment-style batches of realistic storefront events
  * (~650 bytes each, as the tracker sends them), spread over many shoppers so every partition gets
- * traffic. Built once before a run, so generating them costs the measured servers nothing.
+ * traffic. By default every event of a batch is another shopper's (a server-side source relaying
+ * many users); with `shoppersPerBatch` 1 a batch is one shopper's, as a browser tab sends it. Built
+ * once before a run, so generating them costs the measured servers nothing.
  */
 const userAgents = [
   "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36",
@@ -10,8 +12,7 @@ const userAgents = [
   "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
 ];
 
-function event(n: number, sentAt: string) {
-  const shopper = n % 5000;
+function event(n: number, shopper: number, sentAt: string) {
   const sku = `SKU-${(n * 7919) % 1000}`;
   return {
     type: "track",
@@ -30,14 +31,23 @@ function event(n: number, sentAt: string) {
   };
 }
 
-/** `count` distinct JSON bodies of `batchSize` events each (`{ batch, sentAt }`), and their mean size. */
-export function makeBodies(batchSize: number, count: number): { bodies: string[]; meanEventBytes: number } {
+/**
+ * `count` distinct JSON bodies of `batchSize` events each (`{ batch, sentAt }`), and their mean size;
+ * each batch's events belong to `shoppersPerBatch` shoppers in turn (default: one per event).
+ */
+export function makeBodies(
+  batchSize: number,
+  count: number,
+  shoppersPerBatch = batchSize,
+): { bodies: string[]; meanEventBytes: number } {
   const sentAt = new Date().toISOString();
   const bodies: string[] = [];
   let n = 0;
   let eventBytes = 0;
   for (let b = 0; b < count; b++) {
-    const batch = Array.from({ length: batchSize }, () => event(n++, sentAt));
+    const batch = Array.from({ length: batchSize }, (_, i) =>
+      event(n++, (b * shoppersPerBatch + (i % shoppersPerBatch)) % 5000, sentAt),
+    );
     eventBytes += batch.reduce((sum, e) => sum + Buffer.byteLength(JSON.stringify(e)), 0);
     bodies.push(JSON.stringify({ batch, sentAt }));
   }

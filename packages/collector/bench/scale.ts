@@ -17,10 +17,13 @@ import { benchTopics } from "./topics.js";
  * (COLLECTOR_WORKERS=auto), with each producer profile, against the real broker. For each: events/s,
  * p50/p99, collector CPU (primary and workers) and broker process CPU per 100k events, peak RSS.
  * Every combination runs once per round and the rounds are interleaved (this machine's speed drifts);
- * shown is the round with the most events/s (closed loop) or the lowest p99 (open loop). Knobs (environment):
+ * shown is the round with the most events/s (closed loop) or the lowest p99 (open loop), and, against
+ * `before`, the median of each round's own ratio (a profile and `before` measured minutes apart in the
+ * same round share the machine's drift, which best-of-rounds across rounds does not). Knobs (environment):
  *   BENCH_CONNECTIONS (32,128,256), BENCH_RATES (open-loop events/s: 20000,40000); either may be "",
  *   BENCH_OPEN_CONNECTIONS (512: the open-loop generator's connection cap), BENCH_MODES (single,all-cores), BENCH_ROUNDS (2),
- *   BENCH_SECONDS (6), BENCH_WARMUP_SECONDS (2), BENCH_BATCH (20), BENCH_IDLE_SECONDS (4: the broker's idle
+ *   BENCH_SECONDS (6), BENCH_WARMUP_SECONDS (2), BENCH_BATCH (20), BENCH_SHOPPERS_PER_BATCH (the batch size:
+ *   every event another shopper's; 1 is a browser's batch), BENCH_IDLE_SECONDS (4: the broker's idle
  *   CPU is sampled that long before each run, and subtracted for the "above idle" figure),
  *   BENCH_PROFILES: comma-separated `name` or `name:VAR=value;VAR=value` (collector settings); built in:
  *     `before` (the settings before #13: gzip, linger 5 ms, no concurrency gate) and `default` (today's defaults),
@@ -38,6 +41,7 @@ const seconds = Number(env("BENCH_SECONDS", "6"));
 const warmupSeconds = Number(env("BENCH_WARMUP_SECONDS", "2"));
 const rounds = Number(env("BENCH_ROUNDS", "2"));
 const batch = Number(env("BENCH_BATCH", "20"));
+const shoppersPerBatch = Number(env("BENCH_SHOPPERS_PER_BATCH", String(batch)));
 const idleSeconds = Number(env("BENCH_IDLE_SECONDS", "4"));
 /** A list that may be set empty on purpose (BENCH_CONNECTIONS="" runs open loop only). */
 const optionalList = (name: string, fallback: string) => split(process.env[name] ?? fallback).map(Number);
@@ -144,7 +148,7 @@ async function measure(c: Case, port: number): Promise<Row> {
   const brokerPid = Number(readFileSync(brokerPidFile, "utf8").trim());
   const idleRate = await brokerIdleRate(brokerPid);
   const child = await startCollector(c, port);
-  const { bodies } = makeBodies(batch, 200);
+  const { bodies } = makeBodies(batch, 200, shoppersPerBatch);
   const load = {
     url: `http://127.0.0.1:${port}`,
     bodies,
@@ -203,13 +207,14 @@ async function main() {
   ({ rawTopic, invalidTopic } = topics);
   const { freePort } = await import("../test/support/free-port.js");
   console.log(
-    `collector scale bench: batch ${batch}; ${connectionCounts.join("/")} connections, open loop at ${offeredRates.join("/")} events/s; modes ${modes.join(", ")}; ` +
+    `collector scale bench: batch ${batch} (${shoppersPerBatch} shoppers each); ${connectionCounts.join("/")} connections, open loop at ${offeredRates.join("/")} events/s; modes ${modes.join(", ")}; ` +
       `profiles ${profiles.map((p) => `${p.name} ${JSON.stringify(p.settings)}`).join(", ")}; nodes ${nodes.map((n) => n.name).join(", ")}; ` +
       `${warmupSeconds}+${seconds} s per run, best of ${rounds} interleaved rounds; load average before: ${loadavg()
         .map((l) => l.toFixed(2))
         .join(" ")}`,
   );
   const best = new Map<string, Row>();
+  const allRounds: Array<Row & { round: number }> = [];
   let acknowledged = 0;
   const loads = [
     ...connectionCounts.map((connections) => ({ connections, eventsPerSecond: 0 })),
@@ -224,6 +229,7 @@ async function main() {
               const c: Case = { node, mode, profile, connections, eventsPerSecond };
               const row = await measure(c, await freePort());
               acknowledged += row.events;
+              allRounds.push({ ...row, round });
               const failures = row.failures ? ` (non-200: ${JSON.stringify(row.statuses)})` : "";
               console.error(
                 `  round ${round} ${key(c)}: ${fmt(rate(row))} events/s, p99 ${fmt(row.p99Ms, 1)} ms, broker ${fmt(row.brokerCpuPer100k, 2)} CPU s/100k${failures}`,
@@ -244,6 +250,7 @@ async function main() {
     if (stored < acknowledged)
       throw new Error(`only ${stored} records in ${rawTopic} for ${acknowledged} acknowledged`);
     printTable([...best.values()]);
+    printPairedRatios(allRounds);
     console.log(
       `\n${fmt(stored)} records in the bench topic ≥ ${fmt(acknowledged)} events acknowledged (warm-ups excluded). Load average after: ${loadavg()
         .map((l) => l.toFixed(2))
@@ -339,6 +346,39 @@ function printTable(rows: Row[]) {
       console.log(
         `broker CPU per event, ${profile.name} / before: ${ratiosOf((r) => r.brokerCpuPer100k)}; above idle: ${ratiosOf((r) => r.brokerAboveIdlePer100k)} (each row above, in order)`,
       );
+    }
+  }
+}
+
+/**
+ * Broker CPU per event against `before`, as the median (and range) of the ratios within each round:
+ * the two runs of a pair are minutes apart, so they share the machine's drift.
+ */
+function printPairedRatios(rows: Array<Row & { round: number }>) {
+  const before = profiles.find((p) => p.name === "before");
+  if (!before || rounds < 2) return;
+  const median = (xs: number[]) => {
+    const sorted = [...xs].sort((a, b) => a - b);
+    const mid = sorted.length >> 1;
+    return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+  };
+  const sameCell = (a: Row & { round: number }, b: Row & { round: number }) =>
+    a.round === b.round && a.node === b.node && a.mode === b.mode && loadName(a) === loadName(b);
+  console.log("\nbroker CPU per event / before's in the same round: median (range) over rounds");
+  for (const profile of profiles.filter((p) => p !== before)) {
+    const cells = new Map<string, { total: number[]; aboveIdle: number[] }>();
+    for (const row of rows.filter((r) => r.profile === profile)) {
+      const base = rows.find((b) => b.profile === before && sameCell(b, row));
+      if (!base) continue;
+      const cell = `${row.node.name} ${row.mode} ${loadName(row)}`;
+      const ratios = cells.get(cell) ?? { total: [], aboveIdle: [] };
+      ratios.total.push(row.brokerCpuPer100k / base.brokerCpuPer100k);
+      ratios.aboveIdle.push(row.brokerAboveIdlePer100k / base.brokerAboveIdlePer100k);
+      cells.set(cell, ratios);
+    }
+    const show = (xs: number[]) => `${fmt(median(xs), 2)} (${fmt(Math.min(...xs), 2)}–${fmt(Math.max(...xs), 2)})`;
+    for (const [cell, { total, aboveIdle }] of cells) {
+      console.log(`  ${profile.name} ${cell}: ${show(total)}; above idle ${show(aboveIdle)}`);
     }
   }
 }
