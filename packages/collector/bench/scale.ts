@@ -207,7 +207,7 @@ async function main() {
   ({ rawTopic, invalidTopic } = topics);
   const { freePort } = await import("../test/support/free-port.js");
   console.log(
-    `collector scale bench: batch ${batch} (${shoppersPerBatch} shoppers each); ${connectionCounts.join("/")} connections, open loop at ${offeredRates.join("/")} events/s; modes ${modes.join(", ")}; ` +
+    `collector scale bench: batch ${batch} (${shoppersPerBatch} shoppers each); ${connectionCounts.join("/") || "no"} closed-loop connections, open loop at ${offeredRates.join("/") || "no"} events/s; modes ${modes.join(", ")}; ` +
       `profiles ${profiles.map((p) => `${p.name} ${JSON.stringify(p.settings)}`).join(", ")}; nodes ${nodes.map((n) => n.name).join(", ")}; ` +
       `${warmupSeconds}+${seconds} s per run, best of ${rounds} interleaved rounds; load average before: ${loadavg()
         .map((l) => l.toFixed(2))
@@ -321,12 +321,12 @@ function printTable(rows: Row[]) {
         const held = connectionCounts
           .filter((c) => c > 32)
           .map((c) => `${c}: ${fmt(rate(find(mode, c) as Row) / rate(at32), 2)}×`);
-        parts.push(`${mode} vs its 32-connection rate ${held.join(", ")}`);
+        if (held.length > 0) parts.push(`${mode} vs its 32-connection rate ${held.join(", ")}`);
       }
       if (modes.includes("single") && modes.includes("all-cores")) {
         parts.push(`all-cores peak / single peak ${fmt(peak("all-cores") / peak("single"), 2)}×`);
       }
-      console.log(`\n${node.name} ${profile.name}: ${parts.join("; ")}`);
+      if (parts.length > 0) console.log(`\n${node.name} ${profile.name}: ${parts.join("; ")}`);
     }
   }
   const before = profiles.find((p) => p.name === "before");
