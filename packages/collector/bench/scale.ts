@@ -63,6 +63,8 @@ const profiles = list("BENCH_PROFILES", "before,default").map((spec) => {
   }
   return { name, settings: Object.fromEntries(settings.split(";").map((kv) => kv.split("=") as [string, string])) };
 });
+/** The settings before #13, if measured: the other profiles' broker cost is shown against it. */
+const beforeProfile = profiles.find((p) => p.name === "before");
 const nodes = list("BENCH_NODES", `current=${process.execPath}`).map((spec) => {
   const [name = spec, path = spec] = spec.split("=");
   return { name, path };
@@ -104,6 +106,8 @@ interface Row extends LoadResult, Case {
   /** Bytes the broker stored per event (the producer's compression at work). */
   storedBytesPerEvent: number;
 }
+/** A run and the round it belongs to. */
+type RoundRow = Row & { round: number };
 
 async function startCollector(c: Case, port: number): Promise<ChildProcess> {
   const child = spawn(c.node.path, [entryPoint], {
@@ -200,6 +204,8 @@ const fmt = (n: number, digits = 0) =>
 const rate = (row: Row) => row.events / row.seconds;
 const loadName = (c: Case) => (c.eventsPerSecond ? `${fmt(c.eventsPerSecond / 1000)}k/s` : String(c.connections));
 const key = (c: Case) => `${c.node.name}|${c.mode}|${c.profile.name}|${loadName(c)}`;
+/** The same node, mode and load, measured with `profile`. */
+const withProfile = (c: Case, profile: Case["profile"]) => key({ ...c, profile });
 
 async function main() {
   if (!existsSync(entryPoint)) throw new Error(`${entryPoint} is missing: build the package first`);
@@ -213,8 +219,7 @@ async function main() {
         .map((l) => l.toFixed(2))
         .join(" ")}`,
   );
-  const best = new Map<string, Row>();
-  const allRounds: Array<Row & { round: number }> = [];
+  const allRounds: RoundRow[] = [];
   let acknowledged = 0;
   const loads = [
     ...connectionCounts.map((connections) => ({ connections, eventsPerSecond: 0 })),
@@ -234,13 +239,6 @@ async function main() {
               console.error(
                 `  round ${round} ${key(c)}: ${fmt(rate(row))} events/s, p99 ${fmt(row.p99Ms, 1)} ms, broker ${fmt(row.brokerCpuPer100k, 2)} CPU s/100k${failures}`,
               );
-              // Closed loop: the round that moved the most. Open loop moves the same in every round that
-              // kept up, so the least disturbed one is the one with the lowest p99.
-              const kept = best.get(key(c));
-              const better = c.eventsPerSecond
-                ? (a: Row, b: Row) => a.failures <= b.failures && a.p99Ms < b.p99Ms
-                : (a: Row, b: Row) => rate(a) > rate(b);
-              if (!kept || better(row, kept)) best.set(key(c), row);
             }
           }
         }
@@ -249,7 +247,7 @@ async function main() {
     const stored = await topics.storedRecords();
     if (stored < acknowledged)
       throw new Error(`only ${stored} records in ${rawTopic} for ${acknowledged} acknowledged`);
-    printTable([...best.values()]);
+    printTable(bestRounds(allRounds));
     printPairedRatios(allRounds);
     console.log(
       `\n${fmt(stored)} records in the bench topic ≥ ${fmt(acknowledged)} events acknowledged (warm-ups excluded). Load average after: ${loadavg()
@@ -329,16 +327,13 @@ function printTable(rows: Row[]) {
       if (parts.length > 0) console.log(`\n${node.name} ${profile.name}: ${parts.join("; ")}`);
     }
   }
-  const before = profiles.find((p) => p.name === "before");
-  if (before) {
-    for (const profile of profiles.filter((p) => p !== before)) {
+  if (beforeProfile) {
+    for (const profile of profiles.filter((p) => p !== beforeProfile)) {
       const ratiosOf = (figure: (row: Row) => number) =>
         rows
           .filter((r) => r.profile.name === profile.name)
           .map((r) => {
-            const base = rows.find(
-              (b) => b.profile === before && b.node === r.node && b.mode === r.mode && loadName(b) === loadName(r),
-            );
+            const base = rows.find((b) => key(b) === withProfile(r, beforeProfile));
             return base ? figure(r) / figure(base) : Number.NaN;
           })
           .map((x) => fmt(x, 2))
@@ -351,24 +346,38 @@ function printTable(rows: Row[]) {
 }
 
 /**
+ * Each combination's best round: closed loop, the one that moved the most; open loop moves the same in
+ * every round that kept up, so the least disturbed one is the one with the lowest p99.
+ */
+function bestRounds(rows: RoundRow[]): Row[] {
+  const best = new Map<string, Row>();
+  for (const row of rows) {
+    const kept = best.get(key(row));
+    const better = row.eventsPerSecond
+      ? (a: Row, b: Row) => a.failures <= b.failures && a.p99Ms < b.p99Ms
+      : (a: Row, b: Row) => rate(a) > rate(b);
+    if (!kept || better(row, kept)) best.set(key(row), row);
+  }
+  return [...best.values()];
+}
+
+/**
  * Broker CPU per event against `before`, as the median (and range) of the ratios within each round:
  * the two runs of a pair are minutes apart, so they share the machine's drift.
  */
-function printPairedRatios(rows: Array<Row & { round: number }>) {
-  const before = profiles.find((p) => p.name === "before");
-  if (!before || rounds < 2) return;
+function printPairedRatios(rows: RoundRow[]) {
+  if (!beforeProfile || rounds < 2) return;
   const median = (xs: number[]) => {
     const sorted = [...xs].sort((a, b) => a - b);
     const mid = sorted.length >> 1;
     return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
   };
-  const sameCell = (a: Row & { round: number }, b: Row & { round: number }) =>
-    a.round === b.round && a.node === b.node && a.mode === b.mode && loadName(a) === loadName(b);
+  const show = (xs: number[]) => `${fmt(median(xs), 2)} (${fmt(Math.min(...xs), 2)}–${fmt(Math.max(...xs), 2)})`;
   console.log("\nbroker CPU per event / before's in the same round: median (range) over rounds");
-  for (const profile of profiles.filter((p) => p !== before)) {
+  for (const profile of profiles.filter((p) => p !== beforeProfile)) {
     const cells = new Map<string, { total: number[]; aboveIdle: number[] }>();
     for (const row of rows.filter((r) => r.profile === profile)) {
-      const base = rows.find((b) => b.profile === before && sameCell(b, row));
+      const base = rows.find((b) => b.round === row.round && key(b) === withProfile(row, beforeProfile));
       if (!base) continue;
       const cell = `${row.node.name} ${row.mode} ${loadName(row)}`;
       const ratios = cells.get(cell) ?? { total: [], aboveIdle: [] };
@@ -376,7 +385,6 @@ function printPairedRatios(rows: Array<Row & { round: number }>) {
       ratios.aboveIdle.push(row.brokerAboveIdlePer100k / base.brokerAboveIdlePer100k);
       cells.set(cell, ratios);
     }
-    const show = (xs: number[]) => `${fmt(median(xs), 2)} (${fmt(Math.min(...xs), 2)}–${fmt(Math.max(...xs), 2)})`;
     for (const [cell, { total, aboveIdle }] of cells) {
       console.log(`  ${profile.name} ${cell}: ${show(total)}; above idle ${show(aboveIdle)}`);
     }
