@@ -202,7 +202,7 @@ topics() {
     "$KAFKA_TOPIC_RAW:$KAFKA_RAW_PARTITIONS" \
     "$KAFKA_TOPIC_INVALID:${KAFKA_INVALID_PARTITIONS:-1}" \
     "$KAFKA_TOPIC_FRAUD:${KAFKA_FRAUD_PARTITIONS:-1}" \
-    "$KAFKA_TOPIC_METRICS:1" 2>&1)" \
+    "$KAFKA_TOPIC_METRICS:${KAFKA_METRICS_PARTITIONS:-1}" 2>&1)" \
     || fail_with_logs kafka "topics could not be created: $(tail -n 5 <<<"$out")" "$SERVER_LOG"
   log "kafka: topics: $(tr '\n' ';' <<<"$out" | sed 's/;$//; s/;/; /g')"
 }

@@ -5,6 +5,7 @@ export { createPublisher, publisherOptionsFrom } from "./publish/create-publishe
 export { createKafkajsPublisher } from "./publish/kafkajs-publisher.js";
 export { createLibrdkafkaPublisher } from "./publish/librdkafka-publisher.js";
 export type { KafkaClientName, KafkaCompression, PublisherOptions } from "./publish/options.js";
+export { createPlatformaticPublisher } from "./publish/platformatic-publisher.js";
 export type { EventPublisher, LatencyHistogram, PublisherStats, PublishRecord } from "./publish/publisher.js";
 export {
   PublishError,

@@ -94,10 +94,11 @@ describe("broker outage during traffic", () => {
     [];
 
   beforeAll(async () => {
-    // kafka.sh creates the stack's three topics; the second client's raw topic takes the fraud slot.
+    // kafka.sh creates the stack's four topics; the other clients' raw topics take the fraud and metrics slots.
     broker = await throwawayBroker({
       raw: rawTopic("librdkafka"),
       fraud: rawTopic("kafkajs"),
+      metrics: rawTopic("platformatic"),
       invalid: invalidTopic,
       partitions: 3,
     });

@@ -3,7 +3,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { publisherOptionsFrom } from "../src/publish/create-publisher.js";
-import { kafkajsSecurityConfig, librdkafkaSecurityConfig } from "../src/publish/kafka-security.js";
+import {
+  kafkajsSecurityConfig,
+  librdkafkaSecurityConfig,
+  platformaticSecurityConfig,
+} from "../src/publish/kafka-security.js";
 import type { MskIamTokenProvider } from "../src/publish/msk-iam-token.js";
 import { devConfig, problemsOf } from "./setup-app.js";
 import { createTestPki, type TestPki } from "./support/certificates.js";
@@ -44,11 +48,12 @@ const iam = () => ({
 });
 
 describe("Kafka security settings", () => {
-  it("default to PLAINTEXT, which both clients get as no TLS and no SASL", () => {
+  it("default to PLAINTEXT, which every client gets as no TLS and no SASL", () => {
     const { kafkaSecurity } = config({});
     expect(kafkaSecurity).toEqual({ protocol: "PLAINTEXT" });
     expect(librdkafkaSecurityConfig(kafkaSecurity)).toEqual({ "security.protocol": "plaintext" });
     expect(kafkajsSecurityConfig(kafkaSecurity)).toEqual({});
+    expect(platformaticSecurityConfig(kafkaSecurity)).toEqual({});
   });
 
   it("reach the publisher options", () => {
@@ -56,7 +61,7 @@ describe("Kafka security settings", () => {
     expect(options.security).toMatchObject({ protocol: "SASL_SSL", sasl: { mechanism: "SCRAM-SHA-512" } });
   });
 
-  it("map mutual TLS to librdkafka's file locations and to kafkajs' PEM text", async () => {
+  it("map mutual TLS to librdkafka's file locations and to PEM text for the clients on Node's sockets", async () => {
     const { kafkaSecurity } = config(mutualTls());
     expect(librdkafkaSecurityConfig(kafkaSecurity)).toEqual({
       "security.protocol": "ssl",
@@ -65,20 +70,22 @@ describe("Kafka security settings", () => {
       "ssl.key.location": pki.client.keyFile,
       "ssl.key.password": pki.client.keyPassword,
     });
-    expect(kafkajsSecurityConfig(kafkaSecurity)).toEqual({
-      ssl: {
-        ca: [await readFile(pki.ca.certFile, "utf8")],
-        cert: await readFile(pki.client.certFile, "utf8"),
-        key: await readFile(pki.client.keyFile, "utf8"),
-        passphrase: pki.client.keyPassword,
-      },
-    });
+    const pem = {
+      ca: [await readFile(pki.ca.certFile, "utf8")],
+      cert: await readFile(pki.client.certFile, "utf8"),
+      key: await readFile(pki.client.keyFile, "utf8"),
+      passphrase: pki.client.keyPassword,
+    };
+    expect(kafkajsSecurityConfig(kafkaSecurity)).toEqual({ ssl: pem });
+    // The broker's host name goes out for SNI, as kafkajs sends it.
+    expect(platformaticSecurityConfig(kafkaSecurity)).toEqual({ tls: pem, tlsServerName: true });
   });
 
   it("use the system's CAs when TLS has no CA file (public CAs, as MSK's)", () => {
     const { kafkaSecurity } = config({ KAFKA_SECURITY_PROTOCOL: "SSL" });
     expect(librdkafkaSecurityConfig(kafkaSecurity)).toEqual({ "security.protocol": "ssl" });
     expect(kafkajsSecurityConfig(kafkaSecurity)).toEqual({ ssl: true });
+    expect(platformaticSecurityConfig(kafkaSecurity)).toEqual({ tls: {}, tlsServerName: true });
   });
 
   it("map SCRAM and PLAIN to each client's mechanism names", () => {
@@ -95,8 +102,14 @@ describe("Kafka security settings", () => {
       username: "collector",
       password: "s3cret",
     });
+    expect(platformaticSecurityConfig(scramSecurity).sasl).toEqual({
+      mechanism: "SCRAM-SHA-512",
+      username: "collector",
+      password: "s3cret",
+    });
     const sha256 = config({ ...scram(), KAFKA_SASL_MECHANISM: "scram-sha-256" }).kafkaSecurity;
     expect(kafkajsSecurityConfig(sha256).sasl).toMatchObject({ mechanism: "scram-sha-256" });
+    expect(platformaticSecurityConfig(sha256).sasl).toMatchObject({ mechanism: "SCRAM-SHA-256" });
     const plain = config({ ...scram(), KAFKA_SECURITY_PROTOCOL: "SASL_PLAINTEXT", KAFKA_SASL_MECHANISM: "PLAIN" });
     expect(librdkafkaSecurityConfig(plain.kafkaSecurity)).toMatchObject({
       "security.protocol": "sasl_plaintext",
@@ -104,6 +117,9 @@ describe("Kafka security settings", () => {
     });
     expect(kafkajsSecurityConfig(plain.kafkaSecurity)).toEqual({
       sasl: { mechanism: "plain", username: "collector", password: "s3cret" },
+    });
+    expect(platformaticSecurityConfig(plain.kafkaSecurity)).toEqual({
+      sasl: { mechanism: "PLAIN", username: "collector", password: "s3cret" },
     });
   });
 
@@ -144,8 +160,14 @@ describe("Kafka security settings", () => {
     const sasl = kafkajs.sasl as { mechanism: string; oauthBearerProvider: () => Promise<unknown> };
     expect(sasl.mechanism).toBe("oauthbearer");
     await expect(sasl.oauthBearerProvider()).resolves.toEqual({ value: "cached-token" });
-    // librdkafka asks exactly when it wants a new token; kafkajs asks on every connection.
-    expect(calls).toEqual(["refresh eu-west-1", "current eu-west-1"]);
+    const platformatic = platformaticSecurityConfig(kafkaSecurity, tokens).sasl as {
+      mechanism: string;
+      token: () => Promise<string>;
+    };
+    expect(platformatic.mechanism).toBe("OAUTHBEARER");
+    await expect(platformatic.token()).resolves.toBe("cached-token");
+    // librdkafka asks exactly when it wants a new token; the others on every (re)authentication.
+    expect(calls).toEqual(["refresh eu-west-1", "current eu-west-1", "current eu-west-1"]);
   });
 });
 

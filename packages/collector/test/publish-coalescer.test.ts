@@ -127,4 +127,56 @@ describe("BatchCoalescer", () => {
     expect(a.settled).toBe("ok");
     await coalescer.drain(); // idle: resolves at once
   });
+
+  describe("lingerEveryBatch", () => {
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    const lingering = (io: ReturnType<typeof controlledSend>, maxBatchBytes = 1000) =>
+      new BatchCoalescer<number>({ lingerMs: 60, maxBatchBytes, lingerEveryBatch: true, send: io.send });
+
+    it("holds a batch that queued behind one in flight until its first record has lingered", async () => {
+      const io = controlledSend();
+      const coalescer = lingering(io);
+      collect(coalescer, [1]);
+      await sleep(90);
+      expect(io.batches).toEqual([[1]]);
+      const second = collect(coalescer, [2]);
+      io.pending[0]?.resolve();
+      await sleep(10);
+      expect(io.batches).toEqual([[1]]); // without the option [2] would have left with the answer
+      collect(coalescer, [3]);
+      await sleep(90);
+      expect(io.batches).toEqual([[1], [2, 3]]);
+      io.pending[1]?.resolve();
+      await tick();
+      expect(second.settled).toBe("ok");
+    });
+
+    it("sends at once what has already lingered while the batch before it was in flight", async () => {
+      const io = controlledSend();
+      const coalescer = lingering(io);
+      collect(coalescer, [1]);
+      await sleep(90);
+      collect(coalescer, [2]);
+      await sleep(90);
+      io.pending[0]?.resolve();
+      await tick();
+      await tick();
+      expect(io.batches).toEqual([[1], [2]]);
+    });
+
+    it("does not hold a full batch, nor anything once drain() was called", async () => {
+      const io = controlledSend();
+      const coalescer = lingering(io, 4);
+      collect(coalescer, [1, 2, 3, 4]);
+      expect(io.batches).toEqual([[1, 2, 3, 4]]);
+      collect(coalescer, [5]);
+      const draining = coalescer.drain();
+      io.pending[0]?.resolve();
+      await tick();
+      await tick();
+      expect(io.batches).toEqual([[1, 2, 3, 4], [5]]);
+      io.pending[1]?.resolve();
+      await draining;
+    });
+  });
 });

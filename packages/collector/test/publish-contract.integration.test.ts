@@ -135,3 +135,23 @@ describe.each(kafkaClients.map((client) => [client]))("%s publisher", (client: K
     }
   });
 });
+
+it("puts each key in the same partition whichever client published it (Java's murmur2 partitioner)", async () => {
+  const topic = await freshTopic(6);
+  const keys = Array.from({ length: 40 }, (_, i) => `shopper-${i}`);
+  for (const client of kafkaClients) {
+    const publisher = createPublisher(client, { brokers, clientId: `test-partition-${client}`, timeoutMs: 10_000 });
+    try {
+      await publisher.publish(records(topic, client, keys));
+    } finally {
+      await publisher.close();
+    }
+  }
+  const read = await readTopic(brokers, topic);
+  expect(read).toHaveLength(keys.length * kafkaClients.length);
+  for (const key of keys) {
+    const partitions = read.filter((r) => r.key === key).map((r) => `${JSON.parse(r.value).tag}:${r.partition}`);
+    expect(new Set(partitions.map((p) => p.split(":")[1])).size, partitions.join(" ")).toBe(1);
+  }
+  expect(new Set(read.map((r) => r.partition)).size).toBeGreaterThan(3);
+});

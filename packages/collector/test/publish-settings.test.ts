@@ -50,7 +50,11 @@ describe("publisher settings", () => {
 
   it("refuses zstd with kafkajs, which has no zstd codec here", () => {
     expect(() => devConfig({ COLLECTOR_KAFKA_CLIENT: "kafkajs", COLLECTOR_KAFKA_COMPRESSION: "zstd" })).toThrow(
-      /zstd needs COLLECTOR_KAFKA_CLIENT=librdkafka/,
+      /zstd needs COLLECTOR_KAFKA_CLIENT=librdkafka or platformatic/,
     );
+    expect(devConfig({ COLLECTOR_KAFKA_CLIENT: "platformatic", COLLECTOR_KAFKA_COMPRESSION: "zstd" })).toMatchObject({
+      kafkaClient: "platformatic",
+      kafkaCompression: "zstd",
+    });
   });
 });

@@ -1,11 +1,18 @@
 import { createKafkajsPublisher } from "./kafkajs-publisher.js";
 import { createLibrdkafkaPublisher } from "./librdkafka-publisher.js";
 import type { KafkaClientName, PublisherOptions } from "./options.js";
+import { createPlatformaticPublisher } from "./platformatic-publisher.js";
 import type { EventPublisher } from "./publisher.js";
 
-/** The publisher for `client`; both keep the same contract (see EventPublisher). */
+const publishers: Record<KafkaClientName, (options: PublisherOptions) => EventPublisher> = {
+  librdkafka: createLibrdkafkaPublisher,
+  kafkajs: createKafkajsPublisher,
+  platformatic: createPlatformaticPublisher,
+};
+
+/** The publisher for `client`; all keep the same contract (see EventPublisher). */
 export function createPublisher(client: KafkaClientName, options: PublisherOptions): EventPublisher {
-  return client === "kafkajs" ? createKafkajsPublisher(options) : createLibrdkafkaPublisher(options);
+  return publishers[client](options);
 }
 
 /** The settings `loadConfig` read, as publisher options. */

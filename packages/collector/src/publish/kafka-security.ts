@@ -1,6 +1,7 @@
 import { createPrivateKey, type KeyObject, X509Certificate } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { ProducerGlobalConfig } from "@confluentinc/kafka-javascript";
+import type { ConnectionOptions as PlatformaticConnectionOptions } from "@platformatic/kafka";
 import type { KafkaConfig } from "kafkajs";
 import type { Env } from "../env-reader.js";
 import { createMskIamTokenProvider, type MskIamTokenProvider } from "./msk-iam-token.js";
@@ -247,8 +248,21 @@ export function librdkafkaSecurityConfig(
 }
 
 /**
- * kafkajs' settings: PEM text for TLS (Node's `tls.connect` options; without a CA file, Node's own
- * CA list), and for MSK IAM an `oauthBearerProvider`, which kafkajs calls on every new connection.
+ * Node's `tls.connect` options for the clients that run on Node's sockets: PEM text (without a CA
+ * file, Node's own CA list).
+ */
+function nodeTlsOptions(tls: TlsSettings): { ca?: string[]; cert?: string; key?: string; passphrase?: string } {
+  const { ca, cert, key } = tls.pem;
+  return {
+    ...(ca !== undefined ? { ca: [ca] } : {}),
+    ...(cert !== undefined && key !== undefined ? { cert, key } : {}),
+    ...(tls.keyPassword ? { passphrase: tls.keyPassword } : {}),
+  };
+}
+
+/**
+ * kafkajs' settings: Node's TLS options, and for MSK IAM an `oauthBearerProvider`, which kafkajs
+ * calls on every new connection.
  */
 export function kafkajsSecurityConfig(
   security: KafkaSecurity,
@@ -257,12 +271,7 @@ export function kafkajsSecurityConfig(
   const { tls, sasl } = security;
   const config: Pick<KafkaConfig, "ssl" | "sasl"> = {};
   if (tls) {
-    const { ca, cert, key } = tls.pem;
-    const options = {
-      ...(ca !== undefined ? { ca: [ca] } : {}),
-      ...(cert !== undefined && key !== undefined ? { cert, key } : {}),
-      ...(tls.keyPassword ? { passphrase: tls.keyPassword } : {}),
-    };
+    const options = nodeTlsOptions(tls);
     config.ssl = Object.keys(options).length > 0 ? options : true;
   }
   if (sasl?.mechanism === "AWS_MSK_IAM") {
@@ -279,6 +288,31 @@ export function kafkajsSecurityConfig(
         : sasl.mechanism === "SCRAM-SHA-256"
           ? { mechanism: "scram-sha-256", username, password }
           : { mechanism: "scram-sha-512", username, password };
+  }
+  return config;
+}
+
+/**
+ * @platformatic/kafka's settings: Node's TLS options with the broker's host name sent for SNI (as
+ * kafkajs does; Confluent Cloud routes by it), SASL by Kafka's mechanism names, and for MSK IAM a
+ * token function, which it calls on every authentication, including the re-authentication it runs
+ * at 80% of the session lifetime the broker grants.
+ */
+export function platformaticSecurityConfig(
+  security: KafkaSecurity,
+  tokens: TokenProviderFactory = mskIamTokens,
+): Pick<PlatformaticConnectionOptions, "tls" | "tlsServerName" | "sasl"> {
+  const { tls, sasl } = security;
+  const config: Pick<PlatformaticConnectionOptions, "tls" | "tlsServerName" | "sasl"> = {};
+  if (tls) {
+    config.tls = nodeTlsOptions(tls);
+    config.tlsServerName = true;
+  }
+  if (sasl?.mechanism === "AWS_MSK_IAM") {
+    const provider = tokens(sasl.region);
+    config.sasl = { mechanism: "OAUTHBEARER", token: async () => (await provider.current()).value };
+  } else if (sasl) {
+    config.sasl = { mechanism: sasl.mechanism, username: sasl.username, password: sasl.password };
   }
   return config;
 }

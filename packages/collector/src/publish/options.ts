@@ -1,7 +1,7 @@
 import { type KafkaSecurity, plaintext } from "./kafka-security.js";
 
 /** The Kafka clients the collector can publish with (`COLLECTOR_KAFKA_CLIENT`). */
-export const kafkaClients = ["librdkafka", "kafkajs"] as const;
+export const kafkaClients = ["librdkafka", "kafkajs", "platformatic"] as const;
 export type KafkaClientName = (typeof kafkaClients)[number];
 
 /** Producer compression (`COLLECTOR_KAFKA_COMPRESSION`). kafkajs gets LZ4 through our lz4-napi codec, no zstd. */

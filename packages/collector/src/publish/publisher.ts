@@ -10,7 +10,7 @@ export interface PublishRecord {
  * nothing). Counters only grow; gauges are the value right now.
  */
 export interface PublisherStats {
-  /** Which Kafka client publishes (`kafkajs` or `librdkafka`). */
+  /** Which Kafka client publishes (`librdkafka`, `kafkajs` or `platformatic`). */
   client: string;
   /** Gauge: bytes (keys + values) handed to the producer and not yet acknowledged or failed. */
   inFlightBytes: number;

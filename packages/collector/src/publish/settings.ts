@@ -13,7 +13,7 @@ import {
  * problem into one ConfigError.
  */
 export interface PublisherSettings {
-  /** `COLLECTOR_KAFKA_CLIENT`: librdkafka (the default: less CPU per event, same guarantees) or kafkajs. */
+  /** `COLLECTOR_KAFKA_CLIENT`: librdkafka (the default), platformatic (@platformatic/kafka) or kafkajs; same guarantees. */
   kafkaClient: KafkaClientName;
   /** `COLLECTOR_KAFKA_LINGER_MS`: how long the producer waits to fill a batch (default 20, chosen by measurement: bench/README.md). */
   kafkaLingerMs: number;
@@ -57,7 +57,7 @@ export function readPublisherSettings(env: Env, problems: string[]): PublisherSe
   };
   if (settings.kafkaClient === "kafkajs" && settings.kafkaCompression === "zstd") {
     problems.push(
-      "COLLECTOR_KAFKA_COMPRESSION=zstd needs COLLECTOR_KAFKA_CLIENT=librdkafka (kafkajs has no zstd codec here)",
+      "COLLECTOR_KAFKA_COMPRESSION=zstd needs COLLECTOR_KAFKA_CLIENT=librdkafka or platformatic (kafkajs has no zstd codec here)",
     );
   }
   return settings;

@@ -22,7 +22,13 @@ export interface ThrowawayBroker {
  * disturbing the shared one other suites use. The topics are created by the script's `topics` step
  * on every start (idempotent).
  */
-export async function throwawayBroker(topics: { raw: string; invalid: string; fraud: string; partitions: number }) {
+export async function throwawayBroker(topics: {
+  raw: string;
+  invalid: string;
+  fraud: string;
+  metrics: string;
+  partitions: number;
+}) {
   const stackDir = await mkdtemp(join(tmpdir(), "collector-fault-"));
   const [port, controllerPort] = [await freePort(), await freePort()];
   const brokers = [`127.0.0.1:${port}`];
@@ -33,12 +39,14 @@ export async function throwawayBroker(topics: { raw: string; invalid: string; fr
     KAFKA_PORT: String(port),
     KAFKA_CONTROLLER_PORT: String(controllerPort),
     KAFKA_BROKERS: brokers.join(","),
-    // The stack's three topic slots, each with a name (and partition count) of the test's choosing.
+    // The stack's four topic slots, each with a name (and partition count) of the test's choosing.
     KAFKA_TOPIC_RAW: topics.raw,
     KAFKA_RAW_PARTITIONS: String(topics.partitions),
     KAFKA_TOPIC_INVALID: topics.invalid,
     KAFKA_TOPIC_FRAUD: topics.fraud,
     KAFKA_FRAUD_PARTITIONS: String(topics.partitions),
+    KAFKA_TOPIC_METRICS: topics.metrics,
+    KAFKA_METRICS_PARTITIONS: String(topics.partitions),
     // No class-data archive: its recording would slow the first stop and write into the shared tools dir.
     KAFKA_CDS: "0",
     KAFKA_HEAP_OPTS: "-Xms128m -Xmx512m",
