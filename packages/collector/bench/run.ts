@@ -13,7 +13,7 @@ import { benchTopics } from "./topics.js";
  * The collector benchmark: the real collector and the floor (floor.ts), each in its own process,
  * against the real broker with acks=all, for every client and batch size. One command:
  * `pnpm --filter @shop/collector run bench`. Knobs (environment): BENCH_SECONDS (8),
- * BENCH_WARMUP_SECONDS (2), BENCH_CONNECTIONS (32), BENCH_CLIENTS (librdkafka,kafkajs),
+ * BENCH_WARMUP_SECONDS (2), BENCH_CONNECTIONS (32), BENCH_CLIENTS (every client),
  * BENCH_BATCHES (1,20,100), BENCH_ROUNDS (2), BENCH_CPU_PROF=<dir> (V8 CPU profiles of the
  * servers), BENCH_FORWARDED_FOR=<ip> (sent as X-Forwarded-For, so that with
  * COLLECTOR_TRUST_PROXY=loopback the collector looks up a public client's country), and any

@@ -3,10 +3,10 @@ import { publisherOptionsFrom } from "../src/publish/create-publisher.js";
 import { devConfig, problemsOf } from "./setup-app.js";
 
 describe("publisher settings", () => {
-  it("defaults to librdkafka, LZ4, a 20 ms linger and a 64 MiB in-flight bound", () => {
+  it("defaults to @platformatic/kafka, LZ4, a 20 ms linger and a 64 MiB in-flight bound", () => {
     const config = devConfig({});
     expect(config).toMatchObject({
-      kafkaClient: "librdkafka",
+      kafkaClient: "platformatic",
       kafkaCompression: "lz4",
       kafkaLingerMs: 20,
       kafkaBatchBytes: 1024 * 1024,
@@ -41,7 +41,7 @@ describe("publisher settings", () => {
       }),
     ).toEqual(
       expect.arrayContaining([
-        expect.stringContaining("COLLECTOR_KAFKA_CLIENT must be one of librdkafka, kafkajs"),
+        expect.stringContaining("COLLECTOR_KAFKA_CLIENT must be one of platformatic, librdkafka, kafkajs"),
         expect.stringContaining("COLLECTOR_KAFKA_LINGER_MS"),
         expect.stringContaining("COLLECTOR_MAX_INFLIGHT_BYTES"),
       ]),

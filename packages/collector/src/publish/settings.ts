@@ -13,7 +13,7 @@ import {
  * problem into one ConfigError.
  */
 export interface PublisherSettings {
-  /** `COLLECTOR_KAFKA_CLIENT`: librdkafka (the default), platformatic (@platformatic/kafka) or kafkajs; same guarantees. */
+  /** `COLLECTOR_KAFKA_CLIENT`: platformatic (@platformatic/kafka, the default: least broker CPU per event), librdkafka or kafkajs; same guarantees. */
   kafkaClient: KafkaClientName;
   /** `COLLECTOR_KAFKA_LINGER_MS`: how long the producer waits to fill a batch (default 20, chosen by measurement: bench/README.md). */
   kafkaLingerMs: number;
@@ -38,7 +38,7 @@ export function readPublisherSettings(env: Env, problems: string[]): PublisherSe
   };
 
   const settings: PublisherSettings = {
-    kafkaClient: oneOf("COLLECTOR_KAFKA_CLIENT", kafkaClients, "librdkafka"),
+    kafkaClient: oneOf("COLLECTOR_KAFKA_CLIENT", kafkaClients, kafkaClients[0]),
     kafkaLingerMs: integer("COLLECTOR_KAFKA_LINGER_MS", defaultPublisherTuning.lingerMs, 0, 1000),
     kafkaCompression: oneOf("COLLECTOR_KAFKA_COMPRESSION", kafkaCompressions, defaultPublisherTuning.compression),
     kafkaBatchBytes: integer(
