@@ -51,7 +51,13 @@ const openConnections = Number(env("BENCH_OPEN_CONNECTIONS", "512"));
 const modes = list("BENCH_MODES", "single,all-cores") as Array<"single" | "all-cores">;
 
 const builtInProfiles: Record<string, Record<string, string>> = {
-  before: { COLLECTOR_KAFKA_COMPRESSION: "gzip", COLLECTOR_KAFKA_LINGER_MS: "5", COLLECTOR_MAX_IN_PROGRESS: "0" },
+  // The settings before #13, client included: the default client changed since.
+  before: {
+    COLLECTOR_KAFKA_CLIENT: "librdkafka",
+    COLLECTOR_KAFKA_COMPRESSION: "gzip",
+    COLLECTOR_KAFKA_LINGER_MS: "5",
+    COLLECTOR_MAX_IN_PROGRESS: "0",
+  },
   default: {},
 };
 const profiles = list("BENCH_PROFILES", "before,default").map((spec) => {
